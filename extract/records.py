@@ -1,0 +1,131 @@
+"""Plain typed records that flow from `extract` to `graph`.
+
+Every offset is a Python ``str`` index into ``Document.text``, the decoded file
+before any normalisation, so that ``text == document.text[start:end]`` holds for
+every mention and claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LAW", "PRODUCT")
+CLAIM_TYPES = (
+    "statement",
+    "accusation",
+    "denial",
+    "warning",
+    "demand",
+    "question",
+    "support",
+    "criticism",
+    "admission",
+)
+QUOTE_KINDS = ("direct", "indirect")
+AUTHOR = "author"
+"""Speaker id of a document's unnamed author (GUIDELINES.md)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedPost:
+    """An earlier post quoted inside a reply (a forum ``<blockquote>``)."""
+
+    author: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One post of a forum thread: who wrote it, where, and what it quotes.
+
+    ``start``/``end`` cover the post body (after its header); the poster's own
+    words are that body minus the ``quotes`` spans.
+    """
+
+    floor: int
+    author: str
+    author_start: int
+    author_end: int
+    time: str | None
+    start: int
+    end: int
+    quotes: tuple[QuotedPost, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A decoded input file.
+
+    ``text`` is the reference for all offsets. ``plain`` has the same length,
+    with markup (HTML tags, comments, scripts) blanked out, so extraction can
+    run over ``plain`` and its offsets hold for ``text`` unchanged.
+    """
+
+    name: str
+    text: str
+    plain: str
+    sha256: str
+    encoding: str
+    media_type: str
+    posts: tuple[Post, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A surface form of an entity at an exact place in a document."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    type: str
+    entity: str
+
+
+@dataclass(slots=True)
+class Entity:
+    """One real thing; ``id`` is stable across documents and builds."""
+
+    id: str
+    type: str
+    name: str
+    labels: dict[str, str] = field(default_factory=dict)
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A proposition a speaker asserts, with the exact span of its content.
+
+    ``speaker`` is an entity id or ``AUTHOR``; ``cue_start``/``cue_end`` are
+    ``None`` when there is no cue word (a forum post, a bare quotation).
+    ``speaker_start``/``speaker_end`` point at the mention the speaker was
+    read from (``None`` when it was inferred: a poster, the author).
+    """
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    speaker: str
+    cue: str
+    cue_start: int | None
+    cue_end: int | None
+    targets: tuple[str, ...]
+    type: str
+    quote: str
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    post: int | None = None
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: Document
+    entities: list[Entity]
+    mentions: list[Mention]
+    claims: list[Claim]
