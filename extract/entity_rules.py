@@ -1,0 +1,175 @@
+"""Rule components that propose entity mentions: gazetteer, name shapes, forum posters.
+
+Each writes its candidates to its own span group; ``claimgraph_resolver`` then
+chooses among them and resolves them to entities. Proposals carry the source in
+the span group name so the resolver can rank them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .lexicon import EntityPattern, boundaries, entity_patterns, gazetteer
+from .scripts import traditional_variants
+
+_YEAR_PREFIX = re.compile(r"(?:19|20)\d\d\s?年$")
+_SUFFIX_LEN = 2
+_ACRONYM = re.compile(r"^[A-Z0-9.&\-]{1,4}$")
+
+
+def _stop_words() -> list[str]:
+    words = list(boundaries()["stop_words"])
+    for word in list(words):
+        words.extend(traditional_variants(word))
+    return sorted(set(words), key=len, reverse=True)
+
+
+def trim_left(text: str, start: int, end: int, keep_right: int = 2) -> int:
+    """Move ``start`` past the last stop character or stop word before the name's suffix.
+
+    A name found by its suffix (``…法案``) was grown leftwards greedily; what
+    precedes the last function word or verb is not part of it.
+
+    >>> s = "这次修订的是出口管制改革法案"
+    >>> s[trim_left(s, 0, len(s)):]
+    '出口管制改革法案'
+    """
+    stops = boundaries()["stop_chars"]
+    head = text[start : end - keep_right]
+    cut = 0
+    for i, ch in enumerate(head):
+        if ch in stops or ch.isspace() and i + 1 < len(head) and not head[i + 1].isascii():
+            cut = i + 1
+    for word in _stop_words():
+        at = head.rfind(word)
+        if at >= 0:
+            cut = max(cut, at + len(word))
+    return start + cut
+
+
+def pattern_matches(
+    text: str, patterns: tuple[EntityPattern, ...] | None = None
+) -> Iterator[tuple[int, int, str, str]]:
+    """Yield ``(start, end, label, rule name)`` for every shape pattern match in ``text``.
+
+    >>> [(text[s:e], label) for s, e, label, _ in pattern_matches(text := "国会通过了芯片安全法案。")]
+    [('芯片安全法案', 'LAW')]
+    """
+    for pattern in patterns if patterns is not None else entity_patterns():
+        group = "name" if "name" in pattern.regex.groupindex else 0
+        for match in pattern.regex.finditer(text):
+            start, end = match.span(group)
+            if pattern.trim_left:
+                start = trim_left(text, start, end)
+            while pattern.generic_prefix and start < end and text[start] in pattern.generic_prefix:
+                start += 1
+            if end - start - _SUFFIX_LEN < pattern.min_stem:
+                continue
+            if pattern.year_prefix:
+                year = _YEAR_PREFIX.search(text[max(0, start - 6) : start + 1])
+                if year:
+                    start = max(0, start - 6) + year.start()
+            name = text[start:end]
+            lead = len(name) - len(name.lstrip())
+            name = name.strip()
+            if len(name) < 2 or name.casefold() in pattern.exclude:
+                continue
+            label = pattern.last_word_labels.get(name.rsplit(None, 1)[-1], pattern.label)
+            yield start + lead, start + lead + len(name), label, pattern.name
+
+
+def _add_spans(doc: Doc, key: str, spans: list[Span]) -> None:
+    doc.spans[key] = sorted(set(spans), key=lambda s: (s.start, s.end, s.label_))
+
+
+class GazetteerRuler:
+    """Finds gazetteer aliases in either script; ambiguous aliases keep all candidate ids.
+
+    Case-insensitive for Latin aliases of four letters or more; exact for short
+    acronyms (``US`` must not match ``us``).
+    """
+
+    def __init__(self, nlp: Language, spans_key: str) -> None:
+        self.spans_key = spans_key
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.candidates: dict[str, list[str]] = {}
+        self.types: dict[str, str] = {}
+        for entry in gazetteer():
+            self.types[entry.id] = entry.type
+            for form in entry.surface_forms():
+                key = f"{entry.type}\t{form}"
+                ids = self.candidates.setdefault(key, [])
+                if entry.id not in ids:
+                    ids.append(entry.id)
+        for key in self.candidates:
+            label, form = key.split("\t", 1)
+            matcher = self.exact if _ACRONYM.match(form) or not form.isascii() else self.folded
+            matcher.add(key, [nlp.make_doc(form)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.exact, self.folded):
+            for match_id, start, end in matcher(doc):
+                key = doc.vocab.strings[match_id]
+                label = key.split("\t", 1)[0]
+                spans.append(Span(doc, start, end, label=label, kb_id="|".join(self.candidates[key])))
+        _add_spans(doc, self.spans_key, spans)
+        return doc
+
+
+class PatternRuler:
+    """Finds names by shape: law titles, bill numbers, chip codes, model versions, Latin names."""
+
+    def __init__(self, spans_key: str) -> None:
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for start, end, label, _rule in pattern_matches(doc.text):
+            span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        _add_spans(doc, self.spans_key, spans)
+        return doc
+
+
+class PosterRuler:
+    """Marks each forum post's author as a PERSON (GUIDELINES: posters are entities)."""
+
+    def __init__(self, spans_key: str) -> None:
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for post in doc._.posts:
+            span = doc.char_span(post.author_start, post.author_end, label="PERSON", alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+        _add_spans(doc, self.spans_key, spans)
+        return doc
+
+
+@Language.factory(
+    "claimgraph_gazetteer", assigns=["doc.spans"], default_config={"spans_key": "gazetteer"}
+)
+def make_gazetteer_ruler(nlp: Language, name: str, spans_key: str) -> GazetteerRuler:
+    """Registered factory: the gazetteer data lives in ``extract/data/gazetteer.jsonl``."""
+    return GazetteerRuler(nlp, spans_key)
+
+
+@Language.factory("claimgraph_patterns", assigns=["doc.spans"], default_config={"spans_key": "patterns"})
+def make_pattern_ruler(nlp: Language, name: str, spans_key: str) -> PatternRuler:
+    """Registered factory: the patterns live in ``extract/data/patterns.jsonl``."""
+    return PatternRuler(spans_key)
+
+
+@Language.factory("claimgraph_posters", assigns=["doc.spans"], default_config={"spans_key": "posters"})
+def make_poster_ruler(nlp: Language, name: str, spans_key: str) -> PosterRuler:
+    """Registered factory: posters come from the document's forum posts."""
+    return PosterRuler(spans_key)

@@ -1,0 +1,133 @@
+"""Loads the rule data shipped in ``extract/data``: gazetteer, entity patterns, boundaries.
+
+The data files are the rules; this module only parses them, once per process.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .scripts import name_key, traditional_variants
+
+
+def data_path(name: str) -> Path:
+    """Path of a file in ``extract/data`` (shipped as package data)."""
+    return Path(str(resources.files("extract") / "data" / name))
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Rows of a JSON Lines file, skipping blank lines."""
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """A well-known entity: its stable id, type, canonical name, labels and aliases."""
+
+    id: str
+    type: str
+    name: str
+    labels: dict[str, str]
+    aliases: tuple[str, ...]
+    country: str | None = None
+    ambiguous: frozenset[str] = field(default_factory=frozenset)
+
+    def surface_forms(self) -> set[str]:
+        """Every alias with its traditional spellings, so either script matches."""
+        forms = set(self.aliases) | {self.name} | set(self.labels.values())
+        for form in list(forms):
+            forms |= traditional_variants(form)
+        return {f for f in forms if f}
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPattern:
+    """A regular expression that finds names by their shape (``patterns.jsonl``)."""
+
+    name: str
+    label: str
+    regex: re.Pattern[str]
+    trim_left: bool = False
+    year_prefix: bool = False
+    min_stem: int = 0
+    generic_prefix: str = ""
+    exclude: frozenset[str] = frozenset()
+    last_word_labels: dict[str, str] = field(default_factory=dict)
+    examples: tuple[tuple[str, str | None], ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def boundaries() -> dict[str, str]:
+    """Stop characters, transliteration characters and surnames (``boundaries.json``)."""
+    return json.loads(data_path("boundaries.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[GazetteerEntry, ...]:
+    """All gazetteer entries (``gazetteer.jsonl``)."""
+    return tuple(
+        GazetteerEntry(
+            id=row["id"],
+            type=row["type"],
+            name=row["name"],
+            labels=dict(row.get("labels") or {}),
+            aliases=tuple(row.get("aliases") or ()),
+            country=row.get("country"),
+            ambiguous=frozenset(row.get("ambiguous") or ()),
+        )
+        for row in read_jsonl(data_path("gazetteer.jsonl"))
+    )
+
+
+@lru_cache(maxsize=1)
+def gazetteer_by_id() -> dict[str, GazetteerEntry]:
+    """Gazetteer entries keyed by id."""
+    return {entry.id: entry for entry in gazetteer()}
+
+
+@lru_cache(maxsize=1)
+def gazetteer_by_key() -> dict[str, tuple[GazetteerEntry, ...]]:
+    """Gazetteer entries keyed by :func:`name_key` of each alias (several when ambiguous)."""
+    index: dict[str, list[GazetteerEntry]] = {}
+    for entry in gazetteer():
+        for form in entry.surface_forms():
+            bucket = index.setdefault(name_key(form), [])
+            if entry not in bucket:
+                bucket.append(entry)
+    return {key: tuple(entries) for key, entries in index.items()}
+
+
+def _expand_placeholders(pattern: str) -> str:
+    data = boundaries()
+    return pattern.replace("[TRANSLIT]", f"[{data['TRANSLIT']}]").replace("[SURNAME]", f"[{data['SURNAME']}]")
+
+
+@lru_cache(maxsize=1)
+def entity_patterns() -> tuple[EntityPattern, ...]:
+    """The shape patterns of ``patterns.jsonl``, compiled."""
+    return tuple(
+        EntityPattern(
+            name=row["name"],
+            label=row["label"],
+            regex=re.compile(_expand_placeholders(row["pattern"])),
+            trim_left=bool(row.get("trim_left")),
+            year_prefix=bool(row.get("year_prefix")),
+            min_stem=int(row.get("min_stem", 0)),
+            generic_prefix=row.get("generic_prefix", ""),
+            exclude=frozenset(x.casefold() for x in row.get("exclude", [])),
+            last_word_labels={
+                word: label for label, words in row.get("last_word_labels", {}).items() for word in words
+            },
+            examples=tuple((text, match) for text, match in row.get("examples", [])),
+            counter_examples=tuple(row.get("counter_examples", [])),
+        )
+        for row in read_jsonl(data_path("patterns.jsonl"))
+    )
