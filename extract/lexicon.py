@@ -105,9 +105,25 @@ def gazetteer_by_key() -> dict[str, tuple[GazetteerEntry, ...]]:
     return {key: tuple(entries) for key, entries in index.items()}
 
 
+@lru_cache(maxsize=1)
+def brand_names() -> tuple[str, ...]:
+    """Latin names of gazetteer makers and product lines, longest first (for ``[BRAND]``)."""
+    names = {
+        form
+        for entry in gazetteer()
+        if entry.type in ("ORG", "PRODUCT")
+        for form in (entry.name, *entry.aliases)
+        if form.isascii() and len(form) >= 3 and form[0].isalpha()
+    }
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
 def _expand_placeholders(pattern: str) -> str:
     data = boundaries()
-    return pattern.replace("[TRANSLIT]", f"[{data['TRANSLIT']}]").replace("[SURNAME]", f"[{data['SURNAME']}]")
+    pattern = pattern.replace("[TRANSLIT]", f"[{data['TRANSLIT']}]").replace("[SURNAME]", f"[{data['SURNAME']}]")
+    if "[BRAND]" in pattern:
+        pattern = pattern.replace("[BRAND]", "(?:" + "|".join(re.escape(n) for n in brand_names()) + ")")
+    return pattern
 
 
 @lru_cache(maxsize=1)

@@ -11,25 +11,24 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-BLOCK_TAGS = frozenset(
-    "p div br blockquote li ul ol h1 h2 h3 h4 h5 h6 tr td table section article "
-    "header footer hr title pre".split()
+_BLOCK = (
+    "p div br blockquote li ul ol h1 h2 h3 h4 h5 h6 tr td table section article header footer hr title pre"
 )
+BLOCK_TAGS = frozenset(_BLOCK.split())
 """Tags that end a line of text: they become a newline, so sentences do not run together."""
 
-HIDDEN_TAGS = frozenset("script style noscript template svg".split())
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 """Elements whose whole content is not readable text."""
 
-HTML_ELEMENTS = frozenset(
-    """a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
+_ELEMENTS = """a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
     button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir
     div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6
     head header hgroup hr html i iframe img input ins kbd label legend li link main map mark marquee
     menu meta meter nav nobr noframes noscript object ol optgroup option output p param picture
     plaintext pre progress q rp rt ruby s samp script search section select slot small source span
     strike strong style sub summary sup svg table tbody td template textarea tfoot th thead time
-    title tr track tt u ul var video wbr""".split()
-)
+    title tr track tt u ul var video wbr"""
+HTML_ELEMENTS = frozenset(_ELEMENTS.split())
 """Element names recognised as markup inside plain text (where ``a<b`` is just text)."""
 
 _MARKUP = frozenset({"start", "end", "startend", "comment", "decl", "pi"})

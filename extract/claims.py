@@ -1,0 +1,446 @@
+"""Claims: who asserted what about whom, with exact spans for the content and the cue.
+
+Three sieves, in the spirit of CoreNLP's quote attribution (quote → mention → speaker):
+
+1. **Cue sieve**: a cue word (``extract/data/cues.jsonl``) outside quotation
+   marks, with a speaker just before it (an entity mention, a pronoun resolved
+   to the nearest compatible entity, or the first person: the author or poster),
+   allowing what ``speaker_gap`` permits in between ("在声明中", "也", ...).
+   The content is the quotation that follows, or the clause up to the end of
+   the sentence; after a colon, or while the paragraph goes on with no new
+   speaker, the following sentences are the same speaker's too.
+   A cue at the end of a sentence that starts with a quotation attributes that
+   quotation ("“…”，X 表示。").
+2. **Post sieve**: in a forum thread, a post's own words (not what it quotes)
+   are claims of its poster; the quoted poster is the addressee.
+3. Every claim gets its type from the cue, refined by the content words of
+   ``claim_rules.json`` when the cue is neutral, and its targets from the
+   entity mentions inside its text plus the addressee.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import extensions  # noqa: F401 - registers Doc._ attributes
+from .lexicon import data_path, read_jsonl
+from .records import AUTHOR, Claim, Post
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """An attribution word, the claim type it suggests, and what its object is."""
+
+    word: str
+    type: str
+    object: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Everything of ``claim_rules.json`` and ``cues.jsonl``, compiled once."""
+
+    cues: dict[str, Cue]
+    cue_regex: re.Pattern[str]
+    gap: re.Pattern[str]
+    content_lead: re.Pattern[str]
+    pronouns: dict[str, tuple[str, ...]]
+    pronoun_regex: re.Pattern[str]
+    first_person: tuple[str, ...]
+    sentence_end: str
+    quote_pairs: dict[str, str]
+    min_quote_chars: int
+    max_antecedent_distance: int
+    type_keywords: tuple[tuple[str, re.Pattern[str]], ...]
+    not_cues: re.Pattern[str]
+    bare_cue_followers: str
+    prepositions: str
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """Load and compile the claim rules shipped in ``extract/data``."""
+    data = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))
+    cues = {row["cue"]: Cue(row["cue"], row["type"], row.get("object")) for row in read_jsonl(data_path("cues.jsonl"))}
+    words = sorted(cues, key=len, reverse=True)
+    refs = sorted([*data["pronouns"], *data["first_person"]], key=len, reverse=True)
+    return Rules(
+        cues=cues,
+        cue_regex=re.compile("|".join(map(re.escape, words))),
+        gap=re.compile(data["speaker_gap"] + r"$"),
+        content_lead=re.compile(data["content_lead"]),
+        pronouns={k: tuple(v) for k, v in data["pronouns"].items()},
+        pronoun_regex=re.compile("(?:" + "|".join(map(re.escape, refs)) + r")$"),
+        first_person=tuple(data["first_person"]),
+        sentence_end=data["sentence_end"],
+        quote_pairs=dict(data["quote_pairs"]),
+        min_quote_chars=int(data["min_quote_chars"]),
+        max_antecedent_distance=int(data["max_antecedent_distance"]),
+        type_keywords=tuple((t, re.compile(p)) for t, p in data["type_keywords"]),
+        not_cues=re.compile("|".join(map(re.escape, sorted(data["not_cues"], key=len, reverse=True)))),
+        bare_cue_followers=data["bare_cue_followers"],
+        prepositions=data["prepositions"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Ment:
+    """A resolved mention: where it is, its type and entity id."""
+
+    start: int
+    end: int
+    label: str
+    entity: str
+
+
+def find_quotes(text: str, pairs: dict[str, str]) -> list[tuple[int, int]]:
+    """Top-level quotation spans ``(open mark, close mark + 1)``, not crossing paragraphs.
+
+    >>> find_quotes("他说：“你好，世界。”然后走了", {"“": "”"})
+    [(3, 10)]
+    """
+    quotes = []
+    i = 0
+    while i < len(text):
+        close = pairs.get(text[i])
+        if close is None:
+            i += 1
+            continue
+        depth, j = 0, i + 1
+        while j < len(text) and text[j] != "\n":
+            if text[j] == close and depth == 0:
+                break
+            if close != text[i] and text[j] == text[i]:
+                depth += 1
+            elif text[j] == close:
+                depth -= 1
+            j += 1
+        if j < len(text) and text[j] == close:
+            quotes.append((i, j + 1))
+            i = j + 1
+        else:
+            i += 1
+    return quotes
+
+
+def sentence_bounds(text: str, start: int, quotes: list[tuple[int, int]], ends: str) -> int:
+    """End of the sentence that runs from ``start``: past its final mark, never inside a quote."""
+    i = start
+    while i < len(text):
+        inside = _containing(quotes, i)
+        if inside is not None:
+            i = inside[1]
+            if i < len(text) and text[i - 1] in "”」』" and i - 2 >= 0 and text[i - 2] in "。！？!?":
+                return i
+            continue
+        if text[i] in ends:
+            return i + 1 if text[i] != "\n" else i
+        i += 1
+    return len(text)
+
+
+def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    k = bisect_left(spans, (pos + 1,)) - 1
+    if k >= 0 and spans[k][0] <= pos < spans[k][1]:
+        return spans[k]
+    return None
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim white space, quotation marks and a leading comma off ``[start, end)``."""
+    while start < end and (text[start].isspace() or text[start] in "“「『\"，,：:"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "”」』\"，,"):
+        end -= 1
+    return start, end
+
+
+def claim_type(base: str, content: str) -> str:
+    """The claim type: a non-neutral cue decides, else the first content rule that fires.
+
+    >>> claim_type("statement", "他们偷窃了我们的技术")
+    'accusation'
+    >>> claim_type("statement", "你怎么看这件事？")
+    'question'
+    >>> claim_type("denial", "没有这回事")
+    'denial'
+    """
+    if base != "statement":
+        return base
+    for type_, regex in rules().type_keywords:
+        if regex.search(content):
+            return type_
+    return "statement"
+
+
+class ClaimFinder:
+    """Runs the sieves over one document (its ``plain`` text and resolved mentions)."""
+
+    def __init__(self, doc_name: str, text: str, mentions: list[Ment], posts: tuple[Post, ...]) -> None:
+        self.r = rules()
+        self.doc_name = doc_name
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.starts = [m.start for m in self.mentions]
+        self.posts = posts
+        self.quotes = find_quotes(text, self.r.quote_pairs)
+        self.quoted_posts = sorted((q.start, q.end) for p in posts for q in p.quotes)
+        self.poster_entity = {m.start: m.entity for m in self.mentions}
+        self.claims: list[Claim] = []
+
+    # --- speakers -------------------------------------------------------
+    def _post_at(self, pos: int) -> Post | None:
+        for post in self.posts:
+            if post.start <= pos < post.end:
+                return post
+        return None
+
+    def _poster(self, post: Post) -> str | None:
+        return self.poster_entity.get(post.author_start)
+
+    def _first_person_speaker(self, pos: int) -> str:
+        post = self._post_at(pos)
+        return (self._poster(post) if post else None) or AUTHOR
+
+    def _antecedent(self, pos: int, types: tuple[str, ...]) -> Ment | None:
+        k = bisect_left(self.starts, pos) - 1
+        while k >= 0:
+            m = self.mentions[k]
+            if pos - m.end > self.r.max_antecedent_distance:
+                return None
+            if m.label in types and m.end <= pos and _containing(self.quotes, m.start) is None:
+                return m
+            k -= 1
+        return None
+
+    def speaker_before(self, cue_start: int) -> tuple[str, int | None, int | None] | None:
+        """Who speaks with the cue at ``cue_start``: (entity id or author, mention span) or None.
+
+        The nearest mention before the cue with only ``speaker_gap`` material in
+        between and no preposition before it (``向 X 提出``: X is not the speaker);
+        else a pronoun or the first person; else, when the cue's clause has no
+        subject, the entity that opens the previous clause (a topic chain).
+        """
+        line_start = max(self.text.rfind(ch, 0, cue_start) for ch in "。！？!?\n；") + 1
+        k = bisect_left(self.starts, cue_start) - 1
+        while k >= 0 and self.mentions[k].start >= line_start:
+            m = self.mentions[k]
+            k -= 1
+            if m.end > cue_start or m.label not in ("PERSON", "ORG", "GPE", "LAW"):
+                continue
+            if not self.r.gap.match(self.text, m.end, cue_start):
+                break
+            if m.start > 0 and self.text[m.start - 1] in self.r.prepositions:
+                continue
+            if _containing(self.quotes, m.start) is None:
+                return m.entity, m.start, m.end
+        head = self.text[line_start:cue_start]
+        for cut in range(len(head) + 1):
+            if not self.r.gap.fullmatch(head, cut):
+                continue
+            ref = self.r.pronoun_regex.search(head[:cut])
+            if ref is not None:
+                word = ref.group()
+                if word in self.r.first_person:
+                    return self._first_person_speaker(cue_start), None, None
+                antecedent = self._antecedent(line_start + ref.start(), self.r.pronouns[word])
+                return (antecedent.entity, None, None) if antecedent else None
+            if head[:cut].rstrip().endswith(("，", ",")):
+                return self._topic_of_previous_clause(line_start + len(head[:cut].rstrip()) - 1, line_start)
+            break
+        return None
+
+    def _topic_of_previous_clause(self, comma: int, line_start: int) -> tuple[str, int, int] | None:
+        clause_start = max(self.text.rfind(ch, line_start, comma) for ch in "，,") + 1
+        clause_start = max(clause_start, line_start)
+        while clause_start < comma and self.text[clause_start].isspace():
+            clause_start += 1
+        m = self._mention_at(clause_start)
+        if m is not None and m.label in ("PERSON", "ORG"):
+            return m.entity, m.start, m.end
+        return None
+
+    # --- content --------------------------------------------------------
+    def _mention_at(self, pos: int) -> Ment | None:
+        k = bisect_left(self.starts, pos)
+        if k < len(self.mentions) and self.mentions[k].start == pos:
+            return self.mentions[k]
+        return None
+
+    def _paragraph_end(self, pos: int) -> int:
+        end = self.text.find("\n", pos)
+        return len(self.text) if end < 0 else end
+
+    def _is_cue(self, hit: re.Match[str]) -> bool:
+        """A cue word, not part of another word (问题, 顾问) nor inside a quotation."""
+        pos, word = hit.start(), hit.group()
+        if _containing(self.quotes, pos) is not None or _containing(self.quoted_posts, pos) is not None:
+            return False
+        for blocker in self.r.not_cues.finditer(self.text, max(0, pos - 3), hit.end() + 3):
+            if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
+                return False
+        follower = self.text[hit.end() : hit.end() + 1]
+        return len(word) > 1 or follower == "" or follower in self.r.bare_cue_followers or follower in self.r.sentence_end
+
+    def cue_claims(self) -> None:
+        """Sieve 1."""
+        hits = [(h, self.speaker_before(h.start())) for h in self.r.cue_regex.finditer(self.text) if self._is_cue(h)]
+        hits = [(h, sp) for h, sp in hits if sp is not None]
+        cue_starts = [h.start() for h, _ in hits]
+        for i, (hit, speaker) in enumerate(hits):
+            if any(c.start <= hit.start() < c.end for c in self.claims[-3:]):
+                continue
+            cue = self.r.cues[hit.group()]
+            addressee = None
+            pos = self.r.content_lead.match(self.text, hit.end()).end()
+            if cue.object == "addressee":
+                ment = self._mention_at(pos)
+                if ment is not None:
+                    addressee = ment.entity
+                    pos = self.r.content_lead.match(self.text, ment.end).end()
+            if pos >= len(self.text) or self.text[pos] in self.r.sentence_end:
+                self._quote_before(hit, cue, speaker)
+                continue
+            quote = _containing(self.quotes, pos)
+            if quote is not None and quote[0] == pos:
+                self._add(quote[0], quote[1], speaker, hit, cue, addressee, direct=True)
+                continue
+            end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
+            if i + 1 < len(hits) and hits[i + 1][1][1] is not None and pos < hits[i + 1][1][1] < end:
+                end = self._clause_start(pos, hits[i + 1][1][1])
+            self._add(pos, end, speaker, hit, cue, addressee, direct=False)
+            self._continue(end, speaker, hit, cue, cue_starts)
+
+    def _clause_start(self, lo: int, pos: int) -> int:
+        """Start of the clause holding ``pos`` (after the last comma between ``lo`` and ``pos``)."""
+        return max(lo, max(self.text.rfind(ch, lo, pos) for ch in "，,；;") + 1)
+
+    def _quote_before(self, hit: re.Match[str], cue: Cue, speaker: tuple[str, int | None, int | None]) -> None:
+        """“…”，X 表示。 — the quotation just before the speaker is theirs."""
+        anchor = speaker[1] if speaker[1] is not None else hit.start()
+        k = bisect_left(self.quotes, (anchor,)) - 1
+        if k < 0:
+            return
+        q_start, q_end = self.quotes[k]
+        between = self.text[q_end:anchor]
+        if between.strip(" ，,\u3000") == "" or self.r.pronoun_regex.search(between.strip(" ，,")):
+            self._add(q_start, q_end, speaker, hit, cue, None, direct=True)
+
+    def _continue(self, pos: int, speaker, hit, cue: Cue, cue_starts: list[int]) -> None:
+        """Following sentences of the same paragraph with no cue of their own are the speaker's too."""
+        stop = self._paragraph_end(pos)
+        while pos < stop:
+            end = min(sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end), stop)
+            k = bisect_left(cue_starts, pos)
+            if k < len(cue_starts) and cue_starts[k] < end:
+                break
+            self._add(pos, end, speaker, hit, cue, None, direct=False, merge=True)
+            pos = end
+
+    # --- posts ----------------------------------------------------------
+    def post_claims(self) -> None:
+        """Sieve 2."""
+        for post in self.posts:
+            poster = self._poster(post)
+            if poster is None:
+                continue
+            addressees = tuple(
+                e for q in post.quotes if q.author for e in self._poster_ids(q.author) if e != poster
+            )
+            for start, end in self._own_pieces(post):
+                self._add(start, end, (poster, None, None), None, None, addressees[0] if addressees else None,
+                          direct=True, post=post)
+
+    def _poster_ids(self, name: str) -> list[str]:
+        return [self.poster_entity[p.author_start] for p in self.posts
+                if p.author == name and p.author_start in self.poster_entity][:1]
+
+    def _own_pieces(self, post: Post) -> list[tuple[int, int]]:
+        """The post's own words: body minus quoted posts minus claims already attributed to others."""
+        taken = sorted([(q.start, q.end) for q in post.quotes]
+                       + [(c.start, c.end) for c in self.claims if post.start <= c.start < post.end])
+        pieces, pos = [], post.start
+        for s, e in taken:
+            if s > pos:
+                pieces.append((pos, s))
+            pos = max(pos, e)
+        pieces.append((pos, post.end))
+        out = []
+        for s, e in pieces:
+            block = self.text[s:e]
+            if len(block.strip()) > 300:
+                offset = s
+                for para in re.split(r"(\n\s*\n)", block):
+                    out.append((offset, offset + len(para)))
+                    offset += len(para)
+            else:
+                out.append((s, e))
+        return [span for span in (strip_span(self.text, s, e) for s, e in out) if span[1] - span[0] >= 2]
+
+    # --- assembly -------------------------------------------------------
+    def _add(self, start, end, speaker, hit, cue, addressee, *, direct, merge=False, post=None) -> None:
+        start, end = strip_span(self.text, start, end)
+        if end - start < 2:
+            return
+        speaker_id, sp_start, sp_end = speaker
+        content = self.text[start:end]
+        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        targets = list(dict.fromkeys(m.entity for m in inside if m.entity != speaker_id))
+        if addressee and addressee not in targets and addressee != speaker_id:
+            targets.append(addressee)
+        if not targets:
+            return
+        type_ = claim_type(cue.type if cue else "statement", content)
+        if merge and self.claims:
+            last = self.claims[-1]
+            if last.speaker == speaker_id and last.type == type_ and self.text[last.end:start].strip() == "":
+                targets = list(dict.fromkeys([*last.targets, *targets]))
+                self.claims[-1] = _replace(last, end=end, text=self.text[last.start:end], targets=tuple(targets))
+                return
+        quote = "direct" if direct or self._mostly_quoted(start, end) else "indirect"
+        if post is None:
+            post = self._post_at(start)
+        self.claims.append(Claim(
+            doc=self.doc_name, start=start, end=end, text=content, speaker=speaker_id,
+            cue=hit.group() if hit else "", cue_start=hit.start() if hit else None,
+            cue_end=hit.end() if hit else None, targets=tuple(targets), type=type_, quote=quote,
+            speaker_start=sp_start, speaker_end=sp_end, post=post.floor if post else None,
+        ))
+
+    def _mostly_quoted(self, start: int, end: int) -> bool:
+        quoted = sum(min(e, end) - max(s, start) for s, e in self.quotes if s < end and e > start)
+        return quoted * 2 > end - start
+
+    def run(self) -> list[Claim]:
+        self.cue_claims()
+        self.post_claims()
+        unique = {(c.start, c.end, c.speaker): c for c in self.claims}
+        return sorted(unique.values(), key=lambda c: (c.start, c.end, c.speaker))
+
+
+def _replace(claim: Claim, **changes) -> Claim:
+    fields = {name: getattr(claim, name) for name in Claim.__slots__}
+    fields.update(changes)
+    return Claim(**fields)
+
+
+class ClaimComponent:
+    """Sets ``doc._.claims`` from the resolved entities in ``doc.ents``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = [Ment(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        doc._.claims = ClaimFinder(doc._.doc_name, doc.text, mentions, doc._.posts).run()
+        return doc
+
+
+@Language.factory("claimgraph_claims", assigns=["doc._.claims"], requires=["doc.ents"])
+def make_claims(nlp: Language, name: str) -> ClaimComponent:
+    """Registered factory: cues and rules live in ``extract/data/cues.jsonl`` and ``claim_rules.json``."""
+    return ClaimComponent()

@@ -1,0 +1,295 @@
+"""Choose among proposed mentions and resolve them to entities, within one document.
+
+Rules, in order (each is general, none names a particular entity):
+
+1. **Choice**: overlapping proposals are settled longest first; at equal length
+   the source ranks ``posters`` > ``gazetteer`` > ``patterns`` > ``ner``.
+2. **Gazetteer ids**: an alias shared by several gazetteer entries (``商务部``)
+   goes to the entry whose country the document mentions most.
+3. **Apposition**: ``霍华德·卢特尼克 (Howard Lutnick)``, ``电子前沿基金会(EFF)``,
+   ``（简称ENFORCE法案）``: the name in brackets is an alias of the one before.
+4. **Short names**: the last part of a multi-part person name (``Lutnick``,
+   ``沃伦``) found alone elsewhere is that person, unless two people share it.
+5. **Containment**: an organisation or law not in the gazetteer whose name ends
+   another one's (``参议院商务委员会`` / ``美国国会参议院商务委员会``) is the same.
+6. **Type conflicts**: a gazetteer entity keeps its gazetteer type; otherwise the
+   type proposed most often wins, ties going to the better-ranked source.
+
+Ids are stable across documents and builds: the gazetteer id, else a slug of
+the canonical name (English where the text gives one, else simplified Chinese).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import extensions  # noqa: F401 - registers Doc._ attributes
+from .lexicon import gazetteer_by_id
+from .records import Entity
+from .scripts import is_traditional, name_key, to_simplified
+
+SOURCES = ("posters", "gazetteer", "patterns", "ner")
+_NAME_SEPARATORS = "·•‧・"
+_APPOSITION = re.compile(
+    r"\s?[(（]\s?(?:简称|簡稱|以下简称|以下簡稱|下称|下稱|英文名|英文简称)?\s?[“\"「]?"
+    r"(?P<alias>[A-Za-z][A-Za-z0-9.&'\- ]{0,40}?|[^()（）“”\"「」，,。\s]{2,20}?)"
+    r"[”\"」]?\s?[)）,，;；]"
+)
+_SHORT_FORM = re.compile(r"^(?:[A-Z][A-Z0-9&.\-]{1,9}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){1,3})$")
+
+
+@dataclass(slots=True)
+class Proposal:
+    """A mention proposed by one source, before resolution."""
+
+    start: int
+    end: int
+    label: str
+    source: str
+    ids: tuple[str, ...] = ()
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        return (-(self.end - self.start), SOURCES.index(self.source), self.start)
+
+
+@dataclass(slots=True)
+class Group:
+    """Mentions believed to denote one entity."""
+
+    gazetteer_id: str | None
+    proposals: list[Proposal] = field(default_factory=list)
+
+
+def choose(proposals: list[Proposal]) -> list[Proposal]:
+    """Non-overlapping proposals, longest first, then by source rank (rule 1).
+
+    >>> kept = choose([Proposal(0, 3, "PERSON", "gazetteer"), Proposal(0, 5, "ORG", "patterns")])
+    >>> [(p.start, p.end, p.label) for p in kept]
+    [(0, 5, 'ORG')]
+    """
+    taken: list[tuple[int, int]] = []
+    kept = []
+    for p in sorted(proposals, key=lambda p: p.rank):
+        if all(p.end <= s or p.start >= e for s, e in taken):
+            taken.append((p.start, p.end))
+            kept.append(p)
+    return sorted(kept, key=lambda p: p.start)
+
+
+def _country_counts(kept: list[Proposal]) -> Counter[str]:
+    return Counter(p.ids[0] for p in kept if len(p.ids) == 1 and p.label == "GPE")
+
+
+def _pick_gazetteer_id(ids: tuple[str, ...], countries: Counter[str]) -> str:
+    """Rule 2: among candidate entries, the one whose country the document mentions most."""
+    if len(ids) == 1:
+        return ids[0]
+    entries = gazetteer_by_id()
+    return max(ids, key=lambda i: (countries.get(entries[i].country or "", 0), -ids.index(i)))
+
+
+def slug(name: str) -> str:
+    """Stable id from a canonical name: ASCII names in snake case, Chinese as simplified text.
+
+    >>> slug("Howard Lutnick"), slug("S.321"), slug("參議院能源和商務委員會")
+    ('howard_lutnick', 's_321', '参议院能源和商务委员会')
+    """
+    simple = to_simplified(name).strip()
+    if simple.isascii():
+        return re.sub(r"[^0-9a-z]+", "_", simple.casefold()).strip("_") or "entity"
+    return re.sub(r"\s+", "", simple)
+
+
+class Resolver:
+    """Groups proposals into entities for one document (see the module docstring)."""
+
+    def __init__(self, text: str, proposals: list[Proposal]) -> None:
+        self.text = text
+        self.kept = choose(proposals)
+        self.countries = _country_counts(self.kept)
+        self.groups: list[Group] = []
+        self.group_of: dict[int, Group] = {}
+
+    def run(self) -> list[Group]:
+        by_key: dict[object, Group] = {}
+        for p in self.kept:
+            gid = _pick_gazetteer_id(p.ids, self.countries) if p.ids else None
+            key: object = gid or (p.label, name_key(self.text[p.start : p.end]))
+            group = by_key.get(key)
+            if group is None:
+                group = by_key[key] = Group(gid)
+                self.groups.append(group)
+            self._add(group, p)
+        self._appositions()
+        self._short_names()
+        self._containment()
+        return [g for g in self.groups if g.proposals]
+
+    def _add(self, group: Group, p: Proposal) -> None:
+        group.proposals.append(p)
+        self.group_of[id(p)] = group
+
+    def _merge(self, keep: Group, gone: Group) -> None:
+        if keep is gone:
+            return
+        if gone.gazetteer_id and not keep.gazetteer_id:
+            keep, gone = gone, keep
+        elif gone.gazetteer_id and keep.gazetteer_id:
+            return
+        for p in gone.proposals:
+            self._add(keep, p)
+        gone.proposals = []
+
+    def _free(self, start: int, end: int) -> bool:
+        return all(end <= p.start or start >= p.end for p in self.kept)
+
+    def _appositions(self) -> None:
+        """Rule 3."""
+        starts = {p.start: p for p in self.kept}
+        for p in list(self.kept):
+            m = _APPOSITION.match(self.text, p.end)
+            if not m:
+                continue
+            a_start, a_end = m.span("alias")
+            other = starts.get(a_start)
+            if other is not None and other.end == a_end:
+                if other.label == p.label or not self.group_of[id(other)].gazetteer_id:
+                    self._merge(self.group_of[id(p)], self.group_of[id(other)])
+            elif _SHORT_FORM.match(m.group("alias")) and self._free(a_start, a_end):
+                alias = Proposal(a_start, a_end, p.label, "patterns")
+                self.kept.append(alias)
+                self._add(self.group_of[id(p)], alias)
+        self.kept.sort(key=lambda p: p.start)
+
+    def _short_names(self) -> None:
+        """Rule 4."""
+        owners: dict[str, set[int]] = {}
+        for group in self.groups:
+            for p in group.proposals:
+                if p.label != "PERSON":
+                    continue
+                surface = self.text[p.start : p.end]
+                parts = re.split(rf"[\s{_NAME_SEPARATORS}]+", surface.strip())
+                if len(parts) >= 2 and len(parts[-1]) >= 2:
+                    owners.setdefault(parts[-1], set()).add(id(group))
+        groups = {id(g): g for g in self.groups}
+        for short, owner_ids in owners.items():
+            if len(owner_ids) != 1:
+                continue
+            owner = groups[next(iter(owner_ids))]
+            for other in self.groups:
+                if other is not owner and all(
+                    self.text[p.start : p.end] == short and p.label == "PERSON" for p in other.proposals
+                ) and other.proposals:
+                    self._merge(owner, other)
+            boundary = r"(?<![A-Za-z])" if short.isascii() else ""
+            tail = r"(?![A-Za-z])" if short.isascii() else ""
+            for m in re.finditer(boundary + re.escape(short) + tail, self.text):
+                if self._free(m.start(), m.end()):
+                    p = Proposal(m.start(), m.end(), "PERSON", "patterns")
+                    self.kept.append(p)
+                    self._add(owner, p)
+        self.kept.sort(key=lambda p: p.start)
+
+    def _containment(self) -> None:
+        """Rule 5."""
+        loose = [g for g in self.groups if g.proposals and not g.gazetteer_id]
+        for group in loose:
+            label = group.proposals[0].label
+            if label not in ("ORG", "LAW"):
+                continue
+            keys = {name_key(self.text[p.start : p.end]) for p in group.proposals}
+            for other in loose:
+                if other is group or not other.proposals or other.proposals[0].label != label:
+                    continue
+                other_keys = {name_key(self.text[p.start : p.end]) for p in other.proposals}
+                if any(len(k) >= 4 and o != k and o.endswith(k) for k in keys for o in other_keys):
+                    self._merge(other, group)
+                    break
+
+
+def _entity_type(group: Group) -> str:
+    """Rule 6."""
+    if group.gazetteer_id:
+        return gazetteer_by_id()[group.gazetteer_id].type
+    votes = Counter(p.label for p in group.proposals)
+    best = min(SOURCES.index(p.source) for p in group.proposals)
+    return max(votes, key=lambda lab: (votes[lab], any(
+        p.label == lab and SOURCES.index(p.source) == best for p in group.proposals)))
+
+
+def _canonical(surfaces: list[str], type_: str) -> str:
+    latin = [s for s in surfaces if s.isascii()]
+    if latin and (type_ != "PERSON" or any(" " in s for s in latin)):
+        return max(latin, key=lambda s: (len(s.split()), len(s)))
+    return to_simplified(max(surfaces, key=len))
+
+
+def build_entity(group: Group, text: str) -> Entity:
+    """The entity record of a group: id, type, canonical name, labels and aliases."""
+    surfaces = list(dict.fromkeys(text[p.start : p.end] for p in group.proposals))
+    type_ = _entity_type(group)
+    if group.gazetteer_id:
+        entry = gazetteer_by_id()[group.gazetteer_id]
+        labels = dict(entry.labels)
+        name, id_ = entry.name, entry.id
+    else:
+        name = _canonical(surfaces, type_)
+        id_ = slug(name)
+        labels = {}
+        english = [s for s in surfaces if s.isascii()]
+        chinese = [s for s in surfaces if not s.isascii()]
+        if english:
+            labels["en"] = max(english, key=len)
+        if chinese:
+            labels["zh-Hans"] = to_simplified(max(chinese, key=len))
+    traditional = [s for s in surfaces if is_traditional(s)]
+    if traditional and "zh-Hant" not in labels:
+        labels["zh-Hant"] = max(traditional, key=len)
+    return Entity(id=id_, type=type_, name=name, labels=labels, aliases=surfaces)
+
+
+def proposals_of(doc: Doc) -> list[Proposal]:
+    """Every proposal the rule (and model) components left on ``doc``."""
+    out = []
+    for source in SOURCES:
+        spans = doc.spans.get(source, []) if source != "ner" else doc.ents
+        for span in spans:
+            ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
+            out.append(Proposal(span.start_char, span.end_char, span.label_, source, ids))
+    return out
+
+
+class ResolverComponent:
+    """Sets ``doc.ents`` (label = type, ``kb_id`` = entity id) and ``doc._.entities``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        groups = Resolver(doc.text, proposals_of(doc)).run()
+        entities: dict[str, Entity] = {}
+        spans = []
+        for group in groups:
+            entity = build_entity(group, doc.text)
+            known = entities.get(entity.id)
+            if known is None:
+                entities[entity.id] = entity
+            else:
+                known.aliases.extend(a for a in entity.aliases if a not in known.aliases)
+            for p in group.proposals:
+                span = doc.char_span(p.start, p.end, label=entities[entity.id].type, kb_id=entity.id)
+                if span is not None:
+                    spans.append(span)
+        doc.ents = sorted(spans, key=lambda s: s.start)
+        doc._.entities = entities
+        return doc
+
+
+@Language.factory("claimgraph_resolver", assigns=["doc.ents", "doc._.entities"])
+def make_resolver(nlp: Language, name: str) -> ResolverComponent:
+    """Registered factory: resolution rules are described in this module's docstring."""
+    return ResolverComponent()
