@@ -68,7 +68,10 @@ class Rules:
 def rules() -> Rules:
     """Load and compile the claim rules shipped in ``extract/data``."""
     data = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))
-    cues = {row["cue"]: Cue(row["cue"], row["type"], row.get("object")) for row in read_jsonl(data_path("cues.jsonl"))}
+    cues = {
+        row["cue"]: Cue(row["cue"], row["type"], row.get("object"))
+        for row in read_jsonl(data_path("cues.jsonl"))
+    }
     words = sorted(cues, key=len, reverse=True)
     refs = sorted([*data["pronouns"], *data["first_person"]], key=len, reverse=True)
     return Rules(
@@ -104,7 +107,7 @@ def find_quotes(text: str, pairs: dict[str, str]) -> list[tuple[int, int]]:
     """Top-level quotation spans ``(open mark, close mark + 1)``, not crossing paragraphs.
 
     >>> find_quotes("他说：“你好，世界。”然后走了", {"“": "”"})
-    [(3, 10)]
+    [(3, 11)]
     """
     quotes = []
     i = 0
@@ -155,9 +158,9 @@ def _containing(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | Non
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim white space, quotation marks and a leading comma off ``[start, end)``."""
-    while start < end and (text[start].isspace() or text[start] in "“「『\"，,：:"):
+    while start < end and (text[start].isspace() or text[start] in '“「『"，,：:'):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in "”」』\"，,"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in '”」』"，,'):
         end -= 1
     return start, end
 
@@ -191,7 +194,7 @@ class ClaimFinder:
         self.starts = [m.start for m in self.mentions]
         self.posts = posts
         self.quotes = find_quotes(text, self.r.quote_pairs)
-        self.quoted_posts = sorted((q.start, q.end) for p in posts for q in p.quotes)
+        self.quoted_posts = sorted((q.block_start, q.block_end) for p in posts for q in p.quotes)
         self.poster_entity = {m.start: m.entity for m in self.mentions}
         self.claims: list[Claim] = []
 
@@ -287,11 +290,20 @@ class ClaimFinder:
             if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
                 return False
         follower = self.text[hit.end() : hit.end() + 1]
-        return len(word) > 1 or follower == "" or follower in self.r.bare_cue_followers or follower in self.r.sentence_end
+        return (
+            len(word) > 1
+            or follower == ""
+            or follower in self.r.bare_cue_followers
+            or follower in self.r.sentence_end
+        )
 
     def cue_claims(self) -> None:
         """Sieve 1."""
-        hits = [(h, self.speaker_before(h.start())) for h in self.r.cue_regex.finditer(self.text) if self._is_cue(h)]
+        hits = [
+            (h, self.speaker_before(h.start()))
+            for h in self.r.cue_regex.finditer(self.text)
+            if self._is_cue(h)
+        ]
         hits = [(h, sp) for h, sp in hits if sp is not None]
         cue_starts = [h.start() for h, _ in hits]
         for i, (hit, speaker) in enumerate(hits):
@@ -322,7 +334,9 @@ class ClaimFinder:
         """Start of the clause holding ``pos`` (after the last comma between ``lo`` and ``pos``)."""
         return max(lo, max(self.text.rfind(ch, lo, pos) for ch in "，,；;") + 1)
 
-    def _quote_before(self, hit: re.Match[str], cue: Cue, speaker: tuple[str, int | None, int | None]) -> None:
+    def _quote_before(
+        self, hit: re.Match[str], cue: Cue, speaker: tuple[str, int | None, int | None]
+    ) -> None:
         """“…”，X 表示。 — the quotation just before the speaker is theirs."""
         anchor = speaker[1] if speaker[1] is not None else hit.start()
         k = bisect_left(self.quotes, (anchor,)) - 1
@@ -355,17 +369,30 @@ class ClaimFinder:
                 e for q in post.quotes if q.author for e in self._poster_ids(q.author) if e != poster
             )
             for start, end in self._own_pieces(post):
-                self._add(start, end, (poster, None, None), None, None, addressees[0] if addressees else None,
-                          direct=True, post=post)
+                self._add(
+                    start,
+                    end,
+                    (poster, None, None),
+                    None,
+                    None,
+                    addressees[0] if addressees else None,
+                    direct=True,
+                    post=post,
+                )
 
     def _poster_ids(self, name: str) -> list[str]:
-        return [self.poster_entity[p.author_start] for p in self.posts
-                if p.author == name and p.author_start in self.poster_entity][:1]
+        return [
+            self.poster_entity[p.author_start]
+            for p in self.posts
+            if p.author == name and p.author_start in self.poster_entity
+        ][:1]
 
     def _own_pieces(self, post: Post) -> list[tuple[int, int]]:
         """The post's own words: body minus quoted posts minus claims already attributed to others."""
-        taken = sorted([(q.start, q.end) for q in post.quotes]
-                       + [(c.start, c.end) for c in self.claims if post.start <= c.start < post.end])
+        taken = sorted(
+            [(q.block_start, q.block_end) for q in post.quotes]
+            + [(c.start, c.end) for c in self.claims if post.start <= c.start < post.end]
+        )
         pieces, pos = [], post.start
         for s, e in taken:
             if s > pos:
@@ -400,19 +427,37 @@ class ClaimFinder:
         type_ = claim_type(cue.type if cue else "statement", content)
         if merge and self.claims:
             last = self.claims[-1]
-            if last.speaker == speaker_id and last.type == type_ and self.text[last.end:start].strip() == "":
+            if (
+                last.speaker == speaker_id
+                and last.type == type_
+                and self.text[last.end : start].strip() == ""
+            ):
                 targets = list(dict.fromkeys([*last.targets, *targets]))
-                self.claims[-1] = _replace(last, end=end, text=self.text[last.start:end], targets=tuple(targets))
+                self.claims[-1] = _replace(
+                    last, end=end, text=self.text[last.start : end], targets=tuple(targets)
+                )
                 return
         quote = "direct" if direct or self._mostly_quoted(start, end) else "indirect"
         if post is None:
             post = self._post_at(start)
-        self.claims.append(Claim(
-            doc=self.doc_name, start=start, end=end, text=content, speaker=speaker_id,
-            cue=hit.group() if hit else "", cue_start=hit.start() if hit else None,
-            cue_end=hit.end() if hit else None, targets=tuple(targets), type=type_, quote=quote,
-            speaker_start=sp_start, speaker_end=sp_end, post=post.floor if post else None,
-        ))
+        self.claims.append(
+            Claim(
+                doc=self.doc_name,
+                start=start,
+                end=end,
+                text=content,
+                speaker=speaker_id,
+                cue=hit.group() if hit else "",
+                cue_start=hit.start() if hit else None,
+                cue_end=hit.end() if hit else None,
+                targets=tuple(targets),
+                type=type_,
+                quote=quote,
+                speaker_start=sp_start,
+                speaker_end=sp_end,
+                post=post.floor if post else None,
+            )
+        )
 
     def _mostly_quoted(self, start: int, end: int) -> bool:
         quoted = sum(min(e, end) - max(s, start) for s, e in self.quotes if s < end and e > start)

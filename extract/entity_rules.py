@@ -43,7 +43,7 @@ def trim_left(text: str, start: int, end: int, keep_right: int = 2) -> int:
     head = text[start : end - keep_right]
     cut = 0
     for i, ch in enumerate(head):
-        if ch in stops or ch.isspace() and i + 1 < len(head) and not head[i + 1].isascii():
+        if ch in stops or (ch.isspace() and i + 1 < len(head) and not head[i + 1].isascii()):
             cut = i + 1
     for word in _stop_words():
         at = head.rfind(word)
@@ -57,7 +57,8 @@ def pattern_matches(
 ) -> Iterator[tuple[int, int, str, str]]:
     """Yield ``(start, end, label, rule name)`` for every shape pattern match in ``text``.
 
-    >>> [(text[s:e], label) for s, e, label, _ in pattern_matches(text := "国会通过了芯片安全法案。")]
+    >>> text = "国会通过了芯片安全法案。"
+    >>> [(text[s:e], label) for s, e, label, _ in pattern_matches(text)]
     [('芯片安全法案', 'LAW')]
     """
     for pattern in patterns if patterns is not None else entity_patterns():
@@ -68,7 +69,9 @@ def pattern_matches(
                 start = trim_left(text, start, end)
             while pattern.generic_prefix and start < end and text[start] in pattern.generic_prefix:
                 start += 1
-            if end - start - _SUFFIX_LEN < pattern.min_stem:
+            suffix = len(match.group("suffix")) if "suffix" in pattern.regex.groupindex else _SUFFIX_LEN
+            stem = text[start : end - suffix]
+            if len(stem) < pattern.min_stem or stem in pattern.generic_stems:
                 continue
             if pattern.year_prefix:
                 year = _YEAR_PREFIX.search(text[max(0, start - 6) : start + 1])
@@ -108,7 +111,7 @@ class GazetteerRuler:
                 if entry.id not in ids:
                     ids.append(entry.id)
         for key in self.candidates:
-            label, form = key.split("\t", 1)
+            form = key.split("\t", 1)[1]
             matcher = self.exact if _ACRONYM.match(form) or not form.isascii() else self.folded
             matcher.add(key, [nlp.make_doc(form)])
 
@@ -155,9 +158,7 @@ class PosterRuler:
         return doc
 
 
-@Language.factory(
-    "claimgraph_gazetteer", assigns=["doc.spans"], default_config={"spans_key": "gazetteer"}
-)
+@Language.factory("claimgraph_gazetteer", assigns=["doc.spans"], default_config={"spans_key": "gazetteer"})
 def make_gazetteer_ruler(nlp: Language, name: str, spans_key: str) -> GazetteerRuler:
     """Registered factory: the gazetteer data lives in ``extract/data/gazetteer.jsonl``."""
     return GazetteerRuler(nlp, spans_key)

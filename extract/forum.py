@@ -180,7 +180,9 @@ def _quotes(text: str, plain: str, start: int, end: int, rules: _Rules) -> tuple
                 break
         words = _trim(plain, words_start, closing.start(), rules.edge_markup)
         if words[0] < words[1]:
-            quotes.append(QuotedPost(author.strip() if author else None, *words))
+            quotes.append(
+                QuotedPost(author.strip() if author else None, *words, opening.start(), closing.end())
+            )
     return tuple(quotes)
 
 

@@ -59,6 +59,7 @@ class EntityPattern:
     min_stem: int = 0
     generic_prefix: str = ""
     exclude: frozenset[str] = frozenset()
+    generic_stems: frozenset[str] = frozenset()
     last_word_labels: dict[str, str] = field(default_factory=dict)
     examples: tuple[tuple[str, str | None], ...] = ()
     counter_examples: tuple[str, ...] = ()
@@ -120,7 +121,9 @@ def brand_names() -> tuple[str, ...]:
 
 def _expand_placeholders(pattern: str) -> str:
     data = boundaries()
-    pattern = pattern.replace("[TRANSLIT]", f"[{data['TRANSLIT']}]").replace("[SURNAME]", f"[{data['SURNAME']}]")
+    pattern = pattern.replace("[TRANSLIT]", f"[{data['TRANSLIT']}]").replace(
+        "[SURNAME]", f"[{data['SURNAME']}]"
+    )
     if "[BRAND]" in pattern:
         pattern = pattern.replace("[BRAND]", "(?:" + "|".join(re.escape(n) for n in brand_names()) + ")")
     return pattern
@@ -139,6 +142,7 @@ def entity_patterns() -> tuple[EntityPattern, ...]:
             min_stem=int(row.get("min_stem", 0)),
             generic_prefix=row.get("generic_prefix", ""),
             exclude=frozenset(x.casefold() for x in row.get("exclude", [])),
+            generic_stems=frozenset(row.get("generic_stems", [])),
             last_word_labels={
                 word: label for label, words in row.get("last_word_labels", {}).items() for word in words
             },

@@ -39,7 +39,9 @@ def extract_documents(
     for doc, document in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
         text = document.text
         mentions = [
-            Mention(document.name, e.start_char, e.end_char, text[e.start_char : e.end_char], e.label_, e.kb_id_)
+            Mention(
+                document.name, e.start_char, e.end_char, text[e.start_char : e.end_char], e.label_, e.kb_id_
+            )
             for e in doc.ents
         ]
         found = [replace(c, text=text[c.start : c.end]) for c in doc._.claims]

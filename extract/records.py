@@ -28,11 +28,17 @@ AUTHOR = "author"
 
 @dataclass(frozen=True, slots=True)
 class QuotedPost:
-    """An earlier post quoted inside a reply (a forum ``<blockquote>``)."""
+    """An earlier post quoted inside a reply (a forum ``<blockquote>``).
+
+    ``start``/``end`` cover the quoted words; ``block_start``/``block_end`` the
+    whole quotation, with its tags and its "NAME 发表于 DATE" header.
+    """
 
     author: str | None
     start: int
     end: int
+    block_start: int
+    block_end: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,9 +184,13 @@ class Resolver:
                 continue
             owner = groups[next(iter(owner_ids))]
             for other in self.groups:
-                if other is not owner and all(
-                    self.text[p.start : p.end] == short and p.label == "PERSON" for p in other.proposals
-                ) and other.proposals:
+                if (
+                    other is not owner
+                    and all(
+                        self.text[p.start : p.end] == short and p.label == "PERSON" for p in other.proposals
+                    )
+                    and other.proposals
+                ):
                     self._merge(owner, other)
             boundary = r"(?<![A-Za-z])" if short.isascii() else ""
             tail = r"(?![A-Za-z])" if short.isascii() else ""
@@ -220,8 +224,13 @@ def _entity_type(group: Group) -> str:
         return gazetteer_by_id()[group.gazetteer_id].type
     votes = Counter(p.label for p in group.proposals)
     best = min(SOURCES.index(p.source) for p in group.proposals)
-    return max(votes, key=lambda lab: (votes[lab], any(
-        p.label == lab and SOURCES.index(p.source) == best for p in group.proposals)))
+    return max(
+        votes,
+        key=lambda lab: (
+            votes[lab],
+            any(p.label == lab and SOURCES.index(p.source) == best for p in group.proposals),
+        ),
+    )
 
 
 def _canonical(surfaces: list[str], type_: str) -> str:

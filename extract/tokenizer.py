@@ -50,10 +50,10 @@ class MixedScriptTokenizer:
                 spaces.append(False)
         return Doc(self.vocab, words=words, spaces=spaces)
 
-    def to_disk(self, path, **kwargs) -> None:  # noqa: ARG002 - nothing to save: the rules are code
+    def to_disk(self, path, **kwargs) -> None:
         """Stateless; present so ``nlp.to_disk`` works."""
 
-    def from_disk(self, path, **kwargs) -> MixedScriptTokenizer:  # noqa: ARG002
+    def from_disk(self, path, **kwargs) -> MixedScriptTokenizer:
         """Stateless; present so ``spacy.load`` works."""
         return self
 

@@ -9,7 +9,7 @@ The GUIDELINES codes (``PERSON``, ``demand``, ...) are read from the ontology, n
 >>> entity_id(entity_iri("卢特尼克/Lutnick"))
 '卢特尼克/Lutnick'
 >>> str(mention_iri("新闻/a b.txt", 3, 7))
-'https://w3id.org/claimgraph/id/doc/%E6%96%B0%E9%97%BB/a%20b.txt#char=3,7'
+'https://w3id.org/claimgraph/id/doc/新闻/a%20b.txt#char=3,7'
 """
 
 from __future__ import annotations
@@ -21,30 +21,16 @@ from importlib.resources import files
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
+from rdflib import namespace as rdfns
 from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 
-__all__ = [
-    "CG",
-    "DCTERMS",
-    "ID",
-    "OA",
-    "ONTOLOGY",
-    "OWL",
-    "PROV",
-    "RDF",
-    "RDFS",
-    "SKOS",
-    "XSD",
-]
 
-
-class CG(DefinedNamespace):
+class CG(rdfns.DefinedNamespace):
     """claimgraph vocabulary (ontology.ttl)."""
 
-    _NS = Namespace("https://w3id.org/claimgraph/ns#")
+    _NS = rdfns.Namespace("https://w3id.org/claimgraph/ns#")
     _fail = True
 
     # classes
@@ -87,6 +73,7 @@ class CG(DefinedNamespace):
     poster: URIRef
     posterMention: URIRef
     quotes: URIRef
+    blockSelector: URIRef
 
     # entity
     denotes: URIRef
@@ -107,10 +94,10 @@ class CG(DefinedNamespace):
     inPost: URIRef
 
 
-class OA(DefinedNamespace):
+class OA(rdfns.DefinedNamespace):
     """The W3C Web Annotation terms claimgraph uses to anchor spans (rdflib ships no OA namespace)."""
 
-    _NS = Namespace("http://www.w3.org/ns/oa#")
+    _NS = rdfns.Namespace("http://www.w3.org/ns/oa#")
     _fail = True
 
     SpecificResource: URIRef
@@ -128,7 +115,7 @@ class OA(DefinedNamespace):
 ONTOLOGY = URIRef(str(CG._NS).rstrip("#"))
 """The ontology's own IRI; also the name of the graph that holds it in a store."""
 
-ID = Namespace("https://w3id.org/claimgraph/id/")
+ID = rdfns.Namespace("https://w3id.org/claimgraph/id/")
 """Base of every instance IRI."""
 
 BUILD = ID["build"]
@@ -243,15 +230,15 @@ def ontology_quads() -> tuple[ox.Quad, ...]:
 
 
 def prefixes() -> dict[str, str]:
-    """Prefixes for queries and Turtle: the ontology's own, plus short ones for instance IRIs."""
-    return {**_ontology()[1], "entity": str(_ENTITY), "doc": str(_DOC)}
+    """Prefixes for queries and Turtle: the ontology's own, plus one for entity IRIs."""
+    return {**_ontology()[1], "entity": str(_ENTITY)}
 
 
 def _codes(predicate: URIRef) -> dict[str, URIRef]:
     return {
         q.object.value: URIRef(q.subject.value)
         for q in ontology_quads()
-        if q.predicate.value == predicate and isinstance(q.subject, ox.NamedNode)
+        if q.predicate.value == str(predicate) and isinstance(q.subject, ox.NamedNode)
     }
 
 

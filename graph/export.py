@@ -1,0 +1,261 @@
+"""Export the store as JSON Lines (shared/eval/EXPORT.md), Turtle or N-Quads.
+
+Every format is read from the store, so an export shows what users query, and is written in a fixed
+order, so the same store always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import chain
+from operator import itemgetter
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from extract.errors import ClaimgraphError
+from extract.records import AUTHOR, QUOTE_KINDS
+from graph.vocab import claim_types, entity_id, prefixes
+
+FORMATS = ("jsonl", "turtle", "nquads")
+
+_DOCUMENTS = """
+SELECT ?name ?sha ?encoding ?mediaType ?source WHERE {
+  GRAPH ?g {
+    ?g a cg:Document ; cg:fileName ?name ; cg:sha256 ?sha ; cg:encoding ?encoding ;
+      dcterms:format ?mediaType .
+    OPTIONAL { ?g dcterms:source ?source }
+  }
+}"""
+
+_ENTITIES = """
+SELECT ?g ?entity ?type ?name WHERE {
+  GRAPH ?g { ?entity cg:entityType ?type . OPTIONAL { ?entity skos:prefLabel ?name } }
+}"""
+
+_LABELS = """
+SELECT DISTINCT ?entity ?label WHERE {
+  GRAPH ?g { ?entity cg:entityType ?type ; rdfs:label|skos:prefLabel|skos:altLabel ?label }
+}"""
+
+_POSTS = """
+SELECT ?name ?floor ?author ?poster ?time ?start ?end WHERE {
+  GRAPH ?g {
+    ?g cg:fileName ?name .
+    ?post a cg:Post ; cg:floor ?floor ; oa:hasSelector ?at .
+    ?at a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+    OPTIONAL { ?post cg:posterName ?author }
+    OPTIONAL { ?post cg:poster ?poster }
+    OPTIONAL { ?post dcterms:created ?time }
+  }
+}"""
+
+_MENTIONS = """
+SELECT ?name ?entity ?type ?text ?start ?end WHERE {
+  GRAPH ?g {
+    ?g cg:fileName ?name .
+    ?mention a cg:Mention ; cg:denotes ?entity ; oa:hasSelector ?at , ?quote .
+    ?at a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+    ?quote a oa:TextQuoteSelector ; oa:exact ?text .
+    OPTIONAL { ?entity cg:entityType ?type }
+  }
+}"""
+
+_CLAIMS = """
+SELECT ?claim ?name ?speaker ?type ?cue ?text ?direct ?start ?end ?cueStart ?cueEnd ?floor WHERE {
+  GRAPH ?g {
+    ?g cg:fileName ?name .
+    ?claim a cg:Claim ; cg:speaker ?speaker ; cg:claimType ?type ; cg:content ?text ; cg:isDirect ?direct ;
+      oa:hasSelector ?at .
+    ?at a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+    OPTIONAL { ?claim cg:cue ?cue }
+    OPTIONAL { ?claim cg:cueSelector ?cueAt . ?cueAt oa:start ?cueStart ; oa:end ?cueEnd }
+    OPTIONAL { ?claim cg:inPost/cg:floor ?floor }
+  }
+}"""
+
+_TARGETS = """
+SELECT ?claim ?target WHERE { GRAPH ?g { ?claim a cg:Claim ; cg:target ?target } }
+"""
+
+_DIRECT, _INDIRECT = QUOTE_KINDS
+
+
+def export(store: ox.Store, fmt: str, out: BinaryIO) -> int:
+    """Write the store to ``out`` in ``fmt`` (one of ``FORMATS``); return how many records, triples or quads.
+
+    - ``jsonl``: EXPORT.md records: entities (by id), then per document (by name) the document, its
+      posts, mentions and claims (by offset).
+    - ``nquads``: every quad with its graph, lines sorted.
+    - ``turtle``: the union of all graphs as distinct triples, sorted. Turtle has no graph names, so
+      it loses which document (or the ontology or build graph) each triple came from; use ``nquads``
+      to keep that.
+    """
+    if fmt == "jsonl":
+        return _jsonl(store, out)
+    if fmt == "nquads":
+        lines = sorted(store.dump(format=ox.RdfFormat.N_QUADS).splitlines(keepends=True))
+        out.writelines(lines)
+        return len(lines)
+    if fmt == "turtle":
+        triples = sorted({q.triple for q in store}, key=str)
+        ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=prefixes())
+        return len(triples)
+    raise ClaimgraphError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def _jsonl(store: ox.Store, out: BinaryIO) -> int:
+    n = 0
+    for record in _records(store):
+        out.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        n += 1
+    return n
+
+
+def _query(store: ox.Store, query: str) -> ox.QuerySolutions:
+    result = store.query(query, prefixes=prefixes())
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def _str(term: ox.NamedNode | ox.Literal | None) -> str:
+    return "" if term is None else term.value
+
+
+def _int(term: ox.Literal | None) -> int | None:
+    return None if term is None else int(term.value)
+
+
+def _entity(term: ox.NamedNode) -> str:
+    return entity_id(term.value) or term.value
+
+
+_Keyed = Iterator[tuple[str, tuple[Any, ...], dict[str, Any]]]
+"""(document name, sort key within the document, record)."""
+
+
+def _records(store: ox.Store) -> Iterator[dict[str, Any]]:
+    """Entities, then each document's records, in a fixed order."""
+    yield from _entities(store)
+    per_doc: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = defaultdict(list)
+    for doc, key, record in chain(_documents(store), _posts(store), _mentions(store), _claims(store)):
+        per_doc[doc].append((key, record))
+    for doc in sorted(per_doc):
+        for _, record in sorted(per_doc[doc], key=itemgetter(0)):
+            yield record
+
+
+def _documents(store: ox.Store) -> _Keyed:
+    for row in _query(store, _DOCUMENTS):
+        doc = row["name"].value
+        yield (
+            doc,
+            (0,),
+            {
+                "kind": "document",
+                "doc": doc,
+                "sha256": row["sha"].value,
+                "encoding": row["encoding"].value,
+                "media_type": row["mediaType"].value,
+                "source": _str(row["source"]),
+            },
+        )
+
+
+def _posts(store: ox.Store) -> _Keyed:
+    for row in _query(store, _POSTS):
+        doc, floor, poster = row["name"].value, _int(row["floor"]), row["poster"]
+        yield (
+            doc,
+            (1, floor),
+            {
+                "kind": "post",
+                "doc": doc,
+                "floor": floor,
+                "author": _str(row["author"]),
+                "entity": _entity(poster) if poster is not None else None,
+                "time": _str(row["time"]) or None,
+                "start": _int(row["start"]),
+                "end": _int(row["end"]),
+            },
+        )
+
+
+def _mentions(store: ox.Store) -> _Keyed:
+    for row in _query(store, _MENTIONS):
+        doc, entity, start, end = (
+            row["name"].value,
+            _entity(row["entity"]),
+            _int(row["start"]),
+            _int(row["end"]),
+        )
+        yield (
+            doc,
+            (2, start, end, entity),
+            {
+                "kind": "mention",
+                "doc": doc,
+                "entity": entity,
+                "type": _str(row["type"]),
+                "text": row["text"].value,
+                "start": start,
+                "end": end,
+            },
+        )
+
+
+def _entities(store: ox.Store) -> Iterator[dict[str, Any]]:
+    """One record per entity over all documents: the type and name most documents give, all labels."""
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in _query(store, _ENTITIES):
+        entity = _entity(row["entity"])
+        types[entity][row["type"].value] += 1
+        if row["name"] is not None:
+            names[entity][row["name"].value] += 1
+    labels: dict[str, set[str]] = defaultdict(set)
+    for row in _query(store, _LABELS):
+        labels[_entity(row["entity"])].add(row["label"].value)
+    for entity in sorted(types):
+        yield {
+            "kind": "entity",
+            "id": entity,
+            "type": _most_common(types[entity]),
+            "name": _most_common(names[entity]),
+            "labels": sorted(labels[entity]),
+        }
+
+
+def _most_common(counts: Counter[str]) -> str:
+    """The most frequent value, the alphabetically first among ties, so the choice is stable."""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else ""
+
+
+def _claims(store: ox.Store) -> _Keyed:
+    targets: dict[str, list[str]] = defaultdict(list)
+    for row in _query(store, _TARGETS):
+        targets[row["claim"].value].append(_entity(row["target"]))
+    codes = {str(iri): code for code, iri in claim_types().items()}
+    for row in _query(store, _CLAIMS):
+        claim, doc, start, end = row["claim"].value, row["name"].value, _int(row["start"]), _int(row["end"])
+        yield (
+            doc,
+            (3, start, end, claim),
+            {
+                "kind": "claim",
+                "doc": doc,
+                "speaker": entity_id(row["speaker"].value) or AUTHOR,
+                "cue": _str(row["cue"]),
+                "text": row["text"].value,
+                "start": start,
+                "end": end,
+                "targets": sorted(targets[claim]),
+                "type": codes.get(row["type"].value, row["type"].value),
+                "quote": _DIRECT if row["direct"].value == "true" else _INDIRECT,
+                "cue_start": _int(row["cueStart"]),
+                "cue_end": _int(row["cueEnd"]),
+                "post": _int(row["floor"]),
+            },
+        )

@@ -1,0 +1,261 @@
+"""Records → RDF quads: one document's extraction in one named graph, and the build graph apart.
+
+Each document's facts live in the graph named by its IRI, so an incremental build can copy or replace
+a document as a unit. That graph is a pure function of the records (IRIs from names, offsets and the
+content hash; no clock), so the same input always gives the same quads; wall-clock time only goes into
+the build graph.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+
+import pyoxigraph as ox
+from rdflib import namespace as rdfns
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+
+from extract.errors import ClaimgraphError
+from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
+from graph.vocab import (
+    BUILD,
+    CG,
+    OA,
+    ONTOLOGY,
+    author_iri,
+    claim_iri,
+    claim_type,
+    doc_iri,
+    entity_class,
+    entity_iri,
+    extraction_iri,
+    mention_iri,
+    node,
+    ontology_quads,
+    position_selector_iri,
+    post_iri,
+    quote_selector_iri,
+    quoted_post_iri,
+    software_iri,
+)
+
+CONTEXT = 32
+"""Characters of prefix and suffix kept by a text quote selector: enough to find a span again."""
+
+_DIRECT, _INDIRECT = QUOTE_KINDS
+
+
+@cache
+def tool_version() -> str:
+    """The installed claimgraph version; part of every extraction IRI."""
+    try:
+        return version("claimgraph")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_time() -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible-builds.org), so rebuilds can be byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ClaimgraphError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time in seconds: set it to an integer or unset it"
+        ) from None
+
+
+def time_literal(t: datetime) -> ox.Literal:
+    """An ``xsd:dateTime`` in UTC, second precision."""
+    return ox.Literal(t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=node(rdfns.XSD.dateTime))
+
+
+class _Graph:
+    """Quads of one named graph, deduplicated in insertion order (spans share their selectors)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = ox.NamedNode(name)
+        self.quads: dict[ox.Quad, None] = {}
+
+    def add(self, s: str, p: str, o: str | ox.Literal) -> None:
+        obj = o if isinstance(o, ox.Literal) else ox.NamedNode(o)
+        self.quads[ox.Quad(ox.NamedNode(s), node(p), obj, self.name)] = None
+
+
+def extraction_quads(x: Extraction) -> Iterator[ox.Quad]:
+    """Everything extracted from one document, in the graph named by the document IRI."""
+    doc = x.document
+    g = _Graph(doc_iri(doc.name))
+    _document(g, doc)
+    for entity in x.entities:
+        _entity(g, entity)
+    for mention in x.mentions:
+        _mention(g, doc, mention)
+    at_span = {(m.start, m.end): m.entity for m in x.mentions}
+    for post in doc.posts:
+        _post(g, doc, post, at_span)
+    activity = extraction_iri(doc.sha256, tool_version())
+    _activity(g, doc, activity)
+    seen: Counter[tuple[int, int]] = Counter()
+    for claim in x.claims:
+        seen[claim.start, claim.end] += 1
+        iri = claim_iri(doc.name, claim.start, claim.end, seen[claim.start, claim.end])
+        _claim(g, doc, claim, iri, activity, x.mentions)
+    return iter(g.quads)
+
+
+def _document(g: _Graph, doc: Document) -> None:
+    iri = doc_iri(doc.name)
+    g.add(iri, RDF.type, CG.Document)
+    g.add(iri, CG.fileName, ox.Literal(doc.name))
+    g.add(iri, CG.sha256, ox.Literal(doc.sha256))
+    g.add(iri, CG.encoding, ox.Literal(doc.encoding))
+    g.add(iri, DCTERMS.format, ox.Literal(doc.media_type))
+    g.add(iri, CG.text, ox.Literal(doc.text))
+    if doc.source:
+        g.add(iri, DCTERMS.source, ox.Literal(doc.source))
+
+
+def _entity(g: _Graph, entity: Entity) -> None:
+    iri = entity_iri(entity.id)
+    g.add(iri, RDF.type, entity_class(entity.type))
+    g.add(iri, CG.entityType, ox.Literal(entity.type))
+    g.add(iri, SKOS.prefLabel, ox.Literal(entity.name))
+    for lang, label in sorted(entity.labels.items()):
+        g.add(iri, RDFS.label, ox.Literal(label, language=lang))
+    for alias in entity.aliases:
+        if alias != entity.name:  # SKOS: a label is either preferred or alternative
+            g.add(iri, SKOS.altLabel, ox.Literal(alias))
+
+
+def _span(g: _Graph, doc: Document, thing: str, start: int, end: int) -> None:
+    """Anchor ``thing`` at ``doc.text[start:end]`` with a position and a quote selector (Web Annotation)."""
+    g.add(thing, OA.hasSource, doc_iri(doc.name))
+    position = position_selector_iri(doc.name, start, end)
+    g.add(thing, OA.hasSelector, position)
+    _position(g, position, start, end)
+    quote = quote_selector_iri(doc.name, start, end)
+    g.add(thing, OA.hasSelector, quote)
+    g.add(quote, RDF.type, OA.TextQuoteSelector)
+    g.add(quote, OA.exact, ox.Literal(doc.text[start:end]))
+    if start > 0:
+        g.add(quote, OA.prefix, ox.Literal(doc.text[max(0, start - CONTEXT) : start]))
+    if end < len(doc.text):
+        g.add(quote, OA.suffix, ox.Literal(doc.text[end : end + CONTEXT]))
+
+
+def _position(g: _Graph, selector: str, start: int, end: int) -> None:
+    g.add(selector, RDF.type, OA.TextPositionSelector)
+    g.add(selector, OA.start, ox.Literal(start))
+    g.add(selector, OA.end, ox.Literal(end))
+
+
+def _mention(g: _Graph, doc: Document, mention: Mention) -> None:
+    iri = mention_iri(doc.name, mention.start, mention.end)
+    g.add(iri, RDF.type, CG.Mention)
+    g.add(iri, CG.denotes, entity_iri(mention.entity))
+    _span(g, doc, iri, mention.start, mention.end)
+
+
+def _post(g: _Graph, doc: Document, post: Post, at_span: Mapping[tuple[int, int], str]) -> None:
+    iri = post_iri(doc.name, post.floor)
+    g.add(iri, RDF.type, CG.Post)
+    g.add(iri, CG.floor, ox.Literal(post.floor))
+    g.add(iri, CG.posterName, ox.Literal(post.author))
+    if post.time:
+        g.add(iri, DCTERMS.created, ox.Literal(post.time))
+    _span(g, doc, iri, post.start, post.end)
+    poster = at_span.get((post.author_start, post.author_end))
+    if poster is not None:
+        g.add(iri, CG.posterMention, mention_iri(doc.name, post.author_start, post.author_end))
+        g.add(iri, CG.poster, entity_iri(poster))
+    for n, quoted in enumerate(post.quotes, 1):
+        quote = quoted_post_iri(doc.name, post.floor, n)
+        g.add(iri, CG.quotes, quote)
+        g.add(quote, RDF.type, CG.QuotedPost)
+        if quoted.author:
+            g.add(quote, CG.posterName, ox.Literal(quoted.author))
+        _span(g, doc, quote, quoted.start, quoted.end)
+        block = position_selector_iri(doc.name, quoted.block_start, quoted.block_end)
+        g.add(quote, CG.blockSelector, block)
+        _position(g, block, quoted.block_start, quoted.block_end)
+
+
+def _agent(g: _Graph, release: str) -> str:
+    agent = software_iri(release)
+    g.add(agent, RDF.type, PROV.SoftwareAgent)
+    g.add(agent, RDFS.label, ox.Literal(f"claimgraph {release}"))
+    g.add(agent, OWL.versionInfo, ox.Literal(release))
+    return agent
+
+
+def _activity(g: _Graph, doc: Document, activity: str) -> None:
+    g.add(activity, RDF.type, CG.Extraction)
+    g.add(activity, PROV.used, doc_iri(doc.name))
+    g.add(activity, PROV.wasAssociatedWith, _agent(g, tool_version()))
+
+
+def _claim(g: _Graph, doc: Document, claim: Claim, iri: str, activity: str, mentions: list[Mention]) -> None:
+    if claim.quote not in QUOTE_KINDS:
+        raise ClaimgraphError(
+            f"unknown quote kind {claim.quote!r} in {doc.name}: expected {_DIRECT} or {_INDIRECT}"
+        )
+    g.add(iri, RDF.type, CG.Claim)
+    g.add(iri, CG.speaker, _speaker(g, doc, claim.speaker))
+    for target in claim.targets:
+        g.add(iri, CG.target, entity_iri(target))
+    g.add(iri, CG.claimType, claim_type(claim.type))
+    if claim.cue:
+        g.add(iri, CG.cue, ox.Literal(claim.cue))
+    if claim.cue_start is not None and claim.cue_end is not None:
+        cue = position_selector_iri(doc.name, claim.cue_start, claim.cue_end)
+        g.add(iri, CG.cueSelector, cue)
+        _position(g, cue, claim.cue_start, claim.cue_end)
+    g.add(iri, CG.content, ox.Literal(claim.text))
+    g.add(iri, CG.isDirect, ox.Literal(claim.quote == _DIRECT))
+    _span(g, doc, iri, claim.start, claim.end)
+    g.add(iri, PROV.wasDerivedFrom, doc_iri(doc.name))
+    g.add(iri, PROV.wasGeneratedBy, activity)
+    for m in mentions:
+        if (m.start, m.end) == (claim.speaker_start, claim.speaker_end):
+            g.add(iri, CG.speakerMention, mention_iri(doc.name, m.start, m.end))
+        if m.entity in claim.targets and claim.start <= m.start and m.end <= claim.end:
+            g.add(iri, CG.targetMention, mention_iri(doc.name, m.start, m.end))
+    if claim.post is not None:
+        g.add(iri, CG.inPost, post_iri(doc.name, claim.post))
+
+
+def _speaker(g: _Graph, doc: Document, speaker: str) -> str:
+    if speaker != AUTHOR:
+        return entity_iri(speaker)
+    author = author_iri(doc.name)
+    g.add(author, RDF.type, CG.Author)
+    g.add(doc_iri(doc.name), DCTERMS.creator, author)
+    return author
+
+
+def build_quads(started: ox.Literal, extractions: Mapping[str, ox.Literal]) -> Iterator[ox.Quad]:
+    """The build graph: when this build ran, and when each document's extraction activity ran.
+
+    ``extractions`` maps an extraction activity IRI to its ``xsd:dateTime``: this build's time for added
+    documents, the time carried over from the previous build for kept ones.
+    """
+    g = _Graph(BUILD)
+    g.add(BUILD, RDF.type, CG.Build)
+    g.add(BUILD, PROV.startedAtTime, started)
+    g.add(BUILD, PROV.wasAssociatedWith, _agent(g, tool_version()))
+    for activity, t in sorted(extractions.items()):
+        g.add(activity, PROV.startedAtTime, t)
+    return iter(g.quads)
+
+
+def ontology_graph_quads() -> Iterator[ox.Quad]:
+    """ontology.ttl in the graph named by the ontology IRI, so SPARQL can read labels and codes."""
+    graph = node(ONTOLOGY)
+    return (ox.Quad(q.subject, q.predicate, q.object, graph) for q in ontology_quads())

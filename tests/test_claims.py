@@ -1,0 +1,85 @@
+"""Claim sieves of extract/claims.py on sentences written for the test: one per pattern."""
+
+from extract.records import AUTHOR
+from tests.extraction_helpers import entity_of, extract_text
+
+
+def only(x, **want):
+    found = [c for c in x.claims if all(getattr(c, k) == v for k, v in want.items())]
+    assert len(found) == 1, (want, x.claims)
+    return found[0]
+
+
+def test_speaker_colon_quote() -> None:
+    x = extract_text("英伟达发言人表示：“我们将遵守美国的出口规定。”")
+    c = only(x, cue="表示")
+    assert c.speaker == entity_of(x, "英伟达")
+    assert c.text == "我们将遵守美国的出口规定。" and c.quote == "direct"
+    assert entity_of(x, "美国") in c.targets and c.speaker not in c.targets
+
+
+def test_quote_before_speaker() -> None:
+    x = extract_text("“这项禁令会伤害美国的芯片企业。”Daniel Okafor 在声明中警告。")
+    c = only(x, cue="警告")
+    assert c.speaker == "daniel_okafor" and c.quote == "direct" and c.type == "warning"
+    assert c.text == "这项禁令会伤害美国的芯片企业。"
+
+
+def test_speaker_comma_indirect_with_accusation_content() -> None:
+    x = extract_text("Daniel Okafor 说，中国公司窃取了美国的技术。")
+    c = only(x, cue="说")
+    assert c.type == "accusation" and c.quote == "indirect"
+    assert {entity_of(x, "中国"), entity_of(x, "美国")} <= set(c.targets)
+
+
+def test_pronoun_two_sentences_back() -> None:
+    x = extract_text("Daniel Okafor 周二出席了听证会。会上气氛紧张。他表示，中国必须停止补贴。")
+    c = only(x, cue="表示")
+    assert c.speaker == "daniel_okafor" and c.type == "demand"
+
+
+def test_author_first_person_opinion() -> None:
+    x = extract_text("我认为美国的出口管制很难奏效。")
+    c = only(x, cue="认为")
+    assert c.speaker == AUTHOR
+
+
+def test_question_put_to_a_named_person() -> None:
+    x = extract_text("参议员 Anna Berg 问 Daniel Okafor，美国如何防止技术流向中国？")
+    c = only(x, cue="问")
+    assert c.speaker == "anna_berg" and c.type == "question"
+    assert "daniel_okafor" in c.targets
+
+
+def test_denial_cue() -> None:
+    x = extract_text("英伟达否认向中国出售受限芯片。")
+    assert only(x, cue="否认").type == "denial"
+
+
+def test_cue_inside_another_word_is_not_a_cue() -> None:
+    x = extract_text("美国顾问团队提出了中国问题。")
+    assert not [c for c in x.claims if c.cue in ("问", "说")]
+
+
+def test_continuing_speech_stays_with_the_speaker() -> None:
+    x = extract_text("Daniel Okafor 说，美国企业必须停止帮助中国。这些企业偷走了美国的技术。")
+    claims = [c for c in x.claims if c.speaker == "daniel_okafor"]
+    assert len(claims) == 2 and claims[1].type == "accusation"
+
+
+def test_forum_reply_quoting_another_poster() -> None:
+    thread = (
+        "####  alice\n##### 1#       楼主       发表于 2025-2-1 10:00\n\n"
+        "美国会禁止英伟达卖芯片吗\n\n*****\n\n"
+        "####  bob\n##### 2#       发表于 2025-2-1 10:05\n\n"
+        "<blockquote>alice 发表于 2025-2-1 10:00\n美国会禁止英伟达卖芯片吗</blockquote>\n中国自己能造。\n"
+    )
+    x = extract_text(thread)
+    alice, bob = entity_of(x, "alice"), entity_of(x, "bob")
+    first = only(x, post=1)
+    assert first.speaker == alice and first.type == "question"
+    reply = only(x, post=2)
+    assert reply.speaker == bob and reply.text == "中国自己能造。"
+    assert alice in reply.targets
+    quoted_start = thread.index("美国会", thread.index("<blockquote>"))
+    assert not [c for c in x.claims if c.start <= quoted_start < c.end]

@@ -1,0 +1,42 @@
+"""Each shape pattern of extract/data/patterns.jsonl finds its examples and none of its counter-examples."""
+
+import pytest
+
+from extract.entity_rules import pattern_matches, trim_left
+from extract.lexicon import entity_patterns
+
+CASES = [(p, text, want) for p in entity_patterns() for text, want in p.examples]
+COUNTER = [(p, text) for p in entity_patterns() for text in p.counter_examples]
+
+
+@pytest.mark.parametrize(("pattern", "text", "want"), CASES, ids=[f"{p.name}:{t}" for p, t, _ in CASES])
+def test_examples(pattern, text: str, want: str | None) -> None:
+    found = [text[s:e] for s, e, _, _ in pattern_matches(text, (pattern,))]
+    if want is None:
+        assert all(len(f) < len(text) for f in found)
+    else:
+        assert want in found
+
+
+@pytest.mark.parametrize(("pattern", "text"), COUNTER, ids=[f"{p.name}:{t}" for p, t in COUNTER])
+def test_counter_examples(pattern, text: str) -> None:
+    assert list(pattern_matches(text, (pattern,))) == []
+
+
+def test_every_pattern_has_examples() -> None:
+    assert all(p.examples for p in entity_patterns())
+
+
+def test_trim_left_stops_at_verbs_and_function_words() -> None:
+    text = "众议院表决通过了人工智能安全法案"
+    assert text[trim_left(text, 0, len(text)) :] == "人工智能安全法案"
+
+
+def test_labels_follow_the_last_word() -> None:
+    found = {
+        (t[s:e], label)
+        for t in ["记者采访了 Acme Robotics 和 Jane Doe"]
+        for s, e, label, _ in pattern_matches(t)
+    }
+    assert ("Acme Robotics", "ORG") in found
+    assert ("Jane Doe", "PERSON") in found

@@ -1,0 +1,229 @@
+"""Forum threads: posts, posters, times and quoted posts, all as exact offsets."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from extract.forum import split_posts
+from extract.markup import blank_markup
+from extract.records import Post, QuotedPost
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+FORUM_JSON = Path(__file__).parent.parent / "extract" / "data" / "forum.json"
+
+
+def _split(text: str) -> tuple[Post, ...]:
+    return split_posts(text, blank_markup(text, html_document=False))
+
+
+def _check_offsets(text: str, posts: tuple[Post, ...]) -> None:
+    for post in posts:
+        assert text[post.author_start : post.author_end] == post.author == post.author.strip()
+        body = text[post.start : post.end]
+        assert body == body.strip() and body
+        for quote in post.quotes:
+            assert post.start <= quote.start < quote.end <= post.end
+            words = text[quote.start : quote.end]
+            assert words == words.strip()
+
+
+def _words(text: str, quote: QuotedPost) -> str:
+    return text[quote.start : quote.end]
+
+
+@pytest.fixture(scope="module")
+def thread() -> tuple[str, tuple[Post, ...]]:
+    text = (SEEDS / "002_30f14379e19f2ff5.txt").read_text(encoding="utf-8")
+    return text, _split(text)
+
+
+def test_seed_thread_posts(thread):
+    text, posts = thread
+    _check_offsets(text, posts)
+    floors = [post.floor for post in posts]
+    assert floors == list(range(1, 96))
+    first = posts[0]
+    assert (first.author, first.time) == ("i0ncube_R", "2025-01-31T08:59")
+    assert text[first.start :].startswith("新任商务部长Howard Lutnick")
+    assert posts[1].author == "无可奉吿"
+    assert text[posts[2].start : posts[2].end] == "继续念经"
+    assert posts[88].author == "i0ncube_R"  # "楼主|" before 发表于
+    assert posts[-1].time == "2025-02-02T12:46"
+    assert all("*****" not in text[p.start : p.end] and "#####" not in text[p.start : p.end] for p in posts)
+
+
+def test_seed_thread_quote_of_floor_6(thread):
+    text, posts = thread
+    post = posts[5]
+    assert (post.floor, post.author, post.time) == (6, "sellboy", "2025-01-31T09:20")
+    (quote,) = post.quotes
+    assert quote.author == "yangkaim4"
+    assert _words(text, quote) == "限制模型蒸馏这种事也能限制的住？真是赢学入脑了。"
+    own = text[quote.end : post.end]
+    assert own.split("\n")[0] == "</blockquote>"
+    assert "无非是" in own and "不允许美国AI企业开源权重" in own
+    assert "无非是" not in _words(text, quote)
+    assert text.index("无非是", post.start) > quote.end
+
+
+def test_seed_thread_quotes(thread):
+    text, posts = thread
+    quotes = [quote for post in posts for quote in post.quotes]
+    assert len(quotes) == text.count("<blockquote>")
+    assert all(quote.author for quote in quotes)
+    assert all("<" not in _words(text, q) and "发表于" not in _words(text, q) for q in quotes)
+    # a quote without a link: "<blockquote>sellboy 发表于 2025-1-31 09:20\n无非是 ..."
+    assert posts[11].quotes[0].author == "sellboy"
+    assert _words(text, posts[11].quotes[0]).startswith("无非是\n\n美国本土服务商")
+    # header and quoted words on one line, inside a link with a leading space
+    assert posts[84].quotes[0].author == "七草真由美"
+    assert _words(text, posts[84].quotes[0]).startswith("这些人无非是")
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "003", "004"])
+def test_articles_have_no_posts(seed):
+    (path,) = SEEDS.glob(f"{seed}_*.txt")
+    assert _split(path.read_text(encoding="utf-8")) == ()
+
+
+DISCUZ = "\n".join(
+    [
+        "*****",
+        "",
+        "####  老王  ",
+        "##### 1#       楼主       发表于 2024-3-5 10:21",
+        "",
+        "美国宣布对钢铁加征关税。",
+        "",
+        "*****",
+        "",
+        "####  小李  ",
+        "##### 2#       发表于 2024-3-5 10:25",
+        "",
+        "<blockquote>老王 发表于 2024-3-5 10:21",
+        "美国宣布对钢铁加征关税。</blockquote>",
+        "欧盟会反制吗？",
+        "",
+        "*****",
+        "",
+    ]
+)
+
+
+def test_discuz_export():
+    posts = _split(DISCUZ)
+    _check_offsets(DISCUZ, posts)
+    assert [(p.floor, p.author, p.time) for p in posts] == [
+        (1, "老王", "2024-03-05T10:21"),
+        (2, "小李", "2024-03-05T10:25"),
+    ]
+    assert DISCUZ[posts[0].start : posts[0].end] == "美国宣布对钢铁加征关税。"
+    assert DISCUZ[posts[1].end - 6 : posts[1].end] == "欧盟会反制吗？"[-6:]
+    (quote,) = posts[1].quotes
+    assert (quote.author, _words(DISCUZ, quote)) == ("老王", "美国宣布对钢铁加征关税。")
+
+
+FLOORS = """\
+【讨论】稀土出口管制新规
+
+楼主 张三 发表于 2024-10-09 08:00
+商务部公布了稀土出口管制的新规定。
+
+沙发 李四 2024年10月9日 08:05
+[quote]张三 发表于 2024-10-9 08:00
+商务部公布了稀土出口管制的新规定。[/quote]
+这对欧洲车企影响很大。
+
+3楼 John Smith 发表于 2024/10/09 08:07:30
+[quote=李四]这对欧洲车企影响很大。[/quote]
+Not only Europe.
+
+第4楼：王五 发表于 2024-10-09 08:09
+[quote]
+[size=2][color=#999999]原帖由 John Smith 于 2024-10-9 08:07 发表[/color][/size]
+Not only Europe.
+[/quote]
+同意。
+"""
+
+
+def test_floor_lines_and_bbcode_quotes():
+    posts = _split(FLOORS)
+    _check_offsets(FLOORS, posts)
+    assert [(p.floor, p.author, p.time) for p in posts] == [
+        (1, "张三", "2024-10-09T08:00"),
+        (2, "李四", "2024-10-09T08:05"),
+        (3, "John Smith", "2024-10-09T08:07:30"),
+        (4, "王五", "2024-10-09T08:09"),
+    ]
+    assert FLOORS[posts[0].start : posts[0].end] == "商务部公布了稀土出口管制的新规定。"
+    quotes = [(q.author, _words(FLOORS, q)) for p in posts for q in p.quotes]
+    assert quotes == [
+        ("张三", "商务部公布了稀土出口管制的新规定。"),
+        ("李四", "这对欧洲车企影响很大。"),
+        ("John Smith", "Not only Europe."),
+    ]
+    assert FLOORS[posts[3].quotes[0].end : posts[3].end].endswith("同意。")
+
+
+HASHES = """\
+#1 alice 2024-03-05 10:21
+Tariffs on steel go up next month.
+
+#2 bob 发表于 2024-03-05 10:25
+<blockquote>alice wrote:
+Tariffs on steel go up next month.</blockquote>
+Source?
+
+3# carol 2024-03-05 10:30
+<blockquote><blockquote>inner</blockquote>outer words</blockquote>
+<blockquote>no header here</blockquote>
+Both wrong.
+"""
+
+
+def test_hash_lines_nested_and_headerless_quotes():
+    posts = _split(HASHES)
+    _check_offsets(HASHES, posts)
+    assert [(p.floor, p.author) for p in posts] == [(1, "alice"), (2, "bob"), (3, "carol")]
+    assert [(q.author, _words(HASHES, q)) for q in posts[1].quotes] == [
+        ("alice", "Tariffs on steel go up next month.")
+    ]
+    nested, headerless = posts[2].quotes
+    assert nested.author is None and _words(HASHES, nested).startswith("inner")
+    assert _words(HASHES, nested).endswith("outer words")
+    assert (headerless.author, _words(HASHES, headerless)) == (None, "no header here")
+
+
+def test_one_header_is_not_a_thread():
+    assert _split("1楼 张三 发表于 2024-03-05 10:21\n只有一层。") == ()
+    assert _split("普通新闻。\n\n第二段。") == ()
+
+
+def test_impossible_date_gives_no_time():
+    text = "1楼 甲 发表于 2024-02-30 10:00\n一\n2楼 乙 发表于 2024-03-01 25:00\n二"
+    assert [p.time for p in _split(text)] == [None, None]
+
+
+def test_lengths_must_match():
+    with pytest.raises(ValueError, match="same length"):
+        split_posts("abc", "ab")
+
+
+def test_every_format_matches_its_own_example():
+    data = json.loads(FORUM_JSON.read_text(encoding="utf-8"))
+    fill = {"{time}": data["time"], "{floor_name}": "|".join(data["floor_names"])}
+
+    def compiled(pattern: str) -> re.Pattern[str]:
+        for key, value in fill.items():
+            pattern = pattern.replace(key, value)
+        return re.compile(pattern)
+
+    for thread in data["threads"]:
+        assert compiled(thread["header"]).search(thread["example"]), thread["name"]
+    for header in data["quote_headers"]:
+        assert compiled(header["pattern"]).match(header["example"]), header["name"]

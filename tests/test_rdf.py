@@ -1,0 +1,223 @@
+"""Records → quads: one graph per document, every fact anchored at its span, no clock in it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pyoxigraph as ox
+import pytest
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+from extract.errors import ClaimgraphError
+from extract.records import AUTHOR, Extraction
+from graph.rdf import build_quads, build_time, extraction_quads, time_literal, tool_version
+from graph.vocab import (
+    BUILD,
+    CG,
+    OA,
+    author_iri,
+    claim_iri,
+    doc_iri,
+    entity_iri,
+    extraction_iri,
+    mention_iri,
+    post_iri,
+    quote_selector_iri,
+    quoted_post_iri,
+)
+from tests.graph_sample import (
+    FORUM,
+    FORUM_NAME,
+    NEWS,
+    NEWS_NAME,
+    QUOTE_BLOCK,
+    QUOTED_WORDS,
+    forum,
+    news,
+    span,
+)
+
+
+def _store(x: Extraction) -> ox.Store:
+    store = ox.Store()
+    store.extend(extraction_quads(x))
+    return store
+
+
+def _objects(store: ox.Store, s: str, p: str) -> set[str]:
+    """Objects of ``s p``: IRIs as URIRef (rdflib compares them only with URIRef), literals as str."""
+    return {
+        URIRef(o.value) if isinstance(o, ox.NamedNode) else o.value
+        for o in (q.object for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None))
+    }
+
+
+def _one(store: ox.Store, s: str, p: str) -> str:
+    (value,) = _objects(store, s, p)
+    return value
+
+
+@pytest.mark.parametrize("sample", [news, forum])
+def test_everything_of_a_document_is_in_its_own_graph(sample) -> None:
+    x = sample()
+    graphs = {URIRef(q.graph_name.value) for q in extraction_quads(x)}
+    assert graphs == {doc_iri(x.document.name)}
+
+
+@pytest.mark.parametrize("sample", [news, forum])
+def test_the_same_input_gives_the_same_quads_and_no_time(sample) -> None:
+    first = sorted(str(q) for q in extraction_quads(sample()))
+    assert first == sorted(str(q) for q in extraction_quads(sample()))
+    assert not any("XMLSchema#dateTime" in line for line in first)
+
+
+def test_the_document_holds_its_metadata_and_text() -> None:
+    store = _store(news())
+    doc = doc_iri(NEWS_NAME)
+    assert _one(store, doc, RDF.type) == CG.Document
+    assert _one(store, doc, CG.fileName) == NEWS_NAME
+    assert _one(store, doc, CG.text) == NEWS
+    assert _one(store, doc, DCTERMS.format) == "text/plain"
+    assert len(_one(store, doc, CG.sha256)) == 64
+
+
+def test_entities_carry_class_code_and_labels() -> None:
+    store = _store(news())
+    lutnick = entity_iri("Howard Lutnick")
+    assert _one(store, lutnick, RDF.type) == CG.Person
+    assert _one(store, lutnick, CG.entityType) == "PERSON"
+    assert _one(store, lutnick, SKOS.prefLabel) == "Howard Lutnick"
+    assert _objects(store, lutnick, SKOS.altLabel) == {"卢特尼克"}  # the name itself is the prefLabel
+    labels = {
+        (q.object.value, q.object.language)
+        for q in store.quads_for_pattern(ox.NamedNode(lutnick), ox.NamedNode(RDFS.label), None)
+    }
+    assert labels == {("Howard Lutnick", "en"), ("卢特尼克", "zh-hans")}
+    assert _one(store, entity_iri("usa"), RDF.type) == CG.Place
+
+
+def test_mentions_are_anchored_with_position_and_quote_selectors() -> None:
+    x = news()
+    store = _store(x)
+    for m in x.mentions:
+        iri = mention_iri(NEWS_NAME, m.start, m.end)
+        assert _one(store, iri, CG.denotes) == entity_iri(m.entity)
+        assert _one(store, iri, OA.hasSource) == doc_iri(NEWS_NAME)
+        selectors = _objects(store, iri, OA.hasSelector)
+        kinds = {_one(store, s, RDF.type): s for s in selectors}
+        position, quote = kinds[OA.TextPositionSelector], kinds[OA.TextQuoteSelector]
+        assert (int(_one(store, position, OA.start)), int(_one(store, position, OA.end))) == (m.start, m.end)
+        assert _one(store, quote, OA.exact) == NEWS[m.start : m.end] == m.text
+    start, end = span(NEWS, "英伟达")
+    quote = quote_selector_iri(NEWS_NAME, start, end)
+    assert NEWS[:start].endswith(_one(store, quote, OA.prefix))
+    assert NEWS[end:].startswith(_one(store, quote, OA.suffix))
+
+
+def test_a_claim_links_speaker_targets_type_cue_and_source() -> None:
+    x = news()
+    claim = x.claims[0]
+    store = _store(x)
+    iri = claim_iri(NEWS_NAME, claim.start, claim.end)
+    assert _one(store, iri, RDF.type) == CG.Claim
+    assert _one(store, iri, CG.speaker) == entity_iri("Howard Lutnick")
+    assert _objects(store, iri, CG.target) == {entity_iri("usa"), entity_iri("china")}
+    assert _one(store, iri, CG.claimType) == CG.Demand
+    assert _one(store, iri, CG.cue) == "说"
+    cue = _one(store, iri, CG.cueSelector)
+    assert NEWS[int(_one(store, cue, OA.start)) : int(_one(store, cue, OA.end))] == "说"
+    assert _one(store, iri, CG.content) == claim.text == NEWS[claim.start : claim.end]
+    assert _one(store, iri, CG.isDirect) == "false"
+    assert _one(store, iri, PROV.wasDerivedFrom) == doc_iri(NEWS_NAME)
+    assert _one(store, iri, PROV.wasGeneratedBy) == extraction_iri(x.document.sha256, tool_version())
+    assert _one(store, iri, CG.speakerMention) == mention_iri(NEWS_NAME, *span(NEWS, "卢特尼克"))
+    inside = {
+        mention_iri(NEWS_NAME, m.start, m.end)
+        for m in x.mentions
+        if m.entity in claim.targets and claim.start <= m.start and m.end <= claim.end
+    }
+    assert _objects(store, iri, CG.targetMention) == inside
+    assert (
+        mention_iri(NEWS_NAME, *span(NEWS, "美国")) not in inside
+    )  # 美国 before the claim is not a target mention
+
+
+def test_the_unnamed_author_is_a_node_of_the_document() -> None:
+    x = news()
+    claim = next(c for c in x.claims if c.speaker == AUTHOR)
+    store = _store(x)
+    author = author_iri(NEWS_NAME)
+    assert _one(store, claim_iri(NEWS_NAME, claim.start, claim.end), CG.speaker) == author
+    assert _one(store, author, RDF.type) == CG.Author
+    assert _one(store, doc_iri(NEWS_NAME), DCTERMS.creator) == author
+    assert not _objects(store, claim_iri(NEWS_NAME, claim.start, claim.end), CG.speakerMention)
+
+
+def test_claims_on_the_same_span_get_numbered_iris() -> None:
+    x = news()
+    first = x.claims[0]
+    x.claims.append(dataclasses.replace(first, type="warning"))
+    store = _store(x)
+    assert _one(store, claim_iri(NEWS_NAME, first.start, first.end), CG.claimType) == CG.Demand
+    assert _one(store, claim_iri(NEWS_NAME, first.start, first.end, 2), CG.claimType) == CG.Warning
+
+
+def test_posts_have_floor_poster_time_body_and_quotes() -> None:
+    x = forum()
+    store = _store(x)
+    first, second = post_iri(FORUM_NAME, 1), post_iri(FORUM_NAME, 2)
+    assert _one(store, first, RDF.type) == CG.Post
+    assert _one(store, first, CG.floor) == "1"
+    assert _one(store, first, CG.posterName) == "sellboy"
+    assert _one(store, first, CG.poster) == entity_iri("sellboy")
+    assert _one(store, first, CG.posterMention) == mention_iri(FORUM_NAME, *span(FORUM, "sellboy"))
+    assert _one(store, first, DCTERMS.created) == "2025-01-28 10:00"
+    quoted = _one(store, second, CG.quotes)
+    assert quoted == quoted_post_iri(FORUM_NAME, 2, 1)
+    assert _one(store, quoted, RDF.type) == CG.QuotedPost
+    assert _one(store, quoted, CG.posterName) == "sellboy"
+    block = span(FORUM, QUOTE_BLOCK)
+    words = quote_selector_iri(FORUM_NAME, *span(FORUM, QUOTED_WORDS, block[0]))
+    assert words in _objects(store, quoted, OA.hasSelector)
+    assert _one(store, words, OA.exact) == QUOTED_WORDS
+    selector = _one(store, quoted, CG.blockSelector)
+    assert (int(_one(store, selector, OA.start)), int(_one(store, selector, OA.end))) == block
+    reply = x.claims[1]
+    assert _one(store, claim_iri(FORUM_NAME, reply.start, reply.end), CG.inPost) == second
+    assert not _objects(store, claim_iri(FORUM_NAME, reply.start, reply.end), CG.cue)
+
+
+def test_unknown_codes_are_refused() -> None:
+    x = news()
+    x.entities[0].type = "MISC"
+    with pytest.raises(ClaimgraphError, match="MISC"):
+        list(extraction_quads(x))
+    x = news()
+    x.claims[0] = dataclasses.replace(x.claims[0], quote="reported")
+    with pytest.raises(ClaimgraphError, match="reported"):
+        list(extraction_quads(x))
+
+
+def test_build_time_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert build_time() == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
+    assert time_literal(build_time()).value == "2023-11-14T22:13:20Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ClaimgraphError, match="SOURCE_DATE_EPOCH"):
+        build_time()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert abs((build_time() - datetime.now(UTC)).total_seconds()) < 5
+
+
+def test_the_build_graph_holds_the_times() -> None:
+    started = time_literal(datetime(2024, 1, 1, tzinfo=UTC))
+    earlier = time_literal(datetime(2023, 1, 1, tzinfo=UTC))
+    activity = extraction_iri("ab" * 32, tool_version())
+    store = ox.Store()
+    store.extend(build_quads(started, {activity: earlier}))
+    assert {URIRef(q.graph_name.value) for q in store} == {BUILD}
+    assert _one(store, BUILD, RDF.type) == CG.Build
+    assert _one(store, BUILD, PROV.startedAtTime) == "2024-01-01T00:00:00Z"
+    assert _one(store, activity, PROV.startedAtTime) == "2023-01-01T00:00:00Z"

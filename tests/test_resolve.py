@@ -1,0 +1,59 @@
+"""Resolution rules of extract/resolve.py, each on sentences written for the test."""
+
+from extract.resolve import Proposal, choose, slug
+from tests.extraction_helpers import aliases, entity_of, extract_text
+
+
+def test_apposition_joins_chinese_and_english_names() -> None:
+    x = extract_text("研究员玛丽亚·科斯塔 (Maria Costa) 表示，美国应当加强管制。科斯塔还说，中国不会让步。")
+    person = entity_of(x, "玛丽亚·科斯塔")
+    assert aliases(x, person) == {"玛丽亚·科斯塔", "Maria Costa", "科斯塔"}
+    assert next(e for e in x.entities if e.id == person).name == "Maria Costa"
+
+
+def test_acronym_in_brackets_is_an_alias() -> None:
+    x = extract_text("北海市交通运输委员会(BTC)昨日表示，BTC将配合美国调查。")
+    org = entity_of(x, "北海市交通运输委员会")
+    assert aliases(x, org) >= {"北海市交通运输委员会", "BTC"}
+
+
+def test_surname_alone_is_the_person_named_in_full() -> None:
+    x = extract_text("参议员 Daniel Okafor 周二表示，美国必须回应。Okafor 还批评了中国。")
+    assert entity_of(x, "Okafor") == entity_of(x, "Daniel Okafor") == "daniel_okafor"
+
+
+def test_shared_surname_stays_unresolved() -> None:
+    x = extract_text("Anna Berg 和 Tom Berg 都在美国。Berg 说了话。")
+    assert "Berg" not in {m.text for m in x.mentions}
+
+
+def test_ambiguous_agency_follows_the_country_context() -> None:
+    us = extract_text("美国政府宣布新规。美国商务部随后表示，商务部将严格执法。美国官员称美国不会让步。")
+    cn = extract_text("中国政府回应称，中国商务部将采取反制措施。商务部发言人表示中国坚决反对。")
+    assert {m.entity for m in us.mentions if m.text == "商务部"} != {
+        m.entity for m in cn.mentions if m.text == "商务部"
+    }
+
+
+def test_traditional_and_simplified_are_one_entity_across_documents() -> None:
+    simplified = extract_text("英伟达表示将遵守美国的规定。", "a.txt")
+    traditional = extract_text("英偉達表示將遵守美國的規定。", "b.txt")
+    assert entity_of(simplified, "英伟达") == entity_of(traditional, "英偉達")
+    assert entity_of(simplified, "美国") == entity_of(traditional, "美國")
+
+
+def test_longest_proposal_wins_and_source_breaks_ties() -> None:
+    kept = choose(
+        [
+            Proposal(0, 3, "PERSON", "gazetteer"),
+            Proposal(0, 5, "ORG", "patterns"),
+            Proposal(6, 9, "PERSON", "patterns"),
+            Proposal(6, 9, "ORG", "gazetteer"),
+        ]
+    )
+    assert [(p.start, p.label) for p in kept] == [(0, "ORG"), (6, "ORG")]
+
+
+def test_slugs_are_stable() -> None:
+    assert slug("Daniel Okafor") == slug("daniel  okafor") == "daniel_okafor"
+    assert slug("國會") == slug("国会")

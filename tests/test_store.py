@@ -1,0 +1,159 @@
+"""The on-disk store: atomic replacement, incremental copies, several readers, reproducible bytes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib.namespace import PROV
+
+from extract.errors import ClaimgraphError
+from graph.export import export
+from graph.rdf import tool_version
+from graph.store import StoreBuilder, open_store, store_path_default
+from graph.vocab import BUILD, doc_iri, extraction_iri
+from tests.graph_sample import FORUM_NAME, NEWS_NAME, forum, news
+
+
+def _build(path: Path, epoch: int, monkeypatch: pytest.MonkeyPatch) -> StoreBuilder:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    with StoreBuilder(path) as builder:
+        builder.add(news())
+        builder.add(forum())
+    return builder
+
+
+def _nquads(path: Path) -> bytes:
+    out = io.BytesIO()
+    export(open_store(path), "nquads", out)
+    return out.getvalue()
+
+
+def _graph(store: ox.Store, name: str) -> list[str]:
+    return sorted(str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(doc_iri(name))))
+
+
+def _started(store: ox.Store, activity: str) -> str:
+    (quad,) = store.quads_for_pattern(
+        ox.NamedNode(activity), ox.NamedNode(PROV.startedAtTime), None, ox.NamedNode(BUILD)
+    )
+    return quad.object.value
+
+
+def test_a_missing_store_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(ClaimgraphError, match=r"no store at .*claimgraph build"):
+        open_store(tmp_path / "nowhere")
+
+
+def test_store_path_default_reads_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLAIMGRAPH_STORE", raising=False)
+    assert store_path_default() == Path(".claimgraph")
+    monkeypatch.setenv("CLAIMGRAPH_STORE", "/data/kg")
+    assert store_path_default() == Path("/data/kg")
+
+
+def test_a_build_publishes_a_store_that_several_readers_open(tmp_path: Path, monkeypatch) -> None:
+    builder = _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert (builder.stats.added, builder.stats.kept) == (2, 0)
+    assert (tmp_path / "current").resolve() == tmp_path / "store-1"
+    first, second = open_store(tmp_path), open_store(tmp_path)
+    assert len(first) == len(second) > 0
+    assert ox.NamedNode(doc_iri(FORUM_NAME)) in set(first.named_graphs())
+
+
+def test_the_build_graph_holds_prov_times(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    store = open_store(tmp_path)
+    assert _started(store, BUILD) == "2023-11-14T22:13:20Z"
+    x = news()
+    assert _started(store, extraction_iri(x.document.sha256, tool_version())) == "2023-11-14T22:13:20Z"
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path / "a", 1_700_000_000, monkeypatch)
+    _build(tmp_path / "b", 1_700_000_000, monkeypatch)
+    assert _nquads(tmp_path / "a") == _nquads(tmp_path / "b")
+
+
+def test_previous_hashes_name_the_documents_of_the_current_store(tmp_path: Path, monkeypatch) -> None:
+    with StoreBuilder(tmp_path) as builder:
+        assert builder.previous_hashes() == {}
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    with StoreBuilder(tmp_path) as builder:
+        assert builder.previous_hashes() == {
+            NEWS_NAME: news().document.sha256,
+            FORUM_NAME: forum().document.sha256,
+        }
+        builder.keep(NEWS_NAME)
+        builder.keep(FORUM_NAME)
+
+
+def test_documents_of_another_version_are_extracted_again(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    monkeypatch.setattr("graph.store.tool_version", lambda: "99.0")
+    with StoreBuilder(tmp_path) as builder:
+        assert builder.previous_hashes() == {}
+
+
+def test_keep_copies_a_graph_unchanged_and_its_extraction_time(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_000_000_000, monkeypatch)
+    before = _graph(open_store(tmp_path), NEWS_NAME)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "2000000000")
+    with StoreBuilder(tmp_path) as builder:
+        builder.keep(NEWS_NAME)
+        builder.add(forum())
+    assert (builder.stats.added, builder.stats.kept) == (1, 1)
+    assert (tmp_path / "current").resolve() == tmp_path / "store-2"
+    assert not (tmp_path / "store-1").exists()
+    store = open_store(tmp_path)
+    assert _graph(store, NEWS_NAME) == before
+    kept, added = news().document.sha256, forum().document.sha256
+    assert _started(store, extraction_iri(kept, tool_version())) == "2001-09-09T01:46:40Z"
+    assert _started(store, extraction_iri(added, tool_version())) == "2033-05-18T03:33:20Z"
+    assert _started(store, BUILD) == "2033-05-18T03:33:20Z"
+
+
+def test_keeping_an_unknown_document_is_refused(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    with pytest.raises(ClaimgraphError, match="not in the current store"), StoreBuilder(tmp_path) as builder:
+        builder.keep("other.txt")
+
+
+def test_a_failed_build_leaves_the_previous_store_usable_and_unchanged(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    before = _nquads(tmp_path)
+    with pytest.raises(RuntimeError), StoreBuilder(tmp_path) as builder:
+        builder.add(news())
+        raise RuntimeError("extraction crashed")
+    broken = forum()
+    broken.entities[0].type = "MISC"
+    with pytest.raises(ClaimgraphError), StoreBuilder(tmp_path) as builder:
+        builder.keep(NEWS_NAME)
+        builder.add(broken)
+    assert _nquads(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-1"]
+
+
+def test_one_build_at_a_time(tmp_path: Path) -> None:
+    with (
+        StoreBuilder(tmp_path),
+        pytest.raises(ClaimgraphError, match="another build"),
+        StoreBuilder(tmp_path),
+    ):
+        pass
+
+
+def test_a_relative_store_path_survives_rebuilds(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _build(Path(".claimgraph"), 1_700_000_000, monkeypatch)
+    _build(Path(".claimgraph"), 1_700_000_000, monkeypatch)
+    assert len(open_store(Path(".claimgraph"))) > 0
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    (tmp_path / "store-7").mkdir()
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-2"]
