@@ -21,6 +21,8 @@ from graph.atomic import atomic_output
 from graph.build import build as run_build
 from graph.export import FORMATS
 from graph.export import export as run_export
+from graph.query import FORMATS as query_formats
+from graph.query import run_query, write_answer
 from graph.store import open_store, store_path_default
 
 EXIT_SKIPPED = 3
@@ -158,3 +160,32 @@ def eval_(store: Path, gold_dir: Path, fmt: str) -> None:
         click.echo(json.dumps(scores.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(evaluate.format_table(scores))
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option("--format", "fmt", type=click.Choice(query_formats), default="table", show_default=True)
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
+@click.pass_obj
+def query(store: Path, sparql: str | None, query_file, fmt: str, output: str) -> None:
+    """Run a SPARQL query over the graph (all documents' graphs as the default graph).
+
+    Prefixes cg:, entity:, prov:, oa:, skos:, rdfs: and dcterms: are predeclared.
+
+    Example:
+
+        claimgraph query 'SELECT ?name (COUNT(*) AS ?n) WHERE { ?c cg:speaker/skos:prefLabel ?name }
+        GROUP BY ?name ORDER BY DESC(?n) LIMIT 5'
+    """
+    if (sparql is None) == (query_file is None):
+        raise click.UsageError("give a query, or -f FILE.rq")
+    text = sparql if sparql is not None else query_file.read()
+    try:
+        answer = run_query(open_store(store), text)
+        with atomic_output(output) as out:
+            write_answer(answer, fmt, out)
+    except BrokenPipeError:
+        sys.stderr.close()
+    except ClaimgraphError as e:
+        raise click.ClickException(str(e)) from e

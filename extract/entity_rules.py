@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .lexicon import EntityPattern, boundaries, entity_patterns, gazetteer
-from .scripts import traditional_variants
+from .scripts import to_simplified, traditional_variants
 
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d\d\s?年$")
 _SUFFIX_LEN = 2
@@ -93,12 +93,15 @@ def _add_spans(doc: Doc, key: str, spans: list[Span]) -> None:
 class GazetteerRuler:
     """Finds gazetteer aliases in either script; ambiguous aliases keep all candidate ids.
 
-    Case-insensitive for Latin aliases of four letters or more; exact for short
-    acronyms (``US`` must not match ``us``).
+    Matching runs on the text converted to simplified script (OpenCC ``t2s``
+    keeps the length, so offsets hold), which catches every traditional and
+    Taiwan spelling without listing them. Case-insensitive for Latin aliases of
+    four letters or more; exact for short acronyms (``US`` must not match ``us``).
     """
 
     def __init__(self, nlp: Language, spans_key: str) -> None:
         self.spans_key = spans_key
+        self.make_doc = nlp.make_doc
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.candidates: dict[str, list[str]] = {}
@@ -117,11 +120,17 @@ class GazetteerRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
+        simple = to_simplified(doc.text)
+        target = self.make_doc(simple) if len(simple) == len(doc.text) else doc
         for matcher in (self.exact, self.folded):
-            for match_id, start, end in matcher(doc):
+            for match_id, start, end in matcher(target):
                 key = doc.vocab.strings[match_id]
                 label = key.split("\t", 1)[0]
-                spans.append(Span(doc, start, end, label=label, kb_id="|".join(self.candidates[key])))
+                first, last = target[start], target[end - 1]
+                span = doc.char_span(first.idx, last.idx + len(last), label=label,
+                                     kb_id="|".join(self.candidates[key]), alignment_mode="expand")
+                if span is not None:
+                    spans.append(span)
         _add_spans(doc, self.spans_key, spans)
         return doc
 

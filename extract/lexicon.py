@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .scripts import name_key, traditional_variants
+from .scripts import name_key, to_simplified
 
 
 def data_path(name: str) -> Path:
@@ -40,11 +40,9 @@ class GazetteerEntry:
     ambiguous: frozenset[str] = field(default_factory=frozenset)
 
     def surface_forms(self) -> set[str]:
-        """Every alias with its traditional spellings, so either script matches."""
-        forms = set(self.aliases) | {self.name} | set(self.labels.values())
-        for form in list(forms):
-            forms |= traditional_variants(form)
-        return {f for f in forms if f}
+        """Every alias, name and label in simplified script; one-character forms are too ambiguous."""
+        forms = {to_simplified(f) for f in (*self.aliases, self.name, *self.labels.values())}
+        return {f for f in forms if len(f) >= 2}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,93 @@
+"""Run SPARQL over the store and write the answers in the W3C result formats or as a terminal table.
+
+Parameters are bound as RDF terms (pyoxigraph ``substitutions``), never formatted into the query text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from extract.errors import ClaimgraphError
+from graph.vocab import prefixes
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+FORMATS = ("table", *RESULT_FORMATS, *GRAPH_FORMATS)
+MAX_CELL = 60
+
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+def run_query(store: ox.Store, sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> Answer:
+    """Evaluate ``sparql`` over all document graphs (their union is the default graph).
+
+    The ontology's prefixes (``cg:``, ``entity:``, ``prov:``, ``oa:``…) are predeclared.
+    """
+    try:
+        return store.query(
+            sparql,
+            prefixes=prefixes(),
+            use_default_graph_as_union=True,
+            substitutions={ox.Variable(k): v for k, v in (params or {}).items()},
+        )
+    except SyntaxError as e:
+        raise ClaimgraphError(f"the query is not valid SPARQL: {e}") from e
+
+
+def write_answer(answer: Answer, fmt: str, out: BinaryIO) -> None:
+    """Write a query's answer: a W3C result format, a table, or Turtle/N-Triples for CONSTRUCT/DESCRIBE."""
+    if isinstance(answer, ox.QueryTriples):
+        rdf = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
+        ox.serialize(answer, out, rdf, **({"prefixes": prefixes()} if rdf is ox.RdfFormat.TURTLE else {}))
+    elif fmt == "table":
+        out.write(_table(answer).encode("utf-8"))
+    elif fmt in RESULT_FORMATS:
+        answer.serialize(out, RESULT_FORMATS[fmt])
+    else:
+        raise ClaimgraphError(f"{fmt} is for CONSTRUCT and DESCRIBE; use one of {', '.join(RESULT_FORMATS)}")
+
+
+def _short(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, names: list[tuple[str, str]]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, iri in names:
+            if term.value.startswith(iri):
+                return f"{prefix}:{term.value[len(iri):]}"
+        return f"<{term.value}>"
+    return term.value.replace("\n", " ")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str) -> str:
+    while _width(text) > MAX_CELL:
+        text = text[: len(text) - max(1, (_width(text) - MAX_CELL) // 2) - 1] + "…"
+    return text
+
+
+def _table(answer: ox.QuerySolutions | ox.QueryBoolean) -> str:
+    """A plain-text table, CJK-aware in its column widths; long cells are cut with an ellipsis."""
+    if isinstance(answer, ox.QueryBoolean):
+        return f"{bool(answer)}\n"
+    names = sorted(prefixes().items(), key=lambda kv: -len(kv[1]))
+    header = [v.value for v in answer.variables]
+    rows = [[_fit(_short(row[i], names)) for i in range(len(header))] for row in answer]
+    widths = [max([_width(h), *(_width(r[i]) for r in rows)]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    return "\n".join(out) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
