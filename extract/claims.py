@@ -33,6 +33,10 @@ from . import extensions  # noqa: F401 - registers Doc._ attributes
 from .lexicon import data_path, read_jsonl
 from .records import AUTHOR, Claim, Post
 
+ZERO_SUBJECT = ("", None, None)
+"""Marks a cue whose clause has no subject of its own (``，并透露…``)."""
+COLON = re.compile("[：:]")
+
 
 @dataclass(frozen=True, slots=True)
 class Cue:
@@ -62,6 +66,7 @@ class Rules:
     not_cues: re.Pattern[str]
     bare_cue_followers: str
     prepositions: str
+    speech_voice: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -90,6 +95,7 @@ def rules() -> Rules:
         not_cues=re.compile("|".join(map(re.escape, sorted(data["not_cues"], key=len, reverse=True)))),
         bare_cue_followers=data["bare_cue_followers"],
         prepositions=data["prepositions"],
+        speech_voice=re.compile(data["speech_voice"]),
     )
 
 
@@ -256,9 +262,17 @@ class ClaimFinder:
                 antecedent = self._antecedent(line_start + ref.start(), self.r.pronouns[word])
                 return (antecedent.entity, None, None) if antecedent else None
             if head[:cut].rstrip().endswith(("，", ",")):
-                return self._topic_of_previous_clause(line_start + len(head[:cut].rstrip()) - 1, line_start)
+                return ZERO_SUBJECT
             break
         return None
+
+    def _zero_subject(self, cue_start: int, previous: tuple[int, tuple] | None) -> tuple | None:
+        """A cue right after a comma with no subject continues the sentence's last speaker, else its topic."""
+        line_start = max(self.text.rfind(ch, 0, cue_start) for ch in "。！？!?\n；") + 1
+        if previous is not None and previous[0] >= line_start:
+            return previous[1]
+        comma = max(self.text.rfind(ch, line_start, cue_start) for ch in "，,")
+        return self._topic_of_previous_clause(comma, line_start)
 
     def _topic_of_previous_clause(self, comma: int, line_start: int) -> tuple[str, int, int] | None:
         clause_start = max(self.text.rfind(ch, line_start, comma) for ch in "，,") + 1
@@ -299,12 +313,17 @@ class ClaimFinder:
 
     def cue_claims(self) -> None:
         """Sieve 1."""
-        hits = [
-            (h, self.speaker_before(h.start()))
-            for h in self.r.cue_regex.finditer(self.text)
-            if self._is_cue(h)
-        ]
-        hits = [(h, sp) for h, sp in hits if sp is not None]
+        hits = []
+        previous = None
+        for hit in self.r.cue_regex.finditer(self.text):
+            if not self._is_cue(hit):
+                continue
+            speaker = self.speaker_before(hit.start())
+            if speaker is ZERO_SUBJECT:
+                speaker = self._zero_subject(hit.start(), previous)
+            if speaker is not None:
+                hits.append((hit, speaker))
+                previous = (hit.start(), speaker)
         cue_starts = [h.start() for h, _ in hits]
         for i, (hit, speaker) in enumerate(hits):
             if any(c.start <= hit.start() < c.end for c in self.claims[-3:]):
@@ -325,10 +344,14 @@ class ClaimFinder:
                 self._add(quote[0], quote[1], speaker, hit, cue, addressee, direct=True)
                 continue
             end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
-            if i + 1 < len(hits) and hits[i + 1][1][1] is not None and pos < hits[i + 1][1][1] < end:
-                end = self._clause_start(pos, hits[i + 1][1][1])
+            if i + 1 < len(hits):
+                following, (_, following_speaker, _) = hits[i + 1]
+                anchor = following_speaker if following_speaker and following_speaker > pos else following.start()
+                if pos < anchor < end:
+                    end = self._clause_start(pos, anchor)
             self._add(pos, end, speaker, hit, cue, addressee, direct=False)
-            self._continue(end, speaker, hit, cue, cue_starts)
+            after_colon = bool(COLON.search(self.text, hit.end(), pos))
+            self._continue(end, speaker, hit, cue, cue_starts, after_colon=after_colon)
 
     def _clause_start(self, lo: int, pos: int) -> int:
         """Start of the clause holding ``pos`` (after the last comma between ``lo`` and ``pos``)."""
@@ -347,16 +370,28 @@ class ClaimFinder:
         if between.strip(" ，,\u3000") == "" or self.r.pronoun_regex.search(between.strip(" ，,")):
             self._add(q_start, q_end, speaker, hit, cue, None, direct=True)
 
-    def _continue(self, pos: int, speaker, hit, cue: Cue, cue_starts: list[int]) -> None:
-        """Following sentences of the same paragraph with no cue of their own are the speaker's too."""
+    def _continue(
+        self, pos: int, speaker, hit, cue: Cue, cue_starts: list[int], *, after_colon: bool
+    ) -> None:
+        """The speaker goes on over the paragraph's next sentences that have no cue of their own.
+
+        After a colon all of them; otherwise up to the last one that speaks in the
+        first or second person (``speech_voice``): reported speech, not the writer's narration.
+        """
         stop = self._paragraph_end(pos)
+        sentences = []
         while pos < stop:
             end = min(sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end), stop)
             k = bisect_left(cue_starts, pos)
             if k < len(cue_starts) and cue_starts[k] < end:
                 break
-            self._add(pos, end, speaker, hit, cue, None, direct=False, merge=True)
+            sentences.append((pos, end))
             pos = end
+        if not after_colon:
+            voiced = [i for i, (s, e) in enumerate(sentences) if self.r.speech_voice.search(self.text, s, e)]
+            sentences = sentences[: voiced[-1] + 1] if voiced else []
+        for start, end in sentences:
+            self._add(start, end, speaker, hit, cue, None, direct=False, merge=True)
 
     # --- posts ----------------------------------------------------------
     def post_claims(self) -> None:

@@ -127,8 +127,13 @@ class GazetteerRuler:
                 key = doc.vocab.strings[match_id]
                 label = key.split("\t", 1)[0]
                 first, last = target[start], target[end - 1]
-                span = doc.char_span(first.idx, last.idx + len(last), label=label,
-                                     kb_id="|".join(self.candidates[key]), alignment_mode="expand")
+                span = doc.char_span(
+                    first.idx,
+                    last.idx + len(last),
+                    label=label,
+                    kb_id="|".join(self.candidates[key]),
+                    alignment_mode="expand",
+                )
                 if span is not None:
                     spans.append(span)
         _add_spans(doc, self.spans_key, spans)

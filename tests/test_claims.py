@@ -62,9 +62,19 @@ def test_cue_inside_another_word_is_not_a_cue() -> None:
 
 
 def test_continuing_speech_stays_with_the_speaker() -> None:
-    x = extract_text("Daniel Okafor 说，美国企业必须停止帮助中国。这些企业偷走了美国的技术。")
+    x = extract_text("Daniel Okafor 说，美国企业必须停止帮助中国。中国公司偷走了我们的技术。")
     claims = [c for c in x.claims if c.speaker == "daniel_okafor"]
     assert len(claims) == 2 and claims[1].type == "accusation"
+
+
+def test_narration_after_reported_speech_is_not_the_speakers() -> None:
+    x = extract_text("英伟达表示，美国的规定仍需要大量芯片。中国市场去年买了很多芯片。")
+    assert [c.text for c in x.claims] == ["美国的规定仍需要大量芯片。"]
+
+
+def test_zero_subject_cue_continues_the_sentence_speaker() -> None:
+    x = extract_text("上周，Daniel Okafor 提出了新的计划，并透露美国将限制对中国的出口。")
+    assert {c.cue: c.speaker for c in x.claims}.get("透露") == "daniel_okafor"
 
 
 def test_forum_reply_quoting_another_poster() -> None:
