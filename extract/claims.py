@@ -67,6 +67,8 @@ class Rules:
     bare_cue_followers: str
     prepositions: str
     speech_voice: re.Pattern[str]
+    max_block_paragraphs: int
+    max_heading_chars: int
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +98,8 @@ def rules() -> Rules:
         bare_cue_followers=data["bare_cue_followers"],
         prepositions=data["prepositions"],
         speech_voice=re.compile(data["speech_voice"]),
+        max_block_paragraphs=int(data["max_block_paragraphs"]),
+        max_heading_chars=int(data["max_heading_chars"]),
     )
 
 
@@ -245,7 +249,7 @@ class ClaimFinder:
             if m.end > cue_start or m.label not in ("PERSON", "ORG", "GPE", "LAW"):
                 continue
             if not self.r.gap.match(self.text, m.end, cue_start):
-                break
+                continue
             if m.start > 0 and self.text[m.start - 1] in self.r.prepositions:
                 continue
             if _containing(self.quotes, m.start) is None:
@@ -304,6 +308,8 @@ class ClaimFinder:
             if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
                 return False
         follower = self.text[hit.end() : hit.end() + 1]
+        if follower == "的" and self.text[hit.end() + 1 : hit.end() + 2] not in self.r.bare_cue_followers:
+            return False  # 他提出的问题: a relative clause, not an attribution
         return (
             len(word) > 1
             or follower == ""
@@ -326,7 +332,7 @@ class ClaimFinder:
                 previous = (hit.start(), speaker)
         cue_starts = [h.start() for h, _ in hits]
         for i, (hit, speaker) in enumerate(hits):
-            if any(c.start <= hit.start() < c.end for c in self.claims[-3:]):
+            if any(c.start <= hit.start() < c.end for c in self.claims):
                 continue
             cue = self.r.cues[hit.group()]
             addressee = None
@@ -344,14 +350,40 @@ class ClaimFinder:
                 self._add(quote[0], quote[1], speaker, hit, cue, addressee, direct=True)
                 continue
             end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
+            if COLON.fullmatch(self.text[pos : self._paragraph_end(pos)].rstrip()[-1:]):
+                self._block(self._paragraph_end(pos), speaker, hit, cue, hits)
+                continue
             if i + 1 < len(hits):
                 following, (_, following_speaker, _) = hits[i + 1]
-                anchor = following_speaker if following_speaker and following_speaker > pos else following.start()
+                anchor = (
+                    following_speaker if following_speaker and following_speaker > pos else following.start()
+                )
                 if pos < anchor < end:
                     end = self._clause_start(pos, anchor)
             self._add(pos, end, speaker, hit, cue, addressee, direct=False)
             after_colon = bool(COLON.search(self.text, hit.end(), pos))
             self._continue(end, speaker, hit, cue, cue_starts, after_colon=after_colon)
+
+    def _block(self, pos: int, speaker, hit, cue: Cue, hits: list) -> None:
+        """Paragraphs introduced by a colon ending the speaker's paragraph are the speaker's, one claim each.
+
+        The block ends at a heading-like short line, at a paragraph where someone else is
+        attributed speech, or after ``max_block_paragraphs``.
+        """
+        others = [h.start() for h, sp in hits if sp[0] != speaker[0] and sp[1] is not None]
+        for _ in range(self.r.max_block_paragraphs):
+            start = pos + 1
+            pos = self._paragraph_end(start)
+            para = self.text[start:pos].strip()
+            if not para:
+                if start >= len(self.text):
+                    return
+                continue
+            heading = len(para) <= self.r.max_heading_chars and para[-1] not in "。！？!?：:…”」"
+            k = bisect_left(others, start)
+            if heading or (k < len(others) and others[k] < pos):
+                return
+            self._add(start, pos, speaker, hit, cue, None, direct=True)
 
     def _clause_start(self, lo: int, pos: int) -> int:
         """Start of the clause holding ``pos`` (after the last comma between ``lo`` and ``pos``)."""

@@ -93,3 +93,23 @@ def test_forum_reply_quoting_another_poster() -> None:
     assert alice in reply.targets
     quoted_start = thread.index("美国会", thread.index("<blockquote>"))
     assert not [c for c in x.claims if c.start <= quoted_start < c.end]
+
+
+def test_paragraphs_after_a_colon_are_the_speakers() -> None:
+    text = (
+        "经济学家 Daniel Okafor 针对芯片禁令在博客上发表了看法，摘录如下：\n\n"
+        "我认为美国的禁令很难阻止中国。\n\n"
+        "其次，英伟达会失去市场吗？\n\n"
+        "结语\n\n"
+        "英伟达的股价当天下跌。\n"
+    )
+    x = extract_text(text)
+    mine = [c for c in x.claims if c.speaker == "daniel_okafor"]
+    assert [c.text for c in mine] == ["我认为美国的禁令很难阻止中国。", "其次，英伟达会失去市场吗？"]
+    assert mine[1].type == "question"
+    assert not [c for c in x.claims if "股价" in c.text]
+
+
+def test_relative_clause_is_not_an_attribution() -> None:
+    x = extract_text("Daniel Okafor 提出的问题在美国引起了讨论。")
+    assert x.claims == []
