@@ -68,6 +68,10 @@ class Rules:
     prepositions: str
     speech_voice: re.Pattern[str]
     max_block_paragraphs: int
+    max_post_chars: int
+    ignore_line: re.Pattern[str]
+    stance: re.Pattern[str]
+    not_stance: re.Pattern[str]
     max_heading_chars: int
 
 
@@ -99,6 +103,10 @@ def rules() -> Rules:
         prepositions=data["prepositions"],
         speech_voice=re.compile(data["speech_voice"]),
         max_block_paragraphs=int(data["max_block_paragraphs"]),
+        max_post_chars=int(data["max_post_chars"]),
+        ignore_line=re.compile("|".join(data["ignore_lines"])),
+        stance=re.compile("|".join(map(re.escape, sorted(data["stance_markers"], key=len, reverse=True)))),
+        not_stance=re.compile("|".join(map(re.escape, data["not_stance"]))),
         max_heading_chars=int(data["max_heading_chars"]),
     )
 
@@ -427,25 +435,59 @@ class ClaimFinder:
 
     # --- posts ----------------------------------------------------------
     def post_claims(self) -> None:
-        """Sieve 2."""
+        """Sieve 2: a short post's own lines are its poster's, grouped while the claim type stays the same.
+
+        A long post (an article pasted into a thread) is left to the cue and stance sieves,
+        with the poster as its author.
+        """
         for post in self.posts:
             poster = self._poster(post)
             if poster is None:
                 continue
-            addressees = tuple(
+            addressees = [
                 e for q in post.quotes if q.author for e in self._poster_ids(q.author) if e != poster
-            )
-            for start, end in self._own_pieces(post):
-                self._add(
-                    start,
-                    end,
-                    (poster, None, None),
-                    None,
-                    None,
-                    addressees[0] if addressees else None,
-                    direct=True,
-                    post=post,
-                )
+            ]
+            lines = self._own_lines(post)
+            if sum(e - s for s, e in lines) > self.r.max_post_chars:
+                continue
+            for start, end in self._same_type_runs(lines):
+                speaker = (poster, None, None)
+                addressee = addressees[0] if addressees else None
+                self._add(start, end, speaker, None, None, addressee, direct=True, post=post)
+
+    def _same_type_runs(self, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        runs: list[tuple[int, int, str]] = []
+        for start, end in lines:
+            type_ = claim_type("statement", self.text[start:end])
+            if runs and runs[-1][2] == type_:
+                runs[-1] = (runs[-1][0], end, type_)
+            else:
+                runs.append((start, end, type_))
+        return [(s, e) for s, e, _ in runs]
+
+    def stance_claims(self) -> None:
+        """Sieve 3: the writer's own stance (``恐怕``, ``应该``, ``显然``…) outside anyone's quoted words.
+
+        The speaker is the document's author, or the poster of a long post.
+        """
+        for marker in self.r.stance.finditer(self.text):
+            pos = marker.start()
+            if _containing(self.quotes, pos) or _containing(self.quoted_posts, pos):
+                continue
+            if any(c.start <= pos < c.end for c in self.claims):
+                continue
+            if any(
+                m.start() <= pos < m.end()
+                for m in self.r.not_stance.finditer(self.text, max(0, pos - 4), pos + 8)
+            ):
+                continue
+            start = max(self.text.rfind(ch, 0, pos) for ch in self.r.sentence_end) + 1
+            end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
+            post = self._post_at(pos)
+            if post is not None and sum(e - s for s, e in self._own_lines(post)) <= self.r.max_post_chars:
+                continue
+            speaker = (self._first_person_speaker(pos), None, None)
+            self._add(start, end, speaker, marker, Cue(marker.group(), "statement", None), None, direct=False)
 
     def _poster_ids(self, name: str) -> list[str]:
         return [
@@ -454,8 +496,8 @@ class ClaimFinder:
             if p.author == name and p.author_start in self.poster_entity
         ][:1]
 
-    def _own_pieces(self, post: Post) -> list[tuple[int, int]]:
-        """The post's own words: body minus quoted posts minus claims already attributed to others."""
+    def _own_lines(self, post: Post) -> list[tuple[int, int]]:
+        """The post's own lines: its body minus quoted posts, others' claims, signatures and bare links."""
         taken = sorted(
             [(q.block_start, q.block_end) for q in post.quotes]
             + [(c.start, c.end) for c in self.claims if post.start <= c.start < post.end]
@@ -466,17 +508,13 @@ class ClaimFinder:
                 pieces.append((pos, s))
             pos = max(pos, e)
         pieces.append((pos, post.end))
-        out = []
+        lines = []
         for s, e in pieces:
-            block = self.text[s:e]
-            if len(block.strip()) > 300:
-                offset = s
-                for para in re.split(r"(\n\s*\n)", block):
-                    out.append((offset, offset + len(para)))
-                    offset += len(para)
-            else:
-                out.append((s, e))
-        return [span for span in (strip_span(self.text, s, e) for s, e in out) if span[1] - span[0] >= 2]
+            for line in re.finditer(r"[^\n]+", self.text[s:e]):
+                start, end = strip_span(self.text, s + line.start(), s + line.end())
+                if end - start >= 2 and not self.r.ignore_line.match(self.text, start, end):
+                    lines.append((start, end))
+        return lines
 
     # --- assembly -------------------------------------------------------
     def _add(self, start, end, speaker, hit, cue, addressee, *, direct, merge=False, post=None) -> None:
@@ -533,6 +571,7 @@ class ClaimFinder:
     def run(self) -> list[Claim]:
         self.cue_claims()
         self.post_claims()
+        self.stance_claims()
         unique = {(c.start, c.end, c.speaker): c for c in self.claims}
         return sorted(unique.values(), key=lambda c: (c.start, c.end, c.speaker))
 

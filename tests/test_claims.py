@@ -113,3 +113,23 @@ def test_paragraphs_after_a_colon_are_the_speakers() -> None:
 def test_relative_clause_is_not_an_attribution() -> None:
     x = extract_text("Daniel Okafor 提出的问题在美国引起了讨论。")
     assert x.claims == []
+
+
+def test_writers_stance_is_the_authors_claim() -> None:
+    x = extract_text("美国商务部上周公布了新规。英伟达恐怕要失去中国市场了。")
+    c = only(x, cue="恐怕")
+    assert c.speaker == AUTHOR and c.text == "英伟达恐怕要失去中国市场了。"
+    assert not [c for c in x.claims if "新规" in c.text]
+
+
+def test_short_post_lines_split_where_the_type_changes() -> None:
+    thread = (
+        "####  carol\n##### 1#       楼主       发表于 2025-2-1 10:00\n\n"
+        "英伟达还能卖芯片吗\n英伟达被美国偷走了技术\n\n"
+        "—— 来自 Android 15 上的客户端\n\n*****\n\n"
+        "####  dave\n##### 2#       发表于 2025-2-1 10:05\n\n中国加油\n"
+    )
+    x = extract_text(thread)
+    carol = [c for c in x.claims if c.speaker == entity_of(x, "carol")]
+    assert [c.type for c in carol] == ["question", "accusation"]
+    assert not [c for c in x.claims if "来自" in c.text]
