@@ -69,6 +69,7 @@ class Rules:
     speech_voice: re.Pattern[str]
     max_block_paragraphs: int
     max_post_chars: int
+    object_marker: re.Pattern[str]
     ignore_line: re.Pattern[str]
     stance: re.Pattern[str]
     not_stance: re.Pattern[str]
@@ -104,6 +105,9 @@ def rules() -> Rules:
         speech_voice=re.compile(data["speech_voice"]),
         max_block_paragraphs=int(data["max_block_paragraphs"]),
         max_post_chars=int(data["max_post_chars"]),
+        object_marker=re.compile(
+            "(?:" + "|".join(map(re.escape, data["object_markers"])) + r")[^，,。]{0,10}$"
+        ),
         ignore_line=re.compile("|".join(data["ignore_lines"])),
         stance=re.compile("|".join(map(re.escape, sorted(data["stance_markers"], key=len, reverse=True)))),
         not_stance=re.compile("|".join(map(re.escape, data["not_stance"]))),
@@ -286,6 +290,13 @@ class ClaimFinder:
         comma = max(self.text.rfind(ch, line_start, cue_start) for ch in "，,")
         return self._topic_of_previous_clause(comma, line_start)
 
+    def _is_object(self, m: Ment) -> bool:
+        """The mention follows a preposition or a verb that takes it as object (``致信 X``, ``向 X``)."""
+        before = self.text[max(0, m.start - 12) : m.start].rstrip()
+        return bool(before) and (
+            before[-1] in self.r.prepositions or self.r.object_marker.search(before) is not None
+        )
+
     def _topic_of_previous_clause(self, comma: int, line_start: int) -> tuple[str, int, int] | None:
         clause_start = max(self.text.rfind(ch, line_start, comma) for ch in "，,") + 1
         clause_start = max(clause_start, line_start)
@@ -294,6 +305,12 @@ class ClaimFinder:
         m = self._mention_at(clause_start)
         if m is not None and m.label in ("PERSON", "ORG"):
             return m.entity, m.start, m.end
+        k = bisect_left(self.starts, clause_start)
+        while k < len(self.mentions) and self.mentions[k].end <= comma:
+            m = self.mentions[k]
+            if m.label == "PERSON" and _containing(self.quotes, m.start) is None and not self._is_object(m):
+                return m.entity, m.start, m.end
+            k += 1
         return None
 
     # --- content --------------------------------------------------------
@@ -316,6 +333,8 @@ class ClaimFinder:
             if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
                 return False
         follower = self.text[hit.end() : hit.end() + 1]
+        if self.r.cues[word].object == "addressee" and self._mention_at(hit.end()) is not None:
+            return True
         if follower == "的" and self.text[hit.end() + 1 : hit.end() + 2] not in self.r.bare_cue_followers:
             return False  # 他提出的问题: a relative clause, not an attribution
         return (
@@ -391,7 +410,7 @@ class ClaimFinder:
             k = bisect_left(others, start)
             if heading or (k < len(others) and others[k] < pos):
                 return
-            self._add(start, pos, speaker, hit, cue, None, direct=True)
+            self._add(start, pos, speaker, hit, Cue(cue.word, "statement", None), None, direct=True)
 
     def _clause_start(self, lo: int, pos: int) -> int:
         """Start of the clause holding ``pos`` (after the last comma between ``lo`` and ``pos``)."""

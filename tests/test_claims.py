@@ -133,3 +133,24 @@ def test_short_post_lines_split_where_the_type_changes() -> None:
     carol = [c for c in x.claims if c.speaker == entity_of(x, "carol")]
     assert [c.type for c in carol] == ["question", "accusation"]
     assert not [c for c in x.claims if "来自" in c.text]
+
+
+def test_question_cue_directly_followed_by_the_addressee() -> None:
+    x = extract_text("参议员Anna Berg问Daniel Okafor，美国怎样防止芯片流向中国？")
+    c = only(x, cue="问")
+    assert c.speaker == "anna_berg" and "daniel_okafor" in c.targets
+
+
+def test_subjectless_cue_takes_the_person_of_the_previous_clause() -> None:
+    x = extract_text("委员会主席、共和党人Anna Berg开场就谈了芯片，强调美国必须加强出口管制。")
+    assert only(x, cue="强调").speaker == "anna_berg"
+
+
+def test_the_addressee_of_a_letter_is_not_the_speaker() -> None:
+    x = extract_text("Anna Berg致信国务卿Daniel Okafor，敦促政府“停止向中国出口芯片”。")
+    assert only(x, cue="敦促").speaker == "anna_berg"
+
+
+def test_a_document_of_the_speaker_can_stand_between_speaker_and_cue() -> None:
+    x = extract_text("英伟达的服务条款里明确规定：“用户不得把输出用于训练中国的模型。”")
+    assert only(x, cue="规定").speaker == entity_of(x, "英伟达")
