@@ -69,6 +69,7 @@ class Rules:
     speech_voice: re.Pattern[str]
     max_block_paragraphs: int
     max_post_chars: int
+    addressee_tail: re.Pattern[str]
     object_marker: re.Pattern[str]
     ignore_line: re.Pattern[str]
     stance: re.Pattern[str]
@@ -105,6 +106,7 @@ def rules() -> Rules:
         speech_voice=re.compile(data["speech_voice"]),
         max_block_paragraphs=int(data["max_block_paragraphs"]),
         max_post_chars=int(data["max_post_chars"]),
+        addressee_tail=re.compile(data["addressee_tail"]),
         object_marker=re.compile(
             "(?:" + "|".join(map(re.escape, data["object_markers"])) + r")[^，,。]{0,10}$"
         ),
@@ -368,7 +370,8 @@ class ClaimFinder:
                 ment = self._mention_at(pos)
                 if ment is not None:
                     addressee = ment.entity
-                    pos = self.r.content_lead.match(self.text, ment.end).end()
+                    tail = self.r.addressee_tail.match(self.text, ment.end).end()
+                    pos = self.r.content_lead.match(self.text, tail).end()
             if pos >= len(self.text) or self.text[pos] in self.r.sentence_end:
                 self._quote_before(hit, cue, speaker)
                 continue
