@@ -69,6 +69,7 @@ class Rules:
     speech_voice: re.Pattern[str]
     max_block_paragraphs: int
     max_post_chars: int
+    self_reference: re.Pattern[str]
     addressee_tail: re.Pattern[str]
     object_marker: re.Pattern[str]
     ignore_line: re.Pattern[str]
@@ -106,6 +107,7 @@ def rules() -> Rules:
         speech_voice=re.compile(data["speech_voice"]),
         max_block_paragraphs=int(data["max_block_paragraphs"]),
         max_post_chars=int(data["max_post_chars"]),
+        self_reference=re.compile(data["self_reference"]),
         addressee_tail=re.compile(data["addressee_tail"]),
         object_marker=re.compile(
             "(?:" + "|".join(map(re.escape, data["object_markers"])) + r")[^，,。]{0,10}$"
@@ -547,6 +549,8 @@ class ClaimFinder:
         content = self.text[start:end]
         inside = [m for m in self.mentions if start <= m.start and m.end <= end]
         targets = list(dict.fromkeys(m.entity for m in inside if m.entity != speaker_id))
+        if self.r.self_reference.search(content) and self._label_of(speaker_id) == "ORG":
+            targets.append(speaker_id)  # an organisation's "我们" speaks of itself
         if addressee and addressee not in targets and addressee != speaker_id:
             targets.append(addressee)
         if not targets:
@@ -585,6 +589,9 @@ class ClaimFinder:
                 post=post.floor if post else None,
             )
         )
+
+    def _label_of(self, entity: str) -> str | None:
+        return next((m.label for m in self.mentions if m.entity == entity), None)
 
     def _mostly_quoted(self, start: int, end: int) -> bool:
         quoted = sum(min(e, end) - max(s, start) for s, e in self.quotes if s < end and e > start)

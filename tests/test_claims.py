@@ -11,11 +11,17 @@ def only(x, **want):
 
 
 def test_speaker_colon_quote() -> None:
-    x = extract_text("英伟达发言人表示：“我们将遵守美国的出口规定。”")
+    x = extract_text("英伟达发言人表示：“公司将遵守美国的出口规定。”")
     c = only(x, cue="表示")
     assert c.speaker == entity_of(x, "英伟达")
-    assert c.text == "我们将遵守美国的出口规定。" and c.quote == "direct"
+    assert c.text == "公司将遵守美国的出口规定。" and c.quote == "direct"
     assert entity_of(x, "美国") in c.targets and c.speaker not in c.targets
+
+
+def test_an_organisation_speaking_of_itself_is_a_target() -> None:
+    x = extract_text("英伟达表示：“我们的芯片完全符合美国的规定。”")
+    c = only(x, cue="表示")
+    assert c.speaker in c.targets
 
 
 def test_quote_before_speaker() -> None:
