@@ -17,7 +17,8 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS
-from graph.vocab import claim_types, entity_id, prefixes
+from graph.rdf import most_common
+from graph.vocab import ENTITIES, claim_types, entity_id, prefixes
 
 FORMATS = ("jsonl", "turtle", "nquads")
 
@@ -30,15 +31,16 @@ SELECT ?name ?sha ?encoding ?mediaType ?source WHERE {
   }
 }"""
 
-_ENTITIES = """
-SELECT ?g ?entity ?type ?name WHERE {
-  GRAPH ?g { ?entity cg:entityType ?type . OPTIONAL { ?entity skos:prefLabel ?name } }
-}"""
+# The entities graph's IRI is a constant of the code, not a parameter: it is written into the queries.
+_ENTITIES = f"""
+SELECT ?entity ?type ?name WHERE {{
+  GRAPH <{ENTITIES}> {{ ?entity cg:entityType ?type . OPTIONAL {{ ?entity skos:prefLabel ?name }} }}
+}}"""
 
-_LABELS = """
-SELECT DISTINCT ?entity ?label WHERE {
-  GRAPH ?g { ?entity cg:entityType ?type ; rdfs:label|skos:prefLabel|skos:altLabel ?label }
-}"""
+_LABELS = f"""
+SELECT DISTINCT ?entity ?label WHERE {{
+  GRAPH <{ENTITIES}> {{ ?entity cg:entityType ?type ; rdfs:label|skos:prefLabel|skos:altLabel ?label }}
+}}"""
 
 _POSTS = """
 SELECT ?name ?floor ?author ?poster ?time ?start ?end WHERE {
@@ -52,16 +54,16 @@ SELECT ?name ?floor ?author ?poster ?time ?start ?end WHERE {
   }
 }"""
 
-_MENTIONS = """
-SELECT ?name ?entity ?type ?text ?start ?end WHERE {
-  GRAPH ?g {
+_MENTIONS = f"""
+SELECT ?name ?entity ?type ?text ?start ?end WHERE {{
+  GRAPH ?g {{
     ?g cg:fileName ?name .
     ?mention a cg:Mention ; cg:denotes ?entity ; oa:hasSelector ?at , ?quote .
     ?at a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
     ?quote a oa:TextQuoteSelector ; oa:exact ?text .
-    OPTIONAL { ?entity cg:entityType ?type }
-  }
-}"""
+  }}
+  OPTIONAL {{ GRAPH <{ENTITIES}> {{ ?entity cg:entityType ?type }} }}
+}}"""
 
 _CLAIMS = """
 SELECT ?claim ?name ?speaker ?type ?cue ?text ?direct ?start ?end ?cueStart ?cueEnd ?floor WHERE {
@@ -86,8 +88,8 @@ _DIRECT, _INDIRECT = QUOTE_KINDS
 def export(store: ox.Store, fmt: str, out: BinaryIO) -> int:
     """Write the store to ``out`` in ``fmt`` (one of ``FORMATS``); return how many records, triples or quads.
 
-    - ``jsonl``: EXPORT.md records: entities (by id), then per document (by name) the document, its
-      posts, mentions and claims (by offset).
+    - ``jsonl``: EXPORT.md records: entities (by id, from the entities graph), then per document (by
+      name) the document, its posts, mentions and claims (by offset).
     - ``nquads``: every quad with its graph, lines sorted.
     - ``turtle``: the union of all graphs as distinct triples, sorted. Turtle has no graph names, so
       it loses which document (or the ontology or build graph) each triple came from; use ``nquads``
@@ -207,7 +209,11 @@ def _mentions(store: ox.Store) -> _Keyed:
 
 
 def _entities(store: ox.Store) -> Iterator[dict[str, Any]]:
-    """One record per entity over all documents: the type and name most documents give, all labels."""
+    """One record per entity of the entities graph: its type, its name, and all its names as ``labels``.
+
+    The build merged them over all documents, one type and one name per entity; should a store hold more,
+    the most frequent (then the first) is taken, so the record stays one and stable.
+    """
     types: dict[str, Counter[str]] = defaultdict(Counter)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     for row in _query(store, _ENTITIES):
@@ -222,15 +228,10 @@ def _entities(store: ox.Store) -> Iterator[dict[str, Any]]:
         yield {
             "kind": "entity",
             "id": entity,
-            "type": _most_common(types[entity]),
-            "name": _most_common(names[entity]),
+            "type": most_common(types[entity]),
+            "name": most_common(names[entity]),
             "labels": sorted(labels[entity]),
         }
-
-
-def _most_common(counts: Counter[str]) -> str:
-    """The most frequent value, the alphabetically first among ties, so the choice is stable."""
-    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else ""
 
 
 def _claims(store: ox.Store) -> _Keyed:

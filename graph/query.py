@@ -27,7 +27,9 @@ MAX_CELL = 60
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
-def run_query(store: ox.Store, sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> Answer:
+def run_query(
+    store: ox.Store, sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+) -> Answer:
     """Evaluate ``sparql`` over all document graphs (their union is the default graph).
 
     The ontology's prefixes (``cg:``, ``entity:``, ``prov:``, ``oa:``…) are predeclared.
@@ -62,7 +64,7 @@ def _short(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, names: list[tu
     if isinstance(term, ox.NamedNode):
         for prefix, iri in names:
             if term.value.startswith(iri):
-                return f"{prefix}:{term.value[len(iri):]}"
+                return f"{prefix}:{term.value[len(iri) :]}"
         return f"<{term.value}>"
     return term.value.replace("\n", " ")
 

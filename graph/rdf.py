@@ -1,16 +1,27 @@
-"""Records → RDF quads: one document's extraction in one named graph, and the build graph apart.
+"""Records → RDF quads: a graph per document, one graph of entities, and the build graph apart.
 
-Each document's facts live in the graph named by its IRI, so an incremental build can copy or replace
-a document as a unit. That graph is a pure function of the records (IRIs from names, offsets and the
-content hash; no clock), so the same input always gives the same quads; wall-clock time only goes into
-the build graph.
+Queries read the union of all graphs, and oxigraph does not deduplicate it: a triple held by two graphs
+comes back twice. So every triple lives in exactly one graph:
+
+- a document's graph (named by its IRI) holds only what is unique to the document: the document, its
+  posts, mentions, claims and extraction activity, so an incremental build can copy or replace it as a
+  unit. Mentions and claims point at entity IRIs; the aliases a document uses stay readable from its
+  mentions' exact text.
+- the entities graph (``ENTITIES``) describes each entity once, merged over all documents
+  (``EntityDescriptions``).
+- the build graph (``BUILD``) holds the build, the software agents and every time.
+
+Document and entity graphs are pure functions of the records (IRIs from names, offsets and the content
+hash; no clock), so the same input always gives the same quads; wall-clock time only goes into the
+build graph.
 """
 
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
@@ -18,12 +29,14 @@ from importlib.metadata import PackageNotFoundError, version
 import pyoxigraph as ox
 from rdflib import namespace as rdfns
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
 from graph.vocab import (
     BUILD,
     CG,
+    ENTITIES,
     OA,
     ONTOLOGY,
     author_iri,
@@ -31,6 +44,7 @@ from graph.vocab import (
     claim_type,
     doc_iri,
     entity_class,
+    entity_id,
     entity_iri,
     extraction_iri,
     mention_iri,
@@ -89,18 +103,20 @@ class _Graph:
 
 
 def extraction_quads(x: Extraction) -> Iterator[ox.Quad]:
-    """Everything extracted from one document, in the graph named by the document IRI."""
+    """What is unique to one document, in the graph named by the document IRI.
+
+    Entities are only referred to by IRI: their descriptions go to the entities graph
+    (``EntityDescriptions``), the software agent's to the build graph.
+    """
     doc = x.document
     g = _Graph(doc_iri(doc.name))
     _document(g, doc)
-    for entity in x.entities:
-        _entity(g, entity)
     for mention in x.mentions:
         _mention(g, doc, mention)
     at_span = {(m.start, m.end): m.entity for m in x.mentions}
     for post in doc.posts:
         _post(g, doc, post, at_span)
-    activity = extraction_iri(doc.sha256, tool_version())
+    activity = extraction_iri(doc.name, doc.sha256, tool_version())
     _activity(g, doc, activity)
     seen: Counter[tuple[int, int]] = Counter()
     for claim in x.claims:
@@ -122,16 +138,98 @@ def _document(g: _Graph, doc: Document) -> None:
         g.add(iri, DCTERMS.source, ox.Literal(doc.source))
 
 
-def _entity(g: _Graph, entity: Entity) -> None:
-    iri = entity_iri(entity.id)
-    g.add(iri, RDF.type, entity_class(entity.type))
-    g.add(iri, CG.entityType, ox.Literal(entity.type))
-    g.add(iri, SKOS.prefLabel, ox.Literal(entity.name))
-    for lang, label in sorted(entity.labels.items()):
-        g.add(iri, RDFS.label, ox.Literal(label, language=lang))
-    for alias in entity.aliases:
-        if alias != entity.name:  # SKOS: a label is either preferred or alternative
-            g.add(iri, SKOS.altLabel, ox.Literal(alias))
+def referenced_entities(quads: Iterable[ox.Quad]) -> set[str]:
+    """IRIs of the entities a document graph refers to (mentions, speakers, targets, posters)."""
+    return {
+        q.object.value
+        for q in quads
+        if isinstance(q.object, ox.NamedNode) and entity_id(q.object.value) is not None
+    }
+
+
+def most_common(counts: Counter[str]) -> str:
+    """The most frequent value, the first in code point order among ties, so the choice is stable."""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else ""
+
+
+@dataclass
+class _Votes:
+    """What the documents say about one entity: their votes for its type and name, all their labels."""
+
+    types: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
+    labels: set[ox.Literal] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+
+
+class EntityDescriptions:
+    """The entities graph: each entity described once, merged over the documents that refer to it.
+
+    Only entities some document refers to (by a mention, speaker, target or poster) are described, and
+    each such document counts once for each of them:
+
+    - ``skos:altLabel``: the union of every document's aliases, minus the chosen ``skos:prefLabel``
+      (SKOS: a label is either preferred or alternative);
+    - ``rdfs:label``: the union of every document's language-tagged labels; documents that disagree in
+      one language all keep theirs, so a language may have several labels;
+    - ``cg:entityType`` (with the ``rdf:type`` class it codes) and ``skos:prefLabel``: the value most
+      documents give; among equally frequent values, the first in code point order (``most_common``).
+
+    An extracted document counts through its ``Entity`` records (``add``); a kept one through the
+    previous store's entities graph (``add_description``), whose merged type and name count as that
+    document's votes. So, with the same inputs, keeping documents gives the same graph as extracting them
+    all again (the previous winner only gains votes). A value that only a document since removed or
+    changed gave survives as long as a kept document refers to that entity; ``claimgraph build --force``
+    counts afresh. Memory: one small summary per entity, no document's quads.
+    """
+
+    def __init__(self) -> None:
+        self._votes: defaultdict[str, _Votes] = defaultdict(_Votes)
+
+    def add(self, entities: Iterable[Entity], referenced: Collection[str]) -> None:
+        """One extracted document's records; entities it does not refer to (``referenced``) are left out."""
+        for entity in entities:
+            entity_class(entity.type)  # refuse an unknown code, referred to or not
+            iri = str(entity_iri(entity.id))
+            if iri not in referenced:
+                continue
+            votes = self._votes[iri]
+            votes.types[entity.type] += 1
+            votes.names[entity.name] += 1
+            votes.labels.update(ox.Literal(label, language=lang) for lang, label in entity.labels.items())
+            votes.aliases.update(entity.aliases)
+
+    def add_description(self, entity: str, quads: Iterable[ox.Quad]) -> None:
+        """One kept document's view of ``entity``: its description in a previous entities graph."""
+        for q in quads:
+            votes = self._votes[entity]
+            predicate, value = URIRef(q.predicate.value), q.object.value
+            if predicate == CG.entityType:
+                votes.types[value] += 1
+            elif predicate == SKOS.prefLabel:
+                votes.names[value] += 1
+            elif predicate == RDFS.label and isinstance(q.object, ox.Literal):
+                votes.labels.add(q.object)
+            elif predicate == SKOS.altLabel:
+                votes.aliases.add(value)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """The merged descriptions, in the entities graph."""
+        g = _Graph(ENTITIES)
+        for iri in sorted(self._votes):
+            votes = self._votes[iri]
+            if votes.types:
+                code = most_common(votes.types)
+                g.add(iri, RDF.type, entity_class(code))
+                g.add(iri, CG.entityType, ox.Literal(code))
+            name = most_common(votes.names) if votes.names else None
+            if name is not None:
+                g.add(iri, SKOS.prefLabel, ox.Literal(name))
+            for label in sorted(votes.labels, key=lambda lit: (lit.language or "", lit.value)):
+                g.add(iri, RDFS.label, label)
+            for alias in sorted(votes.aliases - {name}):
+                g.add(iri, SKOS.altLabel, ox.Literal(alias))
+        return iter(g.quads)
 
 
 def _span(g: _Graph, doc: Document, thing: str, start: int, end: int) -> None:
@@ -198,7 +296,7 @@ def _agent(g: _Graph, release: str) -> str:
 def _activity(g: _Graph, doc: Document, activity: str) -> None:
     g.add(activity, RDF.type, CG.Extraction)
     g.add(activity, PROV.used, doc_iri(doc.name))
-    g.add(activity, PROV.wasAssociatedWith, _agent(g, tool_version()))
+    g.add(activity, PROV.wasAssociatedWith, software_iri(tool_version()))  # described in the build graph
 
 
 def _claim(g: _Graph, doc: Document, claim: Claim, iri: str, activity: str, mentions: list[Mention]) -> None:
@@ -240,16 +338,21 @@ def _speaker(g: _Graph, doc: Document, speaker: str) -> str:
     return author
 
 
-def build_quads(started: ox.Literal, extractions: Mapping[str, ox.Literal]) -> Iterator[ox.Quad]:
-    """The build graph: when this build ran, and when each document's extraction activity ran.
+def build_quads(
+    started: ox.Literal, extractions: Mapping[str, ox.Literal], releases: Iterable[str] = ()
+) -> Iterator[ox.Quad]:
+    """The build graph: when this build ran, when each document's extraction activity ran, and the agents.
 
     ``extractions`` maps an extraction activity IRI to its ``xsd:dateTime``: this build's time for added
-    documents, the time carried over from the previous build for kept ones.
+    documents, the time carried over from the previous build for kept ones. The software agent of this
+    release and of ``releases`` (those that extracted kept documents) is described here, once.
     """
     g = _Graph(BUILD)
     g.add(BUILD, RDF.type, CG.Build)
     g.add(BUILD, PROV.startedAtTime, started)
     g.add(BUILD, PROV.wasAssociatedWith, _agent(g, tool_version()))
+    for release in sorted(set(releases) - {tool_version()}):
+        _agent(g, release)
     for activity, t in sorted(extractions.items()):
         g.add(activity, PROV.startedAtTime, t)
     return iter(g.quads)

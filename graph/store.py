@@ -7,9 +7,10 @@ Layout of a store folder (default ``./.claimgraph``)::
     .lock                  held by the one build that may run at a time
 
 A build writes a brand-new ``store-<n+1>`` next to the current one (copying unchanged documents'
-graphs from it), then points ``current`` at it with one ``os.replace`` of a temporary symlink and
-removes the old folder. Readers therefore see either the old or the new store, never a half-built
-one, and a build that fails leaves the previous store as it was.
+graphs from it, and merging the entities graph anew: ``graph.rdf.EntityDescriptions``), then points
+``current`` at it with one ``os.replace`` of a temporary symlink and removes the old folder. Readers
+therefore see either the old or the new store, never a half-built one, and a build that fails leaves
+the previous store as it was.
 """
 
 from __future__ import annotations
@@ -27,32 +28,34 @@ import pyoxigraph as ox
 from extract.errors import ClaimgraphError
 from extract.records import Extraction
 from graph.rdf import (
+    EntityDescriptions,
     build_quads,
     build_time,
     extraction_quads,
     ontology_graph_quads,
+    referenced_entities,
     time_literal,
     tool_version,
 )
-from graph.vocab import BUILD, doc_iri, extraction_iri, node, prefixes
+from graph.vocab import BUILD, ENTITIES, doc_iri, extraction_iri, node, prefixes, software_iri
 
 CURRENT = "current"
 BATCH = 200_000
 """Quads buffered before one bulk load: few large writes instead of many small ones."""
 
-# Variables given through `substitutions` must be projected (pyoxigraph), hence ?version, ?g and ?build.
+# Variables given through `substitutions` must be projected (pyoxigraph), hence ?agent, ?g and ?build.
 _PREVIOUS = """
-SELECT ?name ?sha ?version WHERE {
+SELECT ?name ?sha ?agent WHERE {
   GRAPH ?g {
     ?g a cg:Document ; cg:fileName ?name ; cg:sha256 ?sha .
-    ?activity prov:used ?g ; prov:wasAssociatedWith/owl:versionInfo ?version .
+    ?activity prov:used ?g ; prov:wasAssociatedWith ?agent .
   }
 }"""
 
 _EXTRACTION_TIME = """
-SELECT ?activity ?time ?g ?build WHERE {
-  GRAPH ?g { ?activity a cg:Extraction }
-  GRAPH ?build { ?activity prov:startedAtTime ?time }
+SELECT ?activity ?time ?version ?g ?build WHERE {
+  GRAPH ?g { ?activity a cg:Extraction ; prov:wasAssociatedWith ?agent }
+  GRAPH ?build { ?activity prov:startedAtTime ?time OPTIONAL { ?agent owl:versionInfo ?version } }
 }"""
 
 
@@ -99,6 +102,8 @@ class StoreBuilder:
         self._new_dir: Path | None = None
         self._pending: list[ox.Quad] = []
         self._extraction_times: dict[str, ox.Literal] = {}
+        self._releases: set[str] = set()
+        self._entities = EntityDescriptions()
         self._started = time_literal(build_time())
 
     def __enter__(self) -> StoreBuilder:
@@ -138,23 +143,37 @@ class StoreBuilder:
     def previous_hashes(self) -> dict[str, str]:
         """Document name → sha256 in the current store, for documents extracted by this claimgraph version.
 
-        Documents extracted by another version are left out, so that an upgrade re-extracts them.
+        Documents extracted by another version are left out, so that an upgrade re-extracts them; so are
+        all documents of a store from before the entities graph, whose document graphs describe entities.
         """
-        if self._old is None:
+        if not self._has_entities_graph():
             return {}
+        assert self._old is not None
         rows = self._old.query(
             _PREVIOUS,
             prefixes=prefixes(),
-            substitutions={ox.Variable("version"): ox.Literal(tool_version())},
+            substitutions={ox.Variable("agent"): ox.NamedNode(software_iri(tool_version()))},
         )
         return {row["name"].value: row["sha"].value for row in rows}
 
     def keep(self, name: str) -> None:
-        """Copy a document's graph from the current store unchanged, instead of extracting it again."""
+        """Copy a document's graph from the current store unchanged, instead of extracting it again.
+
+        The entities it refers to count in the new entities graph with their description in the current
+        one (``EntityDescriptions``); its extraction keeps its time and software agent.
+        """
         graph = ox.NamedNode(doc_iri(name))
         if self._old is None or not self._old.contains_named_graph(graph):
             raise ClaimgraphError(f"cannot keep {name!r}: it is not in the current store; extract it instead")
-        self._write(self._old.quads_for_pattern(None, None, None, graph))
+        if not self._has_entities_graph():
+            raise ClaimgraphError(
+                f"cannot keep {name!r}: the current store predates the entities graph; extract it instead"
+            )
+        quads = list(self._old.quads_for_pattern(None, None, None, graph))
+        for entity in sorted(referenced_entities(quads)):
+            description = self._old.quads_for_pattern(ox.NamedNode(entity), None, None, node(ENTITIES))
+            self._entities.add_description(entity, description)
+        self._write(quads)
         rows = self._old.query(
             _EXTRACTION_TIME,
             prefixes=prefixes(),
@@ -162,13 +181,22 @@ class StoreBuilder:
         )
         for row in rows:
             self._extraction_times[row["activity"].value] = row["time"]
+            if row["version"] is not None:
+                self._releases.add(row["version"].value)
         self.stats.kept += 1
 
     def add(self, x: Extraction) -> None:
-        """Write one document's extraction as its own graph."""
-        self._write(extraction_quads(x))
-        self._extraction_times[extraction_iri(x.document.sha256, tool_version())] = self._started
+        """Write one document's extraction as its own graph; its entities count in the entities graph."""
+        quads = list(extraction_quads(x))
+        self._entities.add(x.entities, referenced_entities(quads))
+        self._write(quads)
+        self._extraction_times[extraction_iri(x.document.name, x.document.sha256, tool_version())] = (
+            self._started
+        )
         self.stats.added += 1
+
+    def _has_entities_graph(self) -> bool:
+        return self._old is not None and self._old.contains_named_graph(node(ENTITIES))
 
     def _write(self, quads: Iterable[ox.Quad]) -> None:
         self._pending.extend(quads)
@@ -183,9 +211,11 @@ class StoreBuilder:
     def _publish(self) -> None:
         """Finish the new store, close it, point ``current`` at it and drop the old one."""
         self._write(ontology_graph_quads())
-        self._write(build_quads(self._started, self._extraction_times))
+        self._write(self._entities.quads())
+        self._write(build_quads(self._started, self._extraction_times, self._releases))
         self._flush()
         assert self._new is not None and self._new_dir is not None
+        self._new.add_graph(node(ENTITIES))  # even when empty: marks a store that has an entities graph
         self._new.flush()
         self._new.optimize()
         self._new = None  # closes the RocksDB instance before readers open it

@@ -121,6 +121,9 @@ ID = rdfns.Namespace("https://w3id.org/claimgraph/id/")
 BUILD = ID["build"]
 """The graph (and activity) describing the latest build; the only place that holds wall-clock time."""
 
+ENTITIES = ID["entities"]
+"""The graph describing each entity the documents refer to, once, merged over all documents."""
+
 _ENTITY = ID["entity/"]
 _DOC = ID["doc/"]
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
@@ -196,9 +199,12 @@ def quote_selector_iri(doc: str, start: int, end: int) -> URIRef:
     return URIRef(f"{doc_iri(doc)}#tqs={start},{end}")
 
 
-def extraction_iri(sha256: str, version: str) -> URIRef:
-    """IRI of extracting one content with one tool version: same input, same IRI."""
-    return ID[f"extraction/{sha256}/{escape(version)}"]
+def extraction_iri(name: str, sha256: str, version: str) -> URIRef:
+    """IRI of extracting one document's content with one tool version: same input, same IRI.
+
+    The name is part of it, so two files with the same bytes are two extractions, each in its own graph.
+    """
+    return ID[f"extraction/{sha256}/{escape(version)}/{escape(name)}"]
 
 
 def software_iri(version: str) -> URIRef:

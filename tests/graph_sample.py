@@ -1,4 +1,7 @@
-"""Two tiny extractions (a news item and a forum thread) for the graph tests.
+"""Tiny extractions (two news items and a forum thread) for the graph tests.
+
+Some entities recur across them (Howard Lutnick speaks in both news items, DeepSeek R1 is in the first
+news item and the thread), so they show how descriptions merge across documents.
 
 Offsets are found with ``str.find`` in the text, never typed in, so they stay right when the text
 changes.
@@ -24,6 +27,9 @@ FORUM = (
     "2楼 老王 2025-01-28 10:05\n"
     "「sellboy：DeepSeek R1比ChatGPT好。」胡说，ChatGPT更强。\n"
 )
+
+LATER_NAME = "news 2.txt"
+LATER = "卢特尼克周五再次表示，美国必须限制芯片出口。"
 
 QUOTE_BLOCK = "「sellboy：DeepSeek R1比ChatGPT好。」"
 QUOTED_WORDS = "DeepSeek R1比ChatGPT好。"
@@ -185,4 +191,28 @@ def forum() -> Extraction:
         entities,
         _mentions(FORUM_NAME, FORUM, surface),
         claims,
+    )
+
+
+def later() -> Extraction:
+    """A later news item in which Howard Lutnick speaks again (so two documents describe him)."""
+    entities = [
+        Entity("Howard Lutnick", "PERSON", "Howard Lutnick", {"zh-Hans": "卢特尼克"}, ["卢特尼克"]),
+        Entity("usa", "GPE", "United States", {"zh-Hans": "美国"}, ["美国"]),
+    ]
+    surface = {"卢特尼克": ("Howard Lutnick", "PERSON"), "美国": ("usa", "GPE")}
+    claims = [
+        _claim(
+            LATER_NAME,
+            LATER,
+            "美国必须限制芯片出口",
+            "Howard Lutnick",
+            "表示",
+            ("usa",),
+            "demand",
+            speaker_form="卢特尼克",
+        )
+    ]
+    return Extraction(
+        _document(LATER_NAME, LATER, "text/plain"), entities, _mentions(LATER_NAME, LATER, surface), claims
     )

@@ -1,21 +1,32 @@
-"""Records → quads: one graph per document, every fact anchored at its span, no clock in it."""
+"""Records → quads: one graph per document, entities merged in one graph, every fact in one graph only."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from datetime import UTC, datetime
 
 import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from extract.errors import ClaimgraphError
-from extract.records import AUTHOR, Extraction
-from graph.rdf import build_quads, build_time, extraction_quads, time_literal, tool_version
+from extract.records import AUTHOR, Entity, Extraction
+from graph.rdf import (
+    EntityDescriptions,
+    build_quads,
+    build_time,
+    extraction_quads,
+    most_common,
+    referenced_entities,
+    time_literal,
+    tool_version,
+)
 from graph.vocab import (
     BUILD,
     CG,
+    ENTITIES,
     OA,
     author_iri,
     claim_iri,
@@ -26,6 +37,7 @@ from graph.vocab import (
     post_iri,
     quote_selector_iri,
     quoted_post_iri,
+    software_iri,
 )
 from tests.graph_sample import (
     FORUM,
@@ -35,6 +47,7 @@ from tests.graph_sample import (
     QUOTE_BLOCK,
     QUOTED_WORDS,
     forum,
+    later,
     news,
     span,
 )
@@ -44,6 +57,23 @@ def _store(x: Extraction) -> ox.Store:
     store = ox.Store()
     store.extend(extraction_quads(x))
     return store
+
+
+def _entities(*xs: Extraction) -> ox.Store:
+    """The entities graph of extracting ``xs``."""
+    descriptions = EntityDescriptions()
+    for x in xs:
+        descriptions.add(x.entities, referenced_entities(extraction_quads(x)))
+    store = ox.Store()
+    store.extend(descriptions.quads())
+    return store
+
+
+def _labels(store: ox.Store, s: str) -> set[tuple[str, str | None]]:
+    return {
+        (q.object.value, q.object.language)
+        for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(RDFS.label), None)
+    }
 
 
 def _objects(store: ox.Store, s: str, p: str) -> set[str]:
@@ -83,19 +113,88 @@ def test_the_document_holds_its_metadata_and_text() -> None:
     assert len(_one(store, doc, CG.sha256)) == 64
 
 
-def test_entities_carry_class_code_and_labels() -> None:
-    store = _store(news())
+@pytest.mark.parametrize("sample", [news, forum])
+def test_a_document_graph_refers_to_entities_but_describes_none(sample) -> None:
+    x = sample()
+    quads = list(extraction_quads(x))
+    assert referenced_entities(quads) == {
+        str(entity_iri(e)) for e in {m.entity for m in x.mentions} | {c.speaker for c in x.claims} - {AUTHOR}
+    }
+    subjects = {q.subject.value for q in quads}
+    assert not {str(entity_iri(e.id)) for e in x.entities} & subjects
+    assert str(software_iri(tool_version())) not in subjects  # the agent is described in the build graph
+
+
+def test_entities_carry_class_code_and_labels_in_the_entities_graph() -> None:
+    store = _entities(news())
+    assert {URIRef(q.graph_name.value) for q in store} == {ENTITIES}
     lutnick = entity_iri("Howard Lutnick")
     assert _one(store, lutnick, RDF.type) == CG.Person
     assert _one(store, lutnick, CG.entityType) == "PERSON"
     assert _one(store, lutnick, SKOS.prefLabel) == "Howard Lutnick"
     assert _objects(store, lutnick, SKOS.altLabel) == {"卢特尼克"}  # the name itself is the prefLabel
-    labels = {
-        (q.object.value, q.object.language)
-        for q in store.quads_for_pattern(ox.NamedNode(lutnick), ox.NamedNode(RDFS.label), None)
-    }
-    assert labels == {("Howard Lutnick", "en"), ("卢特尼克", "zh-hans")}
+    assert _labels(store, lutnick) == {("Howard Lutnick", "en"), ("卢特尼克", "zh-hans")}
     assert _one(store, entity_iri("usa"), RDF.type) == CG.Place
+
+
+def test_an_entity_described_by_several_documents_is_described_once() -> None:
+    store = _entities(news(), later(), forum())
+    lutnick = entity_iri("Howard Lutnick")
+    assert _one(store, lutnick, SKOS.prefLabel) == "Howard Lutnick"
+    assert _labels(store, lutnick) == {("Howard Lutnick", "en"), ("卢特尼克", "zh-hans")}
+    deepseek = list(store.quads_for_pattern(ox.NamedNode(entity_iri("deepseek/r1")), None, None))
+    assert len(deepseek) == 3  # class, type code and name: once, though two documents describe it
+    assert len(store) == len({q.triple for q in store})
+
+
+def _disagreeing(name: str, type_: str, labels: dict[str, str], aliases: list[str]) -> Extraction:
+    x = later()
+    x.entities[0] = Entity("Howard Lutnick", type_, name, labels, aliases)
+    return x
+
+
+def test_disagreements_merge_by_vote_and_union() -> None:
+    """Type and name: most documents, then code point order; labels and aliases: union of all."""
+    a = _disagreeing("Lutnick", "PERSON", {"zh-Hans": "卢特尼克", "en": "Lutnick"}, ["卢特尼克", "Lutnick"])
+    b = _disagreeing("Howard Lutnick", "ORG", {"zh-Hans": "卢特尼克"}, ["卢特尼克"])
+    c = _disagreeing("H. Lutnick", "ORG", {"zh-Hans": "卢德尼克"}, ["卢德尼克"])
+    lutnick = entity_iri("Howard Lutnick")
+    store = _entities(a, b, c)
+    assert _one(store, lutnick, CG.entityType) == "ORG"  # two documents to one
+    assert _one(store, lutnick, RDF.type) == CG.Organization  # the class of the chosen code
+    assert _one(store, lutnick, SKOS.prefLabel) == "H. Lutnick"  # one each: the first in code point order
+    assert _objects(store, lutnick, SKOS.altLabel) == {"卢特尼克", "卢德尼克", "Lutnick"}
+    assert _labels(store, lutnick) == {("Lutnick", "en"), ("卢特尼克", "zh-hans"), ("卢德尼克", "zh-hans")}
+    assert sorted(str(q) for q in _entities(c, b, a)) == sorted(str(q) for q in store)  # order-free
+
+
+def test_a_stored_description_counts_as_one_documents_vote() -> None:
+    merged = _entities(_disagreeing("Lutnick", "PERSON", {}, ["Lutnick"]))
+    lutnick = entity_iri("Howard Lutnick")
+    descriptions = EntityDescriptions()
+    descriptions.add_description(str(lutnick), merged.quads_for_pattern(ox.NamedNode(lutnick), None, None))
+    descriptions.add_description(str(lutnick), merged.quads_for_pattern(ox.NamedNode(lutnick), None, None))
+    x = _disagreeing("Howard Lutnick", "ORG", {"zh-Hans": "卢特尼克"}, ["卢特尼克"])
+    descriptions.add(x.entities, referenced_entities(extraction_quads(x)))
+    store = ox.Store()
+    store.extend(descriptions.quads())
+    assert _one(store, lutnick, SKOS.prefLabel) == "Lutnick"
+    assert _one(store, lutnick, CG.entityType) == "PERSON"
+    assert _objects(store, lutnick, SKOS.altLabel) == {"卢特尼克"}
+    assert _labels(store, lutnick) == {("卢特尼克", "zh-hans")}
+
+
+def test_entities_no_document_refers_to_are_left_out() -> None:
+    x = later()
+    x.entities.append(Entity("nobody", "PERSON", "Nobody", {}, []))
+    store = _entities(x)
+    assert {URIRef(q.subject.value) for q in store} == {entity_iri("Howard Lutnick"), entity_iri("usa")}
+
+
+def test_most_common_breaks_ties_by_code_point_order() -> None:
+    assert most_common(Counter({"b": 2, "a": 1})) == "b"
+    assert most_common(Counter({"b": 1, "a": 1, "卢": 1})) == "a"
+    assert most_common(Counter()) == ""
 
 
 def test_mentions_are_anchored_with_position_and_quote_selectors() -> None:
@@ -131,7 +230,9 @@ def test_a_claim_links_speaker_targets_type_cue_and_source() -> None:
     assert _one(store, iri, CG.content) == claim.text == NEWS[claim.start : claim.end]
     assert _one(store, iri, CG.isDirect) == "false"
     assert _one(store, iri, PROV.wasDerivedFrom) == doc_iri(NEWS_NAME)
-    assert _one(store, iri, PROV.wasGeneratedBy) == extraction_iri(x.document.sha256, tool_version())
+    assert _one(store, iri, PROV.wasGeneratedBy) == extraction_iri(
+        x.document.name, x.document.sha256, tool_version()
+    )
     assert _one(store, iri, CG.speakerMention) == mention_iri(NEWS_NAME, *span(NEWS, "卢特尼克"))
     inside = {
         mention_iri(NEWS_NAME, m.start, m.end)
@@ -193,7 +294,7 @@ def test_unknown_codes_are_refused() -> None:
     x = news()
     x.entities[0].type = "MISC"
     with pytest.raises(ClaimgraphError, match="MISC"):
-        list(extraction_quads(x))
+        EntityDescriptions().add(x.entities, referenced_entities(extraction_quads(x)))
     x = news()
     x.claims[0] = dataclasses.replace(x.claims[0], quote="reported")
     with pytest.raises(ClaimgraphError, match="reported"):
@@ -211,13 +312,17 @@ def test_build_time_honours_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -
     assert abs((build_time() - datetime.now(UTC)).total_seconds()) < 5
 
 
-def test_the_build_graph_holds_the_times() -> None:
+def test_the_build_graph_holds_the_times_and_the_agents() -> None:
     started = time_literal(datetime(2024, 1, 1, tzinfo=UTC))
     earlier = time_literal(datetime(2023, 1, 1, tzinfo=UTC))
-    activity = extraction_iri("ab" * 32, tool_version())
+    activity = extraction_iri("a.txt", "ab" * 32, tool_version())
     store = ox.Store()
-    store.extend(build_quads(started, {activity: earlier}))
+    store.extend(build_quads(started, {activity: earlier}, ["0.0.1", tool_version()]))
     assert {URIRef(q.graph_name.value) for q in store} == {BUILD}
     assert _one(store, BUILD, RDF.type) == CG.Build
     assert _one(store, BUILD, PROV.startedAtTime) == "2024-01-01T00:00:00Z"
     assert _one(store, activity, PROV.startedAtTime) == "2023-01-01T00:00:00Z"
+    assert _one(store, BUILD, PROV.wasAssociatedWith) == software_iri(tool_version())
+    for release in ("0.0.1", tool_version()):
+        assert _one(store, software_iri(release), RDF.type) == PROV.SoftwareAgent
+        assert _one(store, software_iri(release), OWL.versionInfo) == release

@@ -1,4 +1,8 @@
-"""The on-disk store: atomic replacement, incremental copies, several readers, reproducible bytes."""
+"""The on-disk store: atomic replacement, incremental copies, several readers, reproducible bytes.
+
+Also the entities graph across builds: merged anew each time, the same whether documents are kept or
+extracted again, and without the entities no document refers to any more.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ import pytest
 from rdflib.namespace import PROV
 
 from extract.errors import ClaimgraphError
+from extract.records import Entity, Extraction
 from graph.export import export
-from graph.rdf import tool_version
+from graph.rdf import extraction_quads, tool_version
 from graph.store import StoreBuilder, open_store, store_path_default
-from graph.vocab import BUILD, doc_iri, extraction_iri
-from tests.graph_sample import FORUM_NAME, NEWS_NAME, forum, news
+from graph.vocab import BUILD, ENTITIES, doc_iri, entity_iri, extraction_iri, software_iri
+from tests.graph_sample import FORUM_NAME, LATER_NAME, NEWS_NAME, forum, later, news
 
 
 def _build(path: Path, epoch: int, monkeypatch: pytest.MonkeyPatch) -> StoreBuilder:
@@ -33,6 +38,32 @@ def _nquads(path: Path) -> bytes:
 
 def _graph(store: ox.Store, name: str) -> list[str]:
     return sorted(str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(doc_iri(name))))
+
+
+def _entities(path: Path) -> list[str]:
+    return sorted(
+        str(q) for q in open_store(path).quads_for_pattern(None, None, None, ox.NamedNode(ENTITIES))
+    )
+
+
+def _disagreeing() -> list[Extraction]:
+    """Three documents that disagree on names, types and labels of the entities they share."""
+    lutnick = later()
+    lutnick.entities[0] = Entity("Howard Lutnick", "ORG", "Lutnick", {"en": "Lutnick"}, ["卢特尼克"])
+    thread = forum()
+    thread.entities[2] = Entity(
+        "deepseek/r1", "ORG", "DeepSeek-R1", {"zh-Hans": "深度求索R1"}, ["DeepSeek R1"]
+    )
+    return [news(), lutnick, thread]
+
+
+def _build_all(path: Path, xs: list[Extraction], keep: set[str] = frozenset()) -> None:
+    with StoreBuilder(path) as builder:
+        for x in xs:
+            if x.document.name in keep:
+                builder.keep(x.document.name)
+            else:
+                builder.add(x)
 
 
 def _started(store: ox.Store, activity: str) -> str:
@@ -68,7 +99,10 @@ def test_the_build_graph_holds_prov_times(tmp_path: Path, monkeypatch) -> None:
     store = open_store(tmp_path)
     assert _started(store, BUILD) == "2023-11-14T22:13:20Z"
     x = news()
-    assert _started(store, extraction_iri(x.document.sha256, tool_version())) == "2023-11-14T22:13:20Z"
+    assert (
+        _started(store, extraction_iri(x.document.name, x.document.sha256, tool_version()))
+        == "2023-11-14T22:13:20Z"
+    )
 
 
 def test_two_builds_of_the_same_input_are_byte_identical(tmp_path: Path, monkeypatch) -> None:
@@ -109,9 +143,9 @@ def test_keep_copies_a_graph_unchanged_and_its_extraction_time(tmp_path: Path, m
     assert not (tmp_path / "store-1").exists()
     store = open_store(tmp_path)
     assert _graph(store, NEWS_NAME) == before
-    kept, added = news().document.sha256, forum().document.sha256
-    assert _started(store, extraction_iri(kept, tool_version())) == "2001-09-09T01:46:40Z"
-    assert _started(store, extraction_iri(added, tool_version())) == "2033-05-18T03:33:20Z"
+    kept, added = news().document, forum().document
+    assert _started(store, extraction_iri(kept.name, kept.sha256, tool_version())) == "2001-09-09T01:46:40Z"
+    assert _started(store, extraction_iri(added.name, added.sha256, tool_version())) == "2033-05-18T03:33:20Z"
     assert _started(store, BUILD) == "2033-05-18T03:33:20Z"
 
 
@@ -157,3 +191,75 @@ def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path: Path, monkeypatch)
     (tmp_path / "store-7").mkdir()
     _build(tmp_path, 1_700_000_000, monkeypatch)
     assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-2"]
+
+
+def test_keeping_every_document_gives_the_bytes_of_a_full_build(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _build_all(tmp_path, _disagreeing())
+    full = _nquads(tmp_path)
+    _build_all(tmp_path, _disagreeing(), keep={NEWS_NAME, LATER_NAME, FORUM_NAME})
+    assert (tmp_path / "current").resolve() == tmp_path / "store-2"
+    assert _nquads(tmp_path) == full
+
+
+@pytest.mark.parametrize("kept", [{NEWS_NAME}, {LATER_NAME, FORUM_NAME}])
+def test_keeping_some_documents_gives_the_entities_graph_of_a_full_build(
+    tmp_path: Path, monkeypatch, kept: set[str]
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _build_all(tmp_path / "full", _disagreeing())
+    _build_all(tmp_path / "inc", _disagreeing())
+    _build_all(tmp_path / "inc", _disagreeing(), keep=kept)
+    assert _entities(tmp_path / "inc") == _entities(tmp_path / "full")
+    assert _nquads(tmp_path / "inc") == _nquads(tmp_path / "full")
+    merged = "\n".join(_entities(tmp_path / "full"))
+    assert "深度求索R1" in merged and "DeepSeek-R1" not in merged  # labels: union; names: vote, then order
+
+
+def test_entities_of_a_removed_document_disappear(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _build_all(tmp_path / "inc", [news(), forum()])
+    _build_all(tmp_path / "inc", [forum()], keep={FORUM_NAME})
+    described = {
+        q.subject.value
+        for q in open_store(tmp_path / "inc").quads_for_pattern(None, None, None, ox.NamedNode(ENTITIES))
+    }
+    assert described == {str(entity_iri(e)) for e in ("sellboy", "laowang", "deepseek/r1", "chatgpt")}
+    _build_all(tmp_path / "full", [forum()])
+    assert _entities(tmp_path / "inc") == _entities(tmp_path / "full")
+
+
+def test_no_triple_is_in_two_graphs(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    store = open_store(tmp_path)
+    assert len({q.triple for q in store}) == len(store)
+
+
+def test_a_kept_document_of_another_release_keeps_its_agent(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    with monkeypatch.context() as old:
+        old.setattr("graph.rdf.tool_version", lambda: "0.0.1")
+        old.setattr("graph.store.tool_version", lambda: "0.0.1")
+        _build_all(tmp_path, [news()])
+    with StoreBuilder(tmp_path) as builder:
+        assert builder.previous_hashes() == {}  # another release: build.py would extract it again
+        builder.keep(NEWS_NAME)
+        builder.add(forum())
+    store = open_store(tmp_path)
+    for release in ("0.0.1", tool_version()):
+        agent = ox.NamedNode(software_iri(release))
+        assert [q.graph_name for q in store.quads_for_pattern(agent, None, None)] == [ox.NamedNode(BUILD)] * 3
+    assert len({q.triple for q in store}) == len(store)
+
+
+def test_a_store_from_before_the_entities_graph_is_extracted_again(tmp_path: Path) -> None:
+    old = ox.Store(str(tmp_path / "store-1"))
+    old.bulk_extend(extraction_quads(news()))
+    del old  # closes it
+    (tmp_path / "current").symlink_to("store-1")
+    with (
+        pytest.raises(ClaimgraphError, match="predates the entities graph"),
+        StoreBuilder(tmp_path) as builder,
+    ):
+        assert builder.previous_hashes() == {}
+        builder.keep(NEWS_NAME)
