@@ -160,3 +160,20 @@ def test_the_addressee_of_a_letter_is_not_the_speaker() -> None:
 def test_a_document_of_the_speaker_can_stand_between_speaker_and_cue() -> None:
     x = extract_text("英伟达的服务条款里明确规定：“用户不得把输出用于训练中国的模型。”")
     assert only(x, cue="规定").speaker == entity_of(x, "英伟达")
+
+
+def test_time_expressions_between_speaker_and_cue() -> None:
+    x = extract_text("Anna Berg 当地时间2025年3月4日表示，美国将限制芯片出口。")
+    assert only(x, cue="表示").speaker == "anna_berg"
+
+
+def test_according_to_a_news_agency() -> None:
+    x = extract_text("据路透社报道，美国正考虑限制英伟达向中国出口芯片。")
+    c = only(x, cue="报道")
+    assert c.speaker == entity_of(x, "路透社") and entity_of(x, "英伟达") in c.targets
+
+
+def test_corner_brackets_quote_in_traditional_script() -> None:
+    x = extract_text("輝達執行長黃仁勳表示：「美國的出口管制已經失敗。」")
+    c = only(x, cue="表示")
+    assert c.speaker == entity_of(x, "黃仁勳") and c.quote == "direct" and c.type == "criticism"
