@@ -157,3 +157,25 @@ def test_export_to_stdout_and_missing_store(tmp_path: Path, seeds_store: Path) -
 def test_every_command_is_documented_with_an_example() -> None:
     for name, command in main.commands.items():
         assert command.help and "Example:" in command.help, name
+
+
+def test_html_offsets_point_into_the_decoded_file(tmp_path: Path) -> None:
+    page = (
+        "<html><head><title>芯片</title><script>var s = '美国表示';</script></head><body>"
+        "<p>Anna Berg 周二<b>表示</b>，美国将限制英伟达的芯片出口。</p>"
+        "<p>她说：“<img src=x onerror=alert(1)>中国必须回应。”</p></body></html>"
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.html").write_text(page, encoding="utf-8")
+    assert run("build", str(folder), "--no-progress", store=tmp_path / "s").exit_code == 0
+    out = tmp_path / "out.jsonl"
+    run("export", "-o", str(out), store=tmp_path / "s")
+    recs = records(out)
+    mentions = [r for r in recs if r["kind"] == "mention"]
+    assert {"Anna Berg", "美国", "英伟达"} <= {m["text"] for m in mentions}
+    assert all(page[m["start"] : m["end"]] == m["text"] for m in mentions)
+    script = (page.index("<script>"), page.index("</script>"))
+    assert not [m for m in mentions if script[0] <= m["start"] < script[1]]
+    claims = [r for r in recs if r["kind"] == "claim"]
+    assert claims and all(page[c["start"] : c["end"]] == c["text"] for c in claims)
