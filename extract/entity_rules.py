@@ -19,7 +19,7 @@ from .scripts import to_simplified, traditional_variants
 
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d\d\s?年$")
 _SUFFIX_LEN = 2
-_ACRONYM = re.compile(r"^[A-Z0-9.&\-]{1,4}$")
+_ACRONYM = re.compile(r"^[A-Z0-9.&\-]{1,2}$")
 
 
 def _stop_words() -> list[str]:
@@ -96,7 +96,8 @@ class GazetteerRuler:
     Matching runs on the text converted to simplified script (OpenCC ``t2s``
     keeps the length, so offsets hold), which catches every traditional and
     Taiwan spelling without listing them. Case-insensitive for Latin aliases of
-    four letters or more; exact for short acronyms (``US`` must not match ``us``).
+    three characters or more (forum writers type ``gpt``, ``irs``); exact for
+    two-letter ones (``US`` must not match ``us``).
     """
 
     def __init__(self, nlp: Language, spans_key: str) -> None:

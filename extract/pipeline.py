@@ -12,6 +12,7 @@ from spacy.language import Language
 from . import claims, entity_rules, extensions, resolve, tokenizer  # noqa: F401 - register factories
 from .lexicon import data_path
 from .records import Document, Extraction, Mention
+from .resolve import MENTIONS
 
 DEFAULT_BATCH_SIZE = 32
 
@@ -42,7 +43,7 @@ def extract_documents(
             Mention(
                 document.name, e.start_char, e.end_char, text[e.start_char : e.end_char], e.label_, e.kb_id_
             )
-            for e in doc.ents
+            for e in doc.spans[MENTIONS]
         ]
         found = [replace(c, text=text[c.start : c.end]) for c in doc._.claims]
         yield Extraction(document, list(doc._.entities.values()), mentions, found)

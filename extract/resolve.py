@@ -14,6 +14,12 @@ Rules, in order (each is general, none names a particular entity):
    another one's (``参议院商务委员会`` / ``美国国会参议院商务委员会``) is the same.
 6. **Type conflicts**: a gazetteer entity keeps its gazetteer type; otherwise the
    type proposed most often wins, ties going to the better-ranked source.
+7. **Nested names**: a gazetteer name inside a longer chosen name (``拜登`` in
+   ``拜登政府``, ``参议院`` in ``参议院商务委员会``) is an entity in its own right
+   and keeps its mention (GUIDELINES: nested names count when both are entities);
+   claims read only the outer names.
+8. **Compounds**: an organisation found by its suffix right after another
+   organisation or place (``清华大学`` + ``人工智能国际治理研究院``) is one name.
 
 Ids are stable across documents and builds: the gazetteer id, else a slug of
 the canonical name (English where the text gives one, else simplified Chinese).
@@ -34,6 +40,8 @@ from .records import Entity
 from .scripts import is_traditional, name_key, to_simplified
 
 SOURCES = ("posters", "gazetteer", "patterns", "ner")
+MENTIONS = "mentions"
+"""Span group of every resolved mention, nested ones included (``doc.ents`` holds the outer ones)."""
 _NAME_SEPARATORS = "·•‧・"
 _APPOSITION = re.compile(
     r"\s?[(（]\s?(?:简称|簡稱|以下简称|以下簡稱|下称|下稱|英文名|英文简称)?\s?[“\"「]?"
@@ -52,6 +60,8 @@ class Proposal:
     label: str
     source: str
     ids: tuple[str, ...] = ()
+
+    nested: bool = False
 
     @property
     def rank(self) -> tuple[int, int, int]:
@@ -80,6 +90,37 @@ def choose(proposals: list[Proposal]) -> list[Proposal]:
             taken.append((p.start, p.end))
             kept.append(p)
     return sorted(kept, key=lambda p: p.start)
+
+
+def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]:
+    """Gazetteer proposals strictly inside a kept proposal, non-overlapping among themselves (rule 7).
+
+    >>> outer = Proposal(0, 4, "ORG", "gazetteer", ("biden_administration",))
+    >>> inner = Proposal(0, 2, "PERSON", "gazetteer", ("joe_biden",))
+    >>> [(p.start, p.end, p.nested) for p in nested_in([outer], [outer, inner])]
+    [(0, 2, True)]
+    """
+    inside = [
+        Proposal(p.start, p.end, p.label, p.source, p.ids, nested=True)
+        for p in proposals
+        if p.source == "gazetteer"
+        and any(k.start <= p.start and p.end <= k.end and (k.start, k.end) != (p.start, p.end) for k in kept)
+    ]
+    return choose(inside)
+
+
+def compounds(proposals: list[Proposal]) -> list[Proposal]:
+    """An organisation found by its suffix, right after an organisation or place, joined to it (rule 8)."""
+    ends: dict[int, list[Proposal]] = {}
+    for p in proposals:
+        if p.label in ("ORG", "GPE"):
+            ends.setdefault(p.end, []).append(p)
+    return [
+        Proposal(head.start, p.end, "ORG", "patterns")
+        for p in proposals
+        if p.source == "patterns" and p.label == "ORG"
+        for head in ends.get(p.start, [])
+    ]
 
 
 def _country_counts(kept: list[Proposal]) -> Counter[str]:
@@ -111,14 +152,16 @@ class Resolver:
 
     def __init__(self, text: str, proposals: list[Proposal]) -> None:
         self.text = text
+        proposals = proposals + compounds(proposals)
         self.kept = choose(proposals)
+        self.nested = nested_in(self.kept, proposals)
         self.countries = _country_counts(self.kept)
         self.groups: list[Group] = []
         self.group_of: dict[int, Group] = {}
 
     def run(self) -> list[Group]:
         by_key: dict[object, Group] = {}
-        for p in self.kept:
+        for p in self.kept + self.nested:
             gid = _pick_gazetteer_id(p.ids, self.countries) if p.ids else None
             key: object = gid or (p.label, name_key(self.text[p.start : p.end]))
             group = by_key.get(key)
@@ -281,7 +324,7 @@ class ResolverComponent:
     def __call__(self, doc: Doc) -> Doc:
         groups = Resolver(doc.text, proposals_of(doc)).run()
         entities: dict[str, Entity] = {}
-        spans = []
+        spans, nested = [], []
         for group in groups:
             entity = build_entity(group, doc.text)
             known = entities.get(entity.id)
@@ -292,13 +335,14 @@ class ResolverComponent:
             for p in group.proposals:
                 span = doc.char_span(p.start, p.end, label=entities[entity.id].type, kb_id=entity.id)
                 if span is not None:
-                    spans.append(span)
+                    (nested if p.nested else spans).append(span)
         doc.ents = sorted(spans, key=lambda s: s.start)
+        doc.spans[MENTIONS] = sorted(spans + nested, key=lambda s: (s.start, s.end))
         doc._.entities = entities
         return doc
 
 
-@Language.factory("claimgraph_resolver", assigns=["doc.ents", "doc._.entities"])
+@Language.factory("claimgraph_resolver", assigns=["doc.ents", "doc.spans", "doc._.entities"])
 def make_resolver(nlp: Language, name: str) -> ResolverComponent:
     """Registered factory: resolution rules are described in this module's docstring."""
     return ResolverComponent()

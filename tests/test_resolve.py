@@ -57,3 +57,20 @@ def test_longest_proposal_wins_and_source_breaks_ties() -> None:
 def test_slugs_are_stable() -> None:
     assert slug("Daniel Okafor") == slug("daniel  okafor") == "daniel_okafor"
     assert slug("國會") == slug("国会")
+
+
+def test_nested_gazetteer_name_keeps_its_own_mention_but_not_in_claims() -> None:
+    x = extract_text("拜登政府时期，美国商务部说，中国必须遵守规定。")
+    assert {"拜登政府", "拜登"} <= {m.text for m in x.mentions}
+    assert entity_of(x, "拜登") != entity_of(x, "拜登政府")
+    assert all(entity_of(x, "拜登") not in c.targets for c in x.claims)
+
+
+def test_institute_after_its_university_is_one_organisation() -> None:
+    x = extract_text("北京大学人工智能伦理研究院的学者表示，美国的限制会失败。")
+    assert "北京大学人工智能伦理研究院" in {m.text for m in x.mentions}
+
+
+def test_lowercase_acronyms_in_forum_style_text() -> None:
+    x = extract_text("irs 会查吗，还是交给 fbi")
+    assert {m.text for m in x.mentions} >= {"irs", "fbi"}
