@@ -69,6 +69,8 @@ class Rules:
     speech_voice: re.Pattern[str]
     max_block_paragraphs: int
     max_post_chars: int
+    unnamed_speaker: re.Pattern[str]
+    echo_cues: frozenset[str]
     self_reference: re.Pattern[str]
     addressee_tail: re.Pattern[str]
     object_marker: re.Pattern[str]
@@ -107,6 +109,8 @@ def rules() -> Rules:
         speech_voice=re.compile(data["speech_voice"]),
         max_block_paragraphs=int(data["max_block_paragraphs"]),
         max_post_chars=int(data["max_post_chars"]),
+        unnamed_speaker=re.compile(f"(?:{'|'.join(data['unnamed_speakers'])}){data['speaker_gap']}$"),
+        echo_cues=frozenset(data["echo_cues"]),
         self_reference=re.compile(data["self_reference"]),
         addressee_tail=re.compile(data["addressee_tail"]),
         object_marker=re.compile(
@@ -223,6 +227,7 @@ class ClaimFinder:
         self.quoted_posts = sorted((q.block_start, q.block_end) for p in posts for q in p.quotes)
         self.poster_entity = {m.start: m.entity for m in self.mentions}
         self.claims: list[Claim] = []
+        self.unattributed: list[tuple[int, int]] = []
 
     # --- speakers -------------------------------------------------------
     def _post_at(self, pos: int) -> Post | None:
@@ -278,6 +283,8 @@ class ClaimFinder:
             if ref is not None:
                 word = ref.group()
                 if word in self.r.first_person:
+                    if any(s <= cue_start < e for s, e in self.unattributed):
+                        return None  # "我们" inside someone else's reported words is not the writer
                     return self._first_person_speaker(cue_start), None, None
                 antecedent = self._antecedent(line_start + ref.start(), self.r.pronouns[word])
                 return (antecedent.entity, None, None) if antecedent else None
@@ -291,6 +298,9 @@ class ClaimFinder:
         line_start = max(self.text.rfind(ch, 0, cue_start) for ch in "。！？!?\n；") + 1
         if previous is not None and previous[0] >= line_start:
             return previous[1]
+        post = self._post_at(cue_start)
+        if post is not None and self._poster(post) and self._short(post):
+            return self._poster(post), None, None
         comma = max(self.text.rfind(ch, line_start, cue_start) for ch in "，,")
         return self._topic_of_previous_clause(comma, line_start)
 
@@ -351,6 +361,7 @@ class ClaimFinder:
     def cue_claims(self) -> None:
         """Sieve 1."""
         hits = []
+        cue_starts = []
         previous = None
         for hit in self.r.cue_regex.finditer(self.text):
             if not self._is_cue(hit):
@@ -360,8 +371,11 @@ class ClaimFinder:
                 speaker = self._zero_subject(hit.start(), previous)
             if speaker is not None:
                 hits.append((hit, speaker))
+                cue_starts.append(hit.start())
                 previous = (hit.start(), speaker)
-        cue_starts = [h.start() for h, _ in hits]
+            elif self._unnamed_speaker_before(hit.start()):
+                cue_starts.append(hit.start())
+                self.unattributed.append((hit.end(), self._paragraph_end(hit.end())))
         for i, (hit, speaker) in enumerate(hits):
             if any(c.start <= hit.start() < c.end for c in self.claims):
                 continue
@@ -375,7 +389,8 @@ class ClaimFinder:
                     tail = self.r.addressee_tail.match(self.text, ment.end).end()
                     pos = self.r.content_lead.match(self.text, tail).end()
             if pos >= len(self.text) or self.text[pos] in self.r.sentence_end:
-                self._quote_before(hit, cue, speaker)
+                if not self._quote_before(hit, cue, speaker) and hit.group() in self.r.echo_cues:
+                    self._echo(hit, speaker)
                 continue
             quote = _containing(self.quotes, pos)
             if quote is not None and quote[0] == pos:
@@ -395,6 +410,17 @@ class ClaimFinder:
             self._add(pos, end, speaker, hit, cue, addressee, direct=False)
             after_colon = bool(COLON.search(self.text, hit.end(), pos))
             self._continue(end, speaker, hit, cue, cue_starts, after_colon=after_colon)
+
+    def _voiced(self, start: int, end: int) -> bool:
+        """The span speaks in the first or second person outside quotation marks (not “了解你的客户”)."""
+        pos = start
+        for q_start, q_end in self.quotes:
+            if q_end <= start or q_start >= end:
+                continue
+            if self.r.speech_voice.search(self.text, pos, max(pos, q_start)):
+                return True
+            pos = max(pos, q_end)
+        return bool(self.r.speech_voice.search(self.text, pos, max(pos, end)))
 
     def _block(self, pos: int, speaker, hit, cue: Cue, hits: list) -> None:
         """Paragraphs introduced by a colon ending the speaker's paragraph are the speaker's, one claim each.
@@ -423,16 +449,34 @@ class ClaimFinder:
 
     def _quote_before(
         self, hit: re.Match[str], cue: Cue, speaker: tuple[str, int | None, int | None]
-    ) -> None:
+    ) -> bool:
         """“…”，X 表示。 — the quotation just before the speaker is theirs."""
         anchor = speaker[1] if speaker[1] is not None else hit.start()
         k = bisect_left(self.quotes, (anchor,)) - 1
         if k < 0:
-            return
+            return False
         q_start, q_end = self.quotes[k]
         between = self.text[q_end:anchor]
         if between.strip(" ，,\u3000") == "" or self.r.pronoun_regex.search(between.strip(" ，,")):
             self._add(q_start, q_end, speaker, hit, cue, None, direct=True)
+            return True
+        return False
+
+    def _echo(self, hit: re.Match[str], speaker: tuple[str, int | None, int | None]) -> None:
+        """``X 也呼应`` with nothing after it: X asserts what the claim just before said, about its author."""
+        if not self.claims:
+            return
+        last = self.claims[-1]
+        sentence_start = max(self.text.rfind(ch, 0, last.start) for ch in self.r.sentence_end) + 1
+        if last.speaker == speaker[0] or self._paragraph_end(sentence_start) < hit.start():
+            return
+        echo = Cue(hit.group(), last.type, None)
+        self._add(last.start, last.end, speaker, hit, echo, last.speaker, direct=last.quote == "direct")
+
+    def _unnamed_speaker_before(self, cue_start: int) -> bool:
+        """``有参议员问``, ``专家表示``: someone unnamed speaks; what follows is not the writer's."""
+        line_start = max(self.text.rfind(ch, 0, cue_start) for ch in "。！？!?\n；，,") + 1
+        return self.r.unnamed_speaker.search(self.text, line_start, cue_start) is not None
 
     def _continue(
         self, pos: int, speaker, hit, cue: Cue, cue_starts: list[int], *, after_colon: bool
@@ -452,7 +496,7 @@ class ClaimFinder:
             sentences.append((pos, end))
             pos = end
         if not after_colon:
-            voiced = [i for i, (s, e) in enumerate(sentences) if self.r.speech_voice.search(self.text, s, e)]
+            voiced = [i for i, (s, e) in enumerate(sentences) if self._voiced(s, e)]
             sentences = sentences[: voiced[-1] + 1] if voiced else []
         for start, end in sentences:
             self._add(start, end, speaker, hit, cue, None, direct=False, merge=True)
@@ -471,9 +515,9 @@ class ClaimFinder:
             addressees = [
                 e for q in post.quotes if q.author for e in self._poster_ids(q.author) if e != poster
             ]
-            lines = self._own_lines(post)
-            if sum(e - s for s, e in lines) > self.r.max_post_chars:
+            if not self._short(post):
                 continue
+            lines = self._own_lines(post)
             for start, end in self._same_type_runs(lines):
                 speaker = (poster, None, None)
                 addressee = addressees[0] if addressees else None
@@ -508,7 +552,7 @@ class ClaimFinder:
             start = max(self.text.rfind(ch, 0, pos) for ch in self.r.sentence_end) + 1
             end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
             post = self._post_at(pos)
-            if post is not None and sum(e - s for s, e in self._own_lines(post)) <= self.r.max_post_chars:
+            if post is not None and self._short(post):
                 continue
             speaker = (self._first_person_speaker(pos), None, None)
             self._add(start, end, speaker, marker, Cue(marker.group(), "statement", None), None, direct=False)
@@ -519,6 +563,11 @@ class ClaimFinder:
             for p in self.posts
             if p.author == name and p.author_start in self.poster_entity
         ][:1]
+
+    def _short(self, post: Post) -> bool:
+        """A short post is a reply in the poster's own voice; a long one is an article pasted in."""
+        quoted = sum(q.block_end - q.block_start for q in post.quotes)
+        return post.end - post.start - quoted <= self.r.max_post_chars
 
     def _own_lines(self, post: Post) -> list[tuple[int, int]]:
         """The post's own lines: its body minus quoted posts, others' claims, signatures and bare links."""

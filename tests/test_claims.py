@@ -177,3 +177,33 @@ def test_corner_brackets_quote_in_traditional_script() -> None:
     x = extract_text("輝達執行長黃仁勳表示：「美國的出口管制已經失敗。」")
     c = only(x, cue="表示")
     assert c.speaker == entity_of(x, "黃仁勳") and c.quote == "direct" and c.type == "criticism"
+
+
+def test_echoing_speaker_repeats_the_claim_before() -> None:
+    x = extract_text("OpenAI指责DeepSeek违反了服务条款，白宫顾问Daniel Okafor也在一旁附和。")
+    echo = only(x, speaker="daniel_okafor")
+    original = only(x, cue="指责")
+    assert (echo.start, echo.end, echo.type) == (original.start, original.end, "accusation")
+    assert original.speaker in echo.targets
+
+
+def test_first_person_inside_an_unnamed_speakers_words_is_not_the_author() -> None:
+    x = extract_text("有议员问，中国为什么这样做？我们也希望和中国合作。")
+    assert not [c for c in x.claims if c.speaker == AUTHOR]
+
+
+def test_continuation_stops_where_an_unnamed_speaker_asks() -> None:
+    x = extract_text("Anna Berg说，我们必须限制中国。这个议员还问，美国怎样应对？")
+    assert [c.text for c in x.claims if c.speaker == "anna_berg"] == ["我们必须限制中国。"]
+
+
+def test_subjectless_cue_in_a_short_post_is_the_posters() -> None:
+    thread = (
+        "####  erin\n##### 1#       楼主       发表于 2025-2-1 10:00\n\n"
+        "DeepSeek真强，建议美国也用用\n\n*****\n\n"
+        "####  frank\n##### 2#       发表于 2025-2-1 10:05\n\n"
+        "[论坛助手,iPhone](https://example.com/app)\n英伟达要哭了\n"
+    )
+    x = extract_text(thread)
+    assert {c.speaker for c in x.claims if c.post == 1} == {entity_of(x, "erin")}
+    assert [c.text for c in x.claims if c.post == 2] == ["英伟达要哭了"]
