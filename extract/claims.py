@@ -45,6 +45,8 @@ class Cue:
     word: str
     type: str
     object: str | None
+    refine: bool = True
+    """Whether the content may refine a neutral type (not for the wording of rules: 规定)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,7 @@ def rules() -> Rules:
     """Load and compile the claim rules shipped in ``extract/data``."""
     data = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))
     cues = {
-        row["cue"]: Cue(row["cue"], row["type"], row.get("object"))
+        row["cue"]: Cue(row["cue"], row["type"], row.get("object"), row.get("refine", True))
         for row in read_jsonl(data_path("cues.jsonl"))
     }
     words = sorted(cues, key=len, reverse=True)
@@ -498,8 +500,8 @@ class ClaimFinder:
         if not after_colon:
             voiced = [i for i, (s, e) in enumerate(sentences) if self._voiced(s, e)]
             sentences = sentences[: voiced[-1] + 1] if voiced else []
-        for start, end in sentences:
-            self._add(start, end, speaker, hit, cue, None, direct=False, merge=True)
+        for start, end in self._same_type_runs(sentences):
+            self._add(start, end, speaker, hit, cue, None, direct=False)
 
     # --- posts ----------------------------------------------------------
     def post_claims(self) -> None:
@@ -590,7 +592,7 @@ class ClaimFinder:
         return lines
 
     # --- assembly -------------------------------------------------------
-    def _add(self, start, end, speaker, hit, cue, addressee, *, direct, merge=False, post=None) -> None:
+    def _add(self, start, end, speaker, hit, cue, addressee, *, direct, post=None) -> None:
         start, end = strip_span(self.text, start, end)
         if end - start < 2:
             return
@@ -604,19 +606,7 @@ class ClaimFinder:
             targets.append(addressee)
         if not targets:
             return
-        type_ = claim_type(cue.type if cue else "statement", content)
-        if merge and self.claims:
-            last = self.claims[-1]
-            if (
-                last.speaker == speaker_id
-                and last.type == type_
-                and self.text[last.end : start].strip() == ""
-            ):
-                targets = list(dict.fromkeys([*last.targets, *targets]))
-                self.claims[-1] = _replace(
-                    last, end=end, text=self.text[last.start : end], targets=tuple(targets)
-                )
-                return
+        type_ = cue.type if cue and not cue.refine else claim_type(cue.type if cue else "statement", content)
         quote = "direct" if direct or self._mostly_quoted(start, end) else "indirect"
         if post is None:
             post = self._post_at(start)
@@ -652,12 +642,6 @@ class ClaimFinder:
         self.stance_claims()
         unique = {(c.start, c.end, c.speaker): c for c in self.claims}
         return sorted(unique.values(), key=lambda c: (c.start, c.end, c.speaker))
-
-
-def _replace(claim: Claim, **changes) -> Claim:
-    fields = {name: getattr(claim, name) for name in Claim.__slots__}
-    fields.update(changes)
-    return Claim(**fields)
 
 
 class ClaimComponent:
