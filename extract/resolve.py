@@ -17,7 +17,9 @@ Rules, in order (each is general, none names a particular entity):
 7. **Nested names**: a gazetteer name inside a longer chosen name (``拜登`` in
    ``拜登政府``, ``参议院`` in ``参议院商务委员会``) is an entity in its own right
    and keeps its mention (GUIDELINES: nested names count when both are entities);
-   claims read only the outer names.
+   claims read only the outer names. But when the nested name has the outer one's
+   type and covers most of it (``将美国…脱钩法案`` around ``美国…脱钩法案``), the
+   outer one is a variant of the same name and takes its gazetteer id.
 8. **Compounds**: an organisation found by its suffix right after another
    organisation or place (``清华大学`` + ``人工智能国际治理研究院``) is one name.
 
@@ -109,7 +111,7 @@ def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]
     return choose(inside)
 
 
-def compounds(proposals: list[Proposal]) -> list[Proposal]:
+def compounds(text: str, proposals: list[Proposal]) -> list[Proposal]:
     """An organisation found by its suffix, right after an organisation or place, joined to it (rule 8)."""
     ends: dict[int, list[Proposal]] = {}
     for p in proposals:
@@ -120,6 +122,7 @@ def compounds(proposals: list[Proposal]) -> list[Proposal]:
         for p in proposals
         if p.source == "patterns" and p.label == "ORG"
         for head in ends.get(p.start, [])
+        + (ends.get(p.start - 1, []) if text[p.start - 1 : p.start] == " " else [])
     ]
 
 
@@ -152,12 +155,27 @@ class Resolver:
 
     def __init__(self, text: str, proposals: list[Proposal]) -> None:
         self.text = text
-        proposals = proposals + compounds(proposals)
+        proposals = proposals + compounds(text, proposals)
         self.kept = choose(proposals)
-        self.nested = nested_in(self.kept, proposals)
+        self.nested = self._variants(nested_in(self.kept, proposals))
         self.countries = _country_counts(self.kept)
         self.groups: list[Group] = []
         self.group_of: dict[int, Group] = {}
+
+    def _variants(self, nested: list[Proposal]) -> list[Proposal]:
+        """Rule 7, second half: an outer name takes the id of a same-type gazetteer name inside most of it."""
+        remaining = []
+        for inner in nested:
+            outer = next(k for k in self.kept if k.start <= inner.start and inner.end <= k.end)
+            if (
+                not outer.ids
+                and outer.label == inner.label
+                and 2 * (inner.end - inner.start) > outer.end - outer.start
+            ):
+                outer.ids = inner.ids
+            else:
+                remaining.append(inner)
+        return remaining
 
     def run(self) -> list[Group]:
         by_key: dict[object, Group] = {}

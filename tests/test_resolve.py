@@ -74,3 +74,17 @@ def test_institute_after_its_university_is_one_organisation() -> None:
 def test_lowercase_acronyms_in_forum_style_text() -> None:
     x = extract_text("irs 会查吗，还是交给 fbi")
     assert {m.text for m in x.mentions} >= {"irs", "fbi"}
+
+
+def test_longer_variant_of_a_gazetteer_name_takes_its_id() -> None:
+    x = extract_text("国会通过了《美国芯片与科学法案》。")
+    law = next(m for m in x.mentions if m.type == "LAW")
+    assert law.text == "美国芯片与科学法案" and law.entity == entity_of(
+        extract_text("芯片与科学法案生效"), "芯片与科学法案"
+    )
+    assert len({m.entity for m in x.mentions if m.type == "LAW"}) == 1
+
+
+def test_compound_across_one_space() -> None:
+    x = extract_text("Google 人工智能伦理研究院的报告称，美国落后了。")
+    assert "Google 人工智能伦理研究院" in {m.text for m in x.mentions}
