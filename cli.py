@@ -15,17 +15,31 @@ import click
 
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped
-from extract.pipeline import DEFAULT_BATCH_SIZE
-from graph import evaluate
+from graph import evaluate, queries
 from graph.atomic import atomic_output
-from graph.build import build as run_build
 from graph.export import FORMATS
 from graph.export import export as run_export
 from graph.query import FORMATS as query_formats
-from graph.query import run_query, write_answer
+from graph.query import write_answer
+from graph.server import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+    Settings,
+)
+from graph.server import serve as run_server
 from graph.store import open_store, store_path_default
 
 EXIT_SKIPPED = 3
+
+
+def _default_batch_size() -> int:
+    """The pipeline's batch size, read when `build` runs: importing spaCy takes half a second."""
+    from extract.pipeline import DEFAULT_BATCH_SIZE
+
+    return DEFAULT_BATCH_SIZE
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,7 +73,7 @@ def main(ctx: click.Context, store: Path | None) -> None:
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=DEFAULT_BATCH_SIZE,
+    default=_default_batch_size,
     show_default=True,
     help="Documents per spaCy batch.",
 )
@@ -79,6 +93,8 @@ def build(
 
         claimgraph build seeds/
     """
+
+    from graph.build import build as run_build  # spaCy: loaded only to build
 
     def warn(item: Skipped) -> None:
         click.echo(f"warning: skipped {item.name}: {item.reason}", err=True)
@@ -164,28 +180,175 @@ def eval_(store: Path, gold_dir: Path, fmt: str) -> None:
 
 @main.command()
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
+@click.option(
+    "-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file."
+)
+@click.option("-n", "--name", "query_name", help="Run a shipped query (see --list).")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind ?KEY to VALUE as an RDF term (an IRI, an entity's name, a date, a number, a string).",
+)
+@click.option("--list", "list_queries", is_flag=True, help="List the shipped queries and exit.")
 @click.option("--format", "fmt", type=click.Choice(query_formats), default="table", show_default=True)
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 @click.pass_obj
-def query(store: Path, sparql: str | None, query_file, fmt: str, output: str) -> None:
+def query(
+    store: Path,
+    sparql: str | None,
+    query_file,
+    query_name: str | None,
+    params: tuple[str, ...],
+    list_queries: bool,
+    fmt: str,
+    output: str,
+) -> None:
     """Run a SPARQL query over the graph (all documents' graphs as the default graph).
+
+    Give the query as SPARQL text, with -f FILE.rq, or by the name of a
+    shipped query (--list shows them). --param KEY=VALUE binds the variable
+    ?KEY to one RDF term, never pasted into the query text: an IRI, or an
+    entity by any of its names; 2025-01-31 as xsd:date; 12 as xsd:integer.
 
     Prefixes cg:, entity:, prov:, oa:, skos:, rdfs: and dcterms: are predeclared.
 
     Example:
 
+        claimgraph query --name claims-by-speaker --param entity='Howard Lutnick'
+
         claimgraph query 'SELECT ?name (COUNT(*) AS ?n) WHERE { ?c cg:speaker/skos:prefLabel ?name }
         GROUP BY ?name ORDER BY DESC(?n) LIMIT 5'
     """
-    if (sparql is None) == (query_file is None):
-        raise click.UsageError("give a query, or -f FILE.rq")
-    text = sparql if sparql is not None else query_file.read()
+    if list_queries:
+        try:
+            shipped = queries.shipped()
+        except ClaimgraphError as e:
+            raise click.ClickException(str(e)) from e
+        width = max(len(name) for name in shipped)
+        for q in shipped.values():
+            names = " ".join(f"?{p.name}" for p in q.params)
+            click.echo(f"{q.name:<{width}}  {q.description}" + (f"  [{names}]" if names else ""))
+        return
+    if sum(x is not None for x in (sparql, query_file, query_name)) != 1:
+        raise click.UsageError("give a query, -f FILE.rq or --name NAME (--list shows the names)")
     try:
-        answer = run_query(open_store(store), text)
+        if query_name is not None:
+            text = queries.named(query_name).sparql
+        else:
+            text = sparql if sparql is not None else query_file.read()
+        graph = open_store(store)
+        answer = queries.execute(
+            graph,
+            text,
+            queries.parse_params(params),
+            warn=lambda message: click.echo(f"note: {message}", err=True),
+        )
         with atomic_output(output) as out:
             write_answer(answer, fmt, out)
     except BrokenPipeError:
         sys.stderr.close()
+    except ClaimgraphError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@main.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "turtle"]),
+    default="text",
+    show_default=True,
+    help="The violations as pySHACL's text report, or as a SHACL validation report in Turtle.",
+)
+@click.pass_obj
+def validate(store: Path, fmt: str) -> None:
+    """Check the store against the SHACL shapes (shapes.ttl) with pySHACL.
+
+    Prints the violations, one block each. Exit codes (as pySHACL's): 0 the
+    store conforms; 1 it does not; 2 it could not be validated (no store...).
+
+    Example:
+
+        claimgraph validate && echo conforms
+    """
+    from graph.validate import validate_store  # pySHACL: loaded only for this command
+
+    try:
+        conforms, text, report = validate_store(open_store(store))
+    except ClaimgraphError as e:
+        click.echo(f"Error: {e}", err=True)
+        sys.exit(2)
+    if fmt == "turtle":
+        click.echo(report.serialize(format="turtle"))
+    elif conforms:
+        click.echo(f"{store}: conforms to shapes.ttl")
+    else:
+        click.echo(text)
+    sys.exit(0 if conforms else 1)
+
+
+@main.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (0.0.0.0: all).")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds a query may run; then it is stopped and the answer is HTTP 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_ROWS,
+    show_default=True,
+    help="Most rows (or triples) in an answer; a larger one is refused with HTTP 413.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=DEFAULT_WORKERS,
+    show_default=True,
+    help="Queries evaluated at once, each in its own process.",
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Accept SPARQL Update and write it to the store (one worker; builds wait until the server stops).",
+)
+@click.pass_obj
+def serve(
+    store: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, allow_update: bool
+) -> None:
+    """Serve the graph over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
+
+    Read-only unless --allow-update (updates are otherwise refused with HTTP 403).
+    The default graph is the union of all graphs and the ontology's prefixes are
+    predeclared, as in `claimgraph query`. Any web page may query it (CORS).
+
+    Example:
+
+    \b
+        claimgraph serve --port 8000 &
+        curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) { ?c a cg:Claim }' \\
+          http://127.0.0.1:8000/sparql
+    """
+    settings = Settings(
+        store,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        allow_update=allow_update,
+    )
+    try:
+        run_server(
+            settings,
+            on_start=lambda url: click.echo(f"serving {store} at {url}/ (SPARQL: {url}/sparql)", err=True),
+        )
     except ClaimgraphError as e:
         raise click.ClickException(str(e)) from e
