@@ -110,7 +110,7 @@ def export(store: ox.Store, fmt: str, out: BinaryIO) -> int:
 
 def _jsonl(store: ox.Store, out: BinaryIO) -> int:
     n = 0
-    for record in _records(store):
+    for record in records(store):
         out.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
         n += 1
     return n
@@ -138,7 +138,7 @@ _Keyed = Iterator[tuple[str, tuple[Any, ...], dict[str, Any]]]
 """(document name, sort key within the document, record)."""
 
 
-def _records(store: ox.Store) -> Iterator[dict[str, Any]]:
+def records(store: ox.Store) -> Iterator[dict[str, Any]]:
     """Entities, then each document's records, in a fixed order."""
     yield from _entities(store)
     per_doc: dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]] = defaultdict(list)
