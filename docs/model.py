@@ -32,10 +32,11 @@ if str(ROOT) not in sys.path:
 
 import pyoxigraph as ox  # noqa: E402
 from rdflib import Graph, URIRef  # noqa: E402
-from rdflib.namespace import OWL, RDF, RDFS  # noqa: E402
+from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD  # noqa: E402
 
 from graph import queries  # noqa: E402
-from graph.vocab import CG, ONTOLOGY, ontology_bytes, prefixes  # noqa: E402
+from graph.store import open_store  # noqa: E402
+from graph.vocab import CG, ontology_bytes, prefixes  # noqa: E402
 
 MODEL = ROOT / "docs" / "model.md"
 QUERIES = ROOT / "docs" / "queries.md"
@@ -43,6 +44,10 @@ SOURCE_DATE_EPOCH = "1738281600"
 """2025-01-31T00:00:00Z: the build time written into the worked example."""
 EXAMPLE_CLAIM = "https://w3id.org/claimgraph/id/doc/000_8e1a6d06941d07ba.txt#claim=762,800"
 """Howard Lutnick accuses DeepSeek, in a traditional-script news item of the seeds."""
+
+OA_POSITION = "http://www.w3.org/ns/oa#TextPositionSelector"
+OA_QUOTE = "http://www.w3.org/ns/oa#TextQuoteSelector"
+PROV_AGENT = str(PROV.SoftwareAgent)
 
 _PREFIXES = sorted(prefixes().items(), key=lambda kv: -len(kv[1]))
 
@@ -95,7 +100,11 @@ def terms_markdown(g: Graph | None = None) -> str:
         "| property | kind | domain → range | label | 中文 | meaning |",
         "|---|---|---|---|---|---|",
     ]
-    kinds = {OWL.ObjectProperty: "object", OWL.DatatypeProperty: "datatype", OWL.AnnotationProperty: "annotation"}
+    kinds = {
+        OWL.ObjectProperty: "object",
+        OWL.DatatypeProperty: "datatype",
+        OWL.AnnotationProperty: "annotation",
+    }
     for kind, name in kinds.items():
         for p in _ours(g, kind):
             functional = ", functional" if (p, RDF.type, OWL.FunctionalProperty) in g else ""
@@ -135,14 +144,18 @@ def figure_mermaid(g: Graph | None = None) -> str:
             for p in _ours(g, OWL.DatatypeProperty)
             if c in set(g.objects(p, RDFS.domain))
         ]
-        out += [f"  class {_mermaid_name(c)} {{", *fields, "  }"]
+        out += (
+            [f"  class {_mermaid_name(c)} {{", *fields, "  }"] if fields else [f"  class {_mermaid_name(c)}"]
+        )
     for c in classes:
         for parent in sorted(g.objects(c, RDFS.subClassOf), key=str):
             out.append(f"  {_mermaid_name(parent)} <|-- {_mermaid_name(c)}")
     for p in _ours(g, OWL.ObjectProperty):
         for domain in sorted(g.objects(p, RDFS.domain), key=str):
             for range_ in sorted(g.objects(p, RDFS.range), key=str):
-                out.append(f"  {_mermaid_name(domain)} --> {_mermaid_name(range_)} : {curie(p).removeprefix('cg:')}")
+                out.append(
+                    f"  {_mermaid_name(domain)} --> {_mermaid_name(range_)} : {curie(p).removeprefix('cg:')}"
+                )
     out.append("```")
     return "\n".join(out) + "\n"
 
@@ -150,23 +163,40 @@ def figure_mermaid(g: Graph | None = None) -> str:
 def example_turtle(store: ox.Store, claim: str = EXAMPLE_CLAIM) -> str:
     """The shipped query ``claim-provenance`` for ``claim``, as Turtle with its subjects in order."""
     answer = queries.execute(store, queries.named("claim-provenance").sparql, {"claim": claim})
-    triples = sorted(answer, key=lambda t: (str(t.subject) != f"<{claim}>", str(t.subject), str(t.predicate)))
-    used = {curie(x).split(":")[0] for t in triples for x in (t.subject, t.predicate, t.object)}
-    text = ox.serialize(
-        triples,
-        format=ox.RdfFormat.TURTLE,
-        prefixes={k: v for k, v in prefixes().items() if k in used | {"xsd"}},
-    ).decode("utf-8")
-    return "```turtle\n" + text.rstrip("\n") + "\n```\n"
+    triples = list(answer)
+    kinds = {t.subject.value: t.object.value for t in triples if t.predicate.value == str(RDF.type)}
+    order = [str(c) for c in (CG.Claim, OA_POSITION, OA_QUOTE, CG.Person, CG.Organization, CG.Place)]
+    order += [str(c) for c in (CG.Law, CG.Product, CG.Author, CG.ClaimType)]
+    order += [str(c) for c in (CG.Document, CG.Extraction, PROV_AGENT, CG.Build)]
+
+    def rank(t: ox.Triple) -> tuple[int, str, str, str]:
+        kind = kinds.get(t.subject.value, "")
+        return (
+            order.index(kind) if kind in order else len(order),
+            t.subject.value,
+            t.predicate.value,
+            str(t),
+        )
+
+    triples.sort(key=rank)
+    namespaces = {
+        prefix: namespace
+        for prefix, namespace in prefixes().items()
+        if any(
+            isinstance(x, ox.NamedNode) and x.value.startswith(namespace)
+            for t in triples
+            for x in (t.subject, t.predicate, t.object)
+        )
+    }
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={**namespaces, "xsd": str(XSD)})
+    return "```turtle\n" + text.decode("utf-8").rstrip("\n") + "\n```\n"
 
 
 def queries_markdown() -> str:
     """The shipped queries: name, what each does, its parameters."""
     out = ["| name | what it answers | parameters |", "|---|---|---|"]
     for q in queries.shipped().values():
-        params = "<br>".join(
-            f"`?{p.name}` ({p.kind}{'; ' + p.note if p.note else ''})" for p in q.params
-        )
+        params = "<br>".join(f"`?{p.name}` ({p.kind}{'; ' + p.note if p.note else ''})" for p in q.params)
         out.append(f"| `{q.name}` | {_cell(q.description)} | {params} |")
     return "\n".join(out) + "\n"
 
@@ -188,13 +218,19 @@ SAMPLE_PARAMS = {
 
 
 def timings_markdown(store: Path, runs: int = 5) -> str:
-    """Median wall time of ``claimgraph query --name NAME`` (a new process each run) and of the query alone."""
+    """Median time of ``claimgraph query --name NAME`` (a new process each run), and of the query alone."""
     exe = Path(sys.executable).with_name("claimgraph")
-    from graph.store import open_store
-
     graph = open_store(store)
+    count = {}
+    for name in ("Document", "Claim", "Mention"):
+        (row,) = queries.execute(graph, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?x a cg:{name} }}")
+        count[name] = row["n"].value
     out = [
-        f"| name | parameters | rows | CLI, whole process (median of {runs}) | query alone (median of {runs}) |",
+        f"The seeds: {count['Document']} documents, {count['Claim']} claims, {count['Mention']} mentions, "
+        f"{len(graph)} quads.",
+        "",
+        f"| name | parameters | rows | CLI, whole process (median of {runs}) "
+        f"| query alone (median of {runs}) |",
         "|---|---|---|---|---|",
     ]
     for q in queries.shipped().values():
@@ -248,12 +284,12 @@ def build_seeds(store: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--time", action="store_true", help="also time every shipped query")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    from graph.store import open_store
-
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         build_seeds(store)

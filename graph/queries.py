@@ -2,9 +2,9 @@
 
 A query file starts with comment lines that say what it is::
 
-    # name: claims-by-speaker
-    # description: Claims a speaker made: type, content, document and offsets.
-    # params: ?entity (IRI or name; optional: every speaker when unset)
+    # name: claims-in-date-range
+    # description: Claims made between two dates (inclusive), dated by their forum post or their document.
+    # params: ?since (xsd:date; optional), ?until (xsd:date; optional, inclusive)
 
 Parameters are SPARQL variables. They are bound through pyoxigraph ``substitutions`` (SPARQL SEP-0007):
 the value becomes one RDF term in place of the variable, never text in the query, so a value cannot
@@ -28,9 +28,11 @@ A parameter the query does not declare (any variable of your own query) is typed
 as above, then an integer (``xsd:integer``), a decimal (``xsd:decimal``), a date (``xsd:date``), a date
 and time (``xsd:dateTime``), ``true``/``false`` (``xsd:boolean``), else a plain string.
 
->>> [(p.name, p.kind, p.required) for p in parse_header(
-...     "# name: x\\n# description: d\\n# params: ?entity (IRI or name), ?since (xsd:date; required)\\nSELECT")[2]]
+>>> header = "# name: x\\n# params: ?entity (IRI or name), ?since (xsd:date; required)\\nSELECT"
+>>> [(p.name, p.kind, p.required) for p in parse_header(header)[2]]
 [('entity', 'IRI or name', False), ('since', 'xsd:date', True)]
+>>> [p.kind for p in parse_header("# params: ?at (xsd:dateTime), ?n (xsd:integer; optional)")[2]]
+['xsd:dateTime', 'xsd:integer']
 >>> term("since", "2025-01-31")
 <Literal value=2025-01-31 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#date>>
 >>> term("n", "12")
@@ -53,16 +55,16 @@ from functools import cache
 from importlib.resources import files
 
 import pyoxigraph as ox
-from rdflib.namespace import XSD
 
 from extract.errors import ClaimgraphError
 from graph.query import Answer, run_query
 from graph.vocab import ENTITIES, entity_id, node, prefixes
 
 KINDS = ("IRI or name", "IRI", "xsd:date", "xsd:dateTime", "xsd:integer", "string")
-"""Declared kinds of a parameter, longest first so that ``IRI or name`` is not read as ``IRI``."""
+"""Declared kinds of a parameter: the first words in its parentheses, then ``;`` and a note."""
 
-_HEADER = re.compile(r"^#\s*(name|description|params)\s*:\s*(.*?)\s*$")
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_HEADER = re.compile(r"#\s*([A-Za-z][\w-]*)\s*:\s*(.*)")
 _PARAM = re.compile(r"\?(\w+)\s*\(([^)]*)\)")
 _IRI = re.compile(r"^(?:<(?P<bracketed>[^<>\s]*)>|(?P<absolute>(?:https?|urn|file|mailto):\S+))$")
 _PREFIXED = re.compile(r"^(?P<prefix>[A-Za-z][\w.-]*)?:(?P<local>[^\s:/<>\"{}]*)$")
@@ -108,24 +110,48 @@ class NamedQuery:
         return match.group(1).upper() if match else ""
 
 
+def header_fields(sparql: str) -> dict[str, str]:
+    """``# key: value`` lines before the query; a comment line without a key continues the last value.
+
+    >>> header_fields("# name: Top\\n# description: Who speaks,\\n#   by claims\\n# Params: ?n\\nSELECT")
+    {'name': 'Top', 'description': 'Who speaks, by claims', 'params': '?n'}
+    """
+    found: dict[str, str] = {}
+    key = None
+    for line in sparql.splitlines():
+        line = line.strip()
+        if not line.startswith("#"):
+            if line:
+                break
+            continue
+        match = _HEADER.fullmatch(line)
+        if match:
+            key = match.group(1).lower()
+            found[key] = match.group(2).strip()
+        elif key and line.lstrip("#").strip():
+            found[key] = f"{found[key]} {line.lstrip('#').strip()}".strip()
+        else:
+            key = None
+    return found
+
+
 def parse_header(sparql: str) -> tuple[str, str, tuple[Param, ...]]:
     """``(name, description, params)`` from the leading ``# key: value`` comment lines of a query.
 
     Any query may carry this header, a file of one's own too; a query without one declares nothing.
     """
-    fields: dict[str, str] = {}
-    for line in sparql.splitlines():
-        if not line.strip():
-            continue
-        if not line.lstrip().startswith("#"):
-            break
-        match = _HEADER.match(line.strip())
-        if match:
-            fields[match.group(1)] = match.group(2)
+    fields = header_fields(sparql)
     params = []
     for name, inside in _PARAM.findall(fields.get("params", "")):
         declared = inside.strip()
-        kind = next((k for k in KINDS if declared.lower().startswith(k.lower())), None)
+        kind = next(
+            (
+                k
+                for k in sorted(KINDS, key=len, reverse=True)
+                if declared.lower().startswith(k.lower()) and declared[len(k) :][:1] in ("", ";", ",")
+            ),
+            None,
+        )
         if kind is None:
             raise ClaimgraphError(
                 f"parameter ?{name} is declared as {declared!r}: start with one of {', '.join(KINDS)}"
@@ -145,7 +171,9 @@ def shipped() -> dict[str, NamedQuery]:
         text = path.read_text(encoding="utf-8")
         name, description, params = parse_header(text)
         if name != path.name.removesuffix(".rq"):
-            raise ClaimgraphError(f"graph/queries/{path.name} says '# name: {name}': it must be its file name")
+            raise ClaimgraphError(
+                f"graph/queries/{path.name} says '# name: {name}': it must be its file name"
+            )
         out[name] = NamedQuery(name, description, params, text)
     return out
 
@@ -161,7 +189,7 @@ def named(name: str) -> NamedQuery:
 
 
 def _xsd(value: str, datatype: str) -> ox.Literal:
-    return ox.Literal(value, datatype=node(XSD[datatype]))
+    return ox.Literal(value, datatype=node(_XSD + datatype))
 
 
 def iri(value: str) -> ox.NamedNode | None:
@@ -204,7 +232,9 @@ def term(name: str, value: str, kind: str | None = None) -> ox.NamedNode | ox.Li
         try:
             dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            raise ClaimgraphError(f"--param {name}={value}: expected a time like 2025-01-31T09:30:00") from None
+            raise ClaimgraphError(
+                f"--param {name}={value}: expected a time like 2025-01-31T09:30:00"
+            ) from None
         return _xsd(value, "dateTime")
     if kind == "xsd:integer" or (kind is None and _INTEGER.match(value)):
         if not _INTEGER.match(value):

@@ -5,6 +5,8 @@ Parameters are bound as RDF terms (pyoxigraph ``substitutions``), never formatte
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from typing import BinaryIO
@@ -26,11 +28,42 @@ MAX_CELL = 60
 
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|(?<![\w:?$.\-])(FROM|SERVICE|LOAD)(?![\w:\-])",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def keywords(sparql: str) -> set[str]:
+    """The keywords among FROM, SERVICE and LOAD that ``sparql`` uses, outside strings, IRIs and comments.
+
+    SPARQL resolves ``\\u`` escapes before parsing, so this does too.
+
+    >>> sorted(keywords('SELECT ?from FROM <g#x> WHERE { ?s ex:service "FROM" } # SERVICE'))
+    ['FROM']
+    >>> keywords('SELECT * { \\\\u0053ERVICE <http://x/> { ?s ?p ?o } }')
+    {'SERVICE'}
+    """
+    text = _ESCAPE.sub(_unescape, sparql)
+    return {m.group(1).upper() for m in _TOKENS.finditer(text) if m.group(1)}
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = int(match.group(1) or match.group(2), 16)
+    return chr(code) if code <= sys.maxunicode else match.group(0)
+
 
 def run_query(
     store: ox.Store, sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None
 ) -> Answer:
-    """Evaluate ``sparql`` over all document graphs (their union is the default graph).
+    """Evaluate ``sparql`` over all document graphs (their union is the default graph, unless it says FROM).
 
     The ontology's prefixes (``cg:``, ``entity:``, ``prov:``, ``oa:``…) are predeclared.
     """
@@ -38,7 +71,7 @@ def run_query(
         return store.query(
             sparql,
             prefixes=prefixes(),
-            use_default_graph_as_union=True,
+            use_default_graph_as_union="FROM" not in keywords(sparql),
             substitutions={ox.Variable(k): v for k, v in (params or {}).items()},
         )
     except SyntaxError as e:

@@ -42,7 +42,6 @@ import io
 import itertools
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -68,6 +67,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from extract.errors import ClaimgraphError
+from graph.queries import header_fields
+from graph.query import keywords
 from graph.store import CURRENT, open_store
 from graph.vocab import prefixes
 
@@ -189,38 +190,6 @@ def _from_format_param(fmt: str) -> Formats:
 
 
 # --- what a query asks for, read from its tokens ----------------------------------------------------
-
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*"
-    r"|(?<![\w:?$.\-])(FROM|SERVICE|LOAD)(?![\w:\-])",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def keywords(sparql: str) -> set[str]:
-    """The keywords among FROM, SERVICE and LOAD that ``sparql`` uses, outside strings, IRIs and comments.
-
-    SPARQL resolves ``\\u`` escapes before parsing, so this does too.
-
-    >>> sorted(keywords('SELECT ?from FROM <g#x> WHERE { ?s ex:service "FROM" } # SERVICE'))
-    ['FROM']
-    >>> keywords('SELECT * { \\\\u0053ERVICE <http://x/> { ?s ?p ?o } }')
-    {'SERVICE'}
-    """
-    text = _ESCAPE.sub(_unescape, sparql)
-    return {m.group(1).upper() for m in _TOKENS.finditer(text) if m.group(1)}
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    return chr(code) if code <= sys.maxunicode else match.group(0)
-
 
 # --- evaluation, in a worker process ----------------------------------------------------------------
 
@@ -641,37 +610,9 @@ def shipped_queries(folder: Path | None = None) -> list[ShippedQuery]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        header = _header(text)
+        header = header_fields(text)
         name = header.get("name") or path.stem
         found.append(ShippedQuery(name, header.get("description", ""), text, header.get("params", "")))
-    return found
-
-
-_HEADER = re.compile(r"#\s*([A-Za-z][\w-]*)\s*:\s*(.*)")
-
-
-def _header(text: str) -> dict[str, str]:
-    """``# key: value`` lines before the query; a comment line without a key continues the last value.
-
-    >>> _header("# name: Top\\n# description: Who speaks,\\n#   by claims\\n# Params: ?n\\nSELECT")
-    {'name': 'Top', 'description': 'Who speaks, by claims', 'params': '?n'}
-    """
-    found: dict[str, str] = {}
-    key = None
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith("#"):
-            if line:
-                break
-            continue
-        match = _HEADER.fullmatch(line)
-        if match:
-            key = match.group(1).lower()
-            found[key] = match.group(2).strip()
-        elif key and line.lstrip("#").strip():
-            found[key] = f"{found[key]} {line.lstrip('#').strip()}".strip()
-        else:
-            key = None
     return found
 
 

@@ -64,6 +64,10 @@ def validate_store(store: ox.Store) -> tuple[bool, str, rdflib.Graph]:
             inference="none",
             allow_warnings=True,
         )
-    except (pyshacl.errors.ReportableRuntimeError, pyshacl.errors.ShapeLoadError, pyshacl.errors.ConstraintLoadError) as e:
+    except (
+        pyshacl.errors.ReportableRuntimeError,
+        pyshacl.errors.ShapeLoadError,
+        pyshacl.errors.ConstraintLoadError,
+    ) as e:
         raise ClaimgraphError(f"cannot validate: {e}") from e
     return bool(conforms), str(report_text), report_graph

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import EXIT_SKIPPED, main
+from graph.vocab import doc_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -179,3 +180,12 @@ def test_html_offsets_point_into_the_decoded_file(tmp_path: Path) -> None:
     assert not [m for m in mentions if script[0] <= m["start"] < script[1]]
     claims = [r for r in recs if r["kind"] == "claim"]
     assert claims and all(page[c["start"] : c["end"]] == c["text"] for c in claims)
+
+
+def test_query_from_a_document_graph_reads_only_that_graph(seeds_store: Path) -> None:
+    count = "SELECT (COUNT(?c) AS ?n) {} WHERE {{ ?c a cg:Claim }}"
+    union = run("query", "--format", "csv", count.format(""), store=seeds_store)
+    doc = doc_iri("004_5b8d7d2dda9938c6.txt")
+    one = run("query", "--format", "csv", count.format(f"FROM <{doc}>"), store=seeds_store)
+    total, only = int(union.output.split()[-1]), int(one.output.split()[-1])
+    assert 0 < only < total
