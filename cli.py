@@ -19,8 +19,10 @@ from graph import evaluate, queries
 from graph.atomic import atomic_output
 from graph.export import FORMATS
 from graph.export import export as run_export
+from graph.export import export_to as run_export_to
 from graph.query import FORMATS as query_formats
 from graph.query import write_answer
+from graph.rows import FORMATS as row_formats
 from graph.server import (
     DEFAULT_HOST,
     DEFAULT_MAX_ROWS,
@@ -123,24 +125,164 @@ def build(
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
-@click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    help="File to write, or - for stdout; for csv a folder, or a file ending in .zip.",
+)
 @click.pass_obj
 def export(store: Path, fmt: str, output: str) -> None:
-    """Export the graph (JSON Lines as shared/eval/EXPORT.md defines, Turtle, N-Quads).
+    """Export the graph for other tools.
 
-    Files are written atomically: a failed export leaves no half-written file.
+    \b
+    jsonl    records as shared/eval/EXPORT.md defines (entities, documents,
+             posts, mentions, claims)
+    nquads   every quad, document graphs kept (sorted lines)
+    trig     every quad, graph by graph, with prefixes
+    jsonld   every quad, graphs kept, short keys from graph/context.jsonld
+    turtle   the union of all graphs (graph names lost)
+    graphml  the claim network for Gephi, Cytoscape, yEd: one edge per
+    gexf     (speaker, target, claim type) with count and first quote
+    csv      entities, claims, claim_speakers, claim_targets, mentions,
+             documents .csv, headers for neo4j-admin import
+             (-o FOLDER or -o FILE.zip)
+
+    Files are written atomically (a failed export leaves no half-written
+    file) and the same store always gives the same bytes.
 
     Example:
 
+    \b
         claimgraph export --format nquads -o graph.nq
+        claimgraph export --format gexf -o claims.gexf
+        claimgraph export --format csv -o tables.zip
     """
     try:
-        with atomic_output(output) as out:
-            run_export(open_store(store), fmt, out)
+        run_export_to(open_store(store), fmt, output)
     except BrokenPipeError:
         sys.stderr.close()
     except ClaimgraphError as e:
         raise click.ClickException(str(e)) from e
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_analyses", is_flag=True, help="List the analyses and exit.")
+@click.option("--format", "fmt", type=click.Choice(row_formats), default="table", show_default=True)
+@click.option("--top", type=click.IntRange(min=1), help="Only the first N rows.")
+@click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
+@click.pass_obj
+def analyze(
+    store: Path, name: str | None, list_analyses: bool, fmt: str, top: int | None, output: str
+) -> None:
+    """Run a network analysis NAME on the claim graph and print its rows.
+
+    Who is central, who is accused most and by whom, who is for or against
+    whom, which groups argue among themselves, which accusations were answered,
+    who is mentioned together. --list names them all.
+
+    Example:
+
+    \b
+        claimgraph analyze --list
+        claimgraph analyze most-accused --top 5
+        claimgraph analyze claim-responses --format csv -o responses.csv
+    """
+    from graph.analyses import ANALYSES  # networkx and SciPy: loaded only here
+    from graph.network import load_comentions, load_network
+    from graph.rows import write_rows
+
+    if list_analyses:
+        width = max(map(len, ANALYSES))
+        for key, analysis in ANALYSES.items():
+            click.echo(f"{key:<{width}}  {analysis.description}")
+        return
+    if name is None:
+        raise click.UsageError("name an analysis (claimgraph analyze --list shows them)")
+    if name not in ANALYSES:
+        raise click.UsageError(f"no analysis {name!r}: use one of {', '.join(ANALYSES)}")
+    analysis = ANALYSES[name]
+    try:
+        graph = open_store(store)
+        network = load_comentions(graph) if analysis.network == "comentions" else load_network(graph)
+        rows = analysis.function(network)
+        with atomic_output(output) as out:
+            write_rows(rows[:top] if top else rows, fmt, out)
+    except BrokenPipeError:
+        sys.stderr.close()
+    except ClaimgraphError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@main.command(name="map")
+@click.option("-o", "--output", default="map.html", show_default=True, help="HTML file, or - for stdout.")
+@click.option("--focus", metavar="ENTITY", help="Map around this entity: a name or alias (简/繁), id or IRI.")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True, help="Claims from --focus.")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPES",
+    help="Claim types to show, comma-separated (accusation,denial,...); repeatable. Default: all.",
+)
+@click.option("--doc", "docs", multiple=True, metavar="NAME", help="Only claims in document NAME (repeat).")
+@click.option("--since", metavar="DATE", help="Only claims dated DATE (2025-01-31) or later; drops undated.")
+@click.option("--until", metavar="DATE", help="Only claims dated DATE or earlier; drops undated ones.")
+@click.option("--max-nodes", type=click.IntRange(min=1), help="Keep only the N most central entities.")
+@click.option("--title", help="Heading of the page [default: Who said what about whom].")
+@click.pass_obj
+def map_(
+    store: Path,
+    output: str,
+    focus: str | None,
+    hops: int,
+    types: tuple[str, ...],
+    docs: tuple[str, ...],
+    since: str | None,
+    until: str | None,
+    max_nodes: int | None,
+    title: str | None,
+) -> None:
+    """Write an interactive network map of who said what about whom: one HTML file.
+
+    Entities are nodes (colour and shape by type, size by centrality); an
+    arrow from speaker to target stands for their claims of one type. Click an
+    edge or an entity to read its quotes in context, with document, floor,
+    date and offsets. The file makes no network request: it opens offline.
+
+    Example:
+
+    \b
+        claimgraph map -o map.html
+        claimgraph map --focus 卢特尼克 --hops 2 --type accusation,denial -o lutnick.html
+    """
+    from graph.maps import MapFilter, map_html  # pyvis and Jinja: loaded only for maps
+
+    flt = MapFilter(
+        focus=focus,
+        hops=hops,
+        types=tuple(t.strip() for group in types for t in group.split(",") if t.strip()),
+        docs=docs,
+        since=since,
+        until=until,
+        max_nodes=max_nodes,
+    )
+    try:
+        html, counts = map_html(open_store(store), flt, title=title)
+        with atomic_output(output) as out:
+            out.write(html.encode("utf-8"))
+    except BrokenPipeError:
+        sys.stderr.close()
+        return
+    except ClaimgraphError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(
+        f"wrote {output}: {counts['entities']} entities, {counts['links']} links, {counts['claims']} claims "
+        f"from {counts['documents']} document{'s' if counts['documents'] != 1 else ''}",
+        err=True,
+    )
 
 
 @main.command(name="eval")
@@ -183,7 +325,7 @@ def eval_(store: Path, gold_dir: Path, fmt: str) -> None:
 @click.option(
     "-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a file."
 )
-@click.option("-n", "--name", "query_name", help="Run a shipped query (see --list).")
+@click.option("-n", "--name", "query_name", metavar="NAME", help="Run a shipped query (see --list).")
 @click.option(
     "-p",
     "--param",
@@ -217,8 +359,8 @@ def query(
 
     Example:
 
+    \b
         claimgraph query --name claims-by-speaker --param entity='Howard Lutnick'
-
         claimgraph query 'SELECT ?name (COUNT(*) AS ?n) WHERE { ?c cg:speaker/skos:prefLabel ?name }
         GROUP BY ?name ORDER BY DESC(?n) LIMIT 5'
     """

@@ -6,6 +6,7 @@ edge keeps the claim's document, offsets and text, so any edge leads back to its
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -84,6 +85,96 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
 def load_network(store: ox.Store) -> nx.MultiDiGraph:
     """The claim network of everything in ``store``."""
     return claim_network(records(store))
+
+
+COMENTION_WINDOW = 50
+"""Characters between the starts of two mentions that count as mentioned together (about a sentence)."""
+
+
+def comention_network(recs: Iterable[Mapping[str, Any]], window: int = COMENTION_WINDOW) -> nx.Graph:
+    """Entities mentioned near each other: an undirected graph weighted by how often.
+
+    Two mentions are together when they are of different entities, in the same document and the same
+    post (or both outside posts), their spans do not overlap (``DeepSeek`` inside ``DeepSeek R1`` is not
+    a pair), and their starts are at most ``window`` characters apart. Edge attributes: ``count`` (such
+    pairs of mentions) and ``docs`` (documents with at least one). Nodes are the entities, with ``type``,
+    ``name`` and ``mentions`` as in :func:`claim_network`. Records are read once, one document at a time.
+
+    >>> recs = [
+    ...     {"kind": "entity", "id": "a", "type": "PERSON", "name": "Ann", "labels": ["Ann"]},
+    ...     {"kind": "entity", "id": "b", "type": "ORG", "name": "Bee", "labels": ["Bee"]},
+    ...     {"kind": "entity", "id": "c", "type": "ORG", "name": "Cee", "labels": ["Cee"]},
+    ...     {"kind": "mention", "doc": "d", "entity": "a", "start": 0, "end": 3},
+    ...     {"kind": "mention", "doc": "d", "entity": "b", "start": 10, "end": 13},
+    ...     {"kind": "mention", "doc": "d", "entity": "a", "start": 20, "end": 23},
+    ...     {"kind": "mention", "doc": "d", "entity": "c", "start": 200, "end": 203},
+    ... ]
+    >>> g = comention_network(recs)
+    >>> sorted(g.edges(data="count")), g.nodes["c"]["mentions"]
+    ([('a', 'b', 2)], 1)
+    """
+    graph = nx.Graph()
+    counts: Counter[tuple[str, str]] = Counter()
+    docs: Counter[tuple[str, str]] = Counter()
+    mentions: Counter[str] = Counter()
+    current: str | None = None
+    posts: list[tuple[int, int, int]] = []
+    spans: list[tuple[int, int, str]] = []
+
+    def close() -> None:
+        found = _pairs(spans, posts, window)
+        counts.update(found)
+        docs.update(found.keys())
+
+    for rec in recs:
+        kind = rec.get("kind")
+        if kind == "entity":
+            graph.add_node(rec["id"], type=rec["type"], name=rec["name"])
+            continue
+        if kind not in ("post", "mention"):
+            continue
+        if rec["doc"] != current:
+            close()
+            current, posts, spans = rec["doc"], [], []
+        if kind == "post":
+            posts.append((rec["start"], rec["end"], rec["floor"]))
+        else:
+            spans.append((rec["start"], rec["end"], rec["entity"]))
+            mentions[rec["entity"]] += 1
+    close()
+    for node in graph:
+        graph.nodes[node]["mentions"] = mentions[node]
+    for (a, b), n in sorted(counts.items()):
+        graph.add_edge(a, b, count=n, docs=docs[(a, b)])
+    return graph
+
+
+def load_comentions(store: ox.Store, window: int = COMENTION_WINDOW) -> nx.Graph:
+    """The co-mention network of everything in ``store``."""
+    return comention_network(records(store), window)
+
+
+def _pairs(
+    spans: list[tuple[int, int, str]], posts: list[tuple[int, int, int]], window: int
+) -> Counter[tuple[str, str]]:
+    """Pairs of entities (sorted ids) mentioned together in one document, with how many times."""
+    spans, posts = sorted(spans), sorted(posts)
+    starts = [start for start, _, _ in posts]
+
+    def floor(at: int) -> int | None:
+        i = bisect_right(starts, at) - 1
+        return posts[i][2] if i >= 0 and at < posts[i][1] else None
+
+    floors = [floor(start) for start, _, _ in spans]
+    found: Counter[tuple[str, str]] = Counter()
+    for i, (start, end, entity) in enumerate(spans):
+        for j in range(i + 1, len(spans)):
+            other_start, _, other = spans[j]
+            if other_start - start > window:
+                break
+            if other != entity and other_start >= end and floors[i] == floors[j]:
+                found[(min(entity, other), max(entity, other))] += 1
+    return found
 
 
 def _chinese(labels: list[str]) -> str:

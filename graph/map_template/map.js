@@ -1,0 +1,451 @@
+/* claimgraph map: panel, search and filters over vis-network.
+ * All data comes from the page's JSON blocks (script elements of type application/json), read with
+ * JSON.parse; the DOM is built with createElement and textContent only, never by parsing markup, so
+ * document text stays text. */
+(function () {
+  "use strict";
+  var t0 = performance.now();
+  var api = { settleMs: null };
+  window.claimMap = api;
+
+  function readJSON(id) {
+    return JSON.parse(document.getElementById(id).textContent);
+  }
+  var visNodes = readJSON("map-nodes");
+  var visEdges = readJSON("map-edges");
+  var options = readJSON("map-options");
+  var data = readJSON("map-data");
+
+  var entities = data.entities;
+  var claims = data.claims;
+  var links = {};
+  data.links.forEach(function (l) { links[l.id] = l; });
+  var claimInfo = {};
+  data.claimTypes.forEach(function (t) { claimInfo[t.code] = t; });
+  var entityInfo = {};
+  data.entityTypes.forEach(function (t) { entityInfo[t.code] = t; });
+  var PAGE = 150;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function $(id) { return document.getElementById(id); }
+  function shortName(id) {
+    var e = entities[id];
+    return e ? e.label.split("\n")[0] : id;
+  }
+  function fullName(id) {
+    var e = entities[id];
+    return e ? e.label.split("\n").join(" · ") : id;
+  }
+  function typeLabel(code) {
+    var t = claimInfo[code];
+    return t ? (t.zh ? t.zh + " " : "") + t.en : code;
+  }
+  function typeColor(code) {
+    var t = claimInfo[code];
+    return t ? t.color : "#5f6b7a";
+  }
+  function entityTypeLabel(code) {
+    var t = entityInfo[code];
+    return t ? (t.zh ? t.zh + " " : "") + t.en + " (" + code + ")" : code;
+  }
+
+  /* ------------------------------------------------------------ header and legend */
+
+  $("title").textContent = data.title;
+  var c = data.counts;
+  var summary = c.entities + " entities · " + c.links + " links · " + c.claims + " claims · " +
+    c.documents + " document" + (c.documents === 1 ? "" : "s");
+  if (data.filters.length) summary += " — " + data.filters.join("; ");
+  $("summary").textContent = summary;
+
+  var active = {};
+  var typeRows = {};
+  data.claimTypes.forEach(function (t) {
+    active[t.code] = true;
+    var row = el("label", "type-row");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.dataset.type = t.code;
+    var sw = el("span", "swatch");
+    sw.style.background = t.color;
+    row.appendChild(box);
+    row.appendChild(sw);
+    row.appendChild(el("span", "name", typeLabel(t.code)));
+    row.appendChild(el("span", "count", t.count));
+    box.addEventListener("change", function () { setActive(t.code, box.checked); });
+    typeRows[t.code] = { row: row, box: box };
+    $("claim-types").appendChild(row);
+  });
+  data.entityTypes.forEach(function (t) {
+    var row = el("div", "type-row");
+    var sym = el("span", "sym", t.symbol);
+    sym.style.color = t.color;
+    row.appendChild(sym);
+    row.appendChild(el("span", "name", (t.zh ? t.zh + " " : "") + t.en));
+    row.appendChild(el("span", "count", t.count));
+    $("entity-types").appendChild(row);
+  });
+  $("types-all").addEventListener("click", function () { setTypes(Object.keys(active)); });
+  $("types-none").addEventListener("click", function () { setTypes([]); });
+
+  /* ------------------------------------------------------------ tooltips */
+
+  function nodeTip(id) {
+    var e = entities[id];
+    var tip = el("div");
+    tip.appendChild(el("div", "tip-name", fullName(id)));
+    tip.appendChild(el("div", "tip-row", entityTypeLabel(e.type)));
+    var aliases = e.aliases.filter(function (a) { return a !== e.name; });
+    if (aliases.length) {
+      tip.appendChild(el("div", "tip-row", "aliases: " + aliases.slice(0, 12).join(" / ") +
+        (aliases.length > 12 ? " …" : "")));
+    }
+    tip.appendChild(el("div", "tip-row", "mentions: " + e.mentions + " · claims made: " + e.made +
+      " · about it: " + e.received));
+    return tip;
+  }
+  function edgeTip(id) {
+    var l = links[id];
+    var tip = el("div");
+    tip.appendChild(el("div", "tip-name", shortName(l.from) + " → " + shortName(l.to)));
+    tip.appendChild(el("div", "tip-row", typeLabel(l.type) + " × " + l.count + " — click for the quotes"));
+    return tip;
+  }
+
+  /* ------------------------------------------------------------ network */
+
+  var nodes = new vis.DataSet(visNodes.map(function (n) {
+    return Object.assign({}, n, { title: nodeTip(n.id) });
+  }));
+  var edges = new vis.DataSet(visEdges.map(function (e) {
+    return Object.assign({}, e, { title: edgeTip(e.id) });
+  }));
+  var visible = {};
+  function computeVisible() {
+    visible = {};
+    data.links.forEach(function (l) {
+      if (active[l.type]) { visible[l.from] = true; visible[l.to] = true; }
+    });
+    Object.keys(entities).forEach(function (id) { if (entities[id].focus) visible[id] = true; });
+  }
+  computeVisible();
+  var edgeView = new vis.DataView(edges, { filter: function (e) { return !!active[links[e.id].type]; } });
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !!visible[n.id]; } });
+  var network = new vis.Network($("map"), { nodes: nodeView, edges: edgeView }, options);
+
+  var settled = false;
+  network.on("stabilizationProgress", function (p) {
+    $("loading-text").textContent = "Laying out the map… " + Math.round(100 * p.iterations / p.total) + "%";
+  });
+  network.once("stabilizationIterationsDone", function () {
+    network.setOptions({ physics: false });
+    settled = true;
+    api.settleMs = Math.round(performance.now() - t0);
+    $("loading").hidden = true;
+    document.documentElement.dataset.settled = "true";
+  });
+
+  function setTypes(codes) {
+    Object.keys(active).forEach(function (code) {
+      var on = codes.indexOf(code) >= 0;
+      active[code] = on;
+      typeRows[code].box.checked = on;
+      typeRows[code].row.classList.toggle("off", !on);
+    });
+    computeVisible();
+    edgeView.refresh();
+    nodeView.refresh();
+    rerender();
+  }
+  function setActive(code, on) {
+    setTypes(Object.keys(active).filter(function (c) { return c === code ? on : active[c]; }));
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) showNode(params.nodes[0]);
+    else if (params.edges.length) showEdge(params.edges[0]);
+    else closePanel();
+  });
+  $("zoom-in").addEventListener("click", function () { network.moveTo({ scale: network.getScale() * 1.3 }); });
+  $("zoom-out").addEventListener("click", function () { network.moveTo({ scale: network.getScale() / 1.3 }); });
+  $("zoom-fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
+
+  /* ------------------------------------------------------------ claims in the panel */
+
+  // Python offsets count code points; JavaScript strings count UTF-16 units: work on code point arrays.
+  function segment(parent, chars, from, to, ranges, display) {
+    var cuts = [from, to];
+    ranges.forEach(function (r) {
+      if (r.s > from && r.s < to) cuts.push(r.s);
+      if (r.e > from && r.e < to) cuts.push(r.e);
+    });
+    cuts = cuts.filter(function (x, i, a) { return a.indexOf(x) === i; }).sort(function (a, b) { return a - b; });
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      var a = cuts[i], b = cuts[i + 1];
+      var text = chars.slice(a, b).join("");
+      if (display) text = display(text);
+      var classes = [];
+      ranges.forEach(function (r) {
+        if (r.s <= a && r.e >= b && classes.indexOf(r.cls) < 0) classes.push(r.cls);
+      });
+      if (!classes.length) { parent.appendChild(document.createTextNode(text)); continue; }
+      var isMark = classes.some(function (x) { return x !== "cue-word"; });
+      var node = el(isMark ? "mark" : "span", classes.join(" "), text);
+      parent.appendChild(node);
+    }
+  }
+  function flat(text) {
+    return text.replace(/\r/g, " ").replace(/\n/g, "↵").replace(/\t/g, " ");
+  }
+
+  function context(cl, highlight, speaker) {
+    var chars = Array.from(cl.window);
+    var ranges = [];
+    Object.keys(cl.marks).forEach(function (id) {
+      var cls = highlight.indexOf(id) >= 0 ? "target" : id === speaker ? "speaker" : null;
+      if (!cls) return;
+      cl.marks[id].forEach(function (r) { ranges.push({ s: r[0], e: r[1], cls: cls }); });
+    });
+    if (cl.cueRange) ranges.push({ s: cl.cueRange[0], e: cl.cueRange[1], cls: "cue-word" });
+    var p = el("p", "ctx");
+    if (cl.ws > 0) p.appendChild(document.createTextNode("…"));
+    segment(p, chars, 0, cl.qs, ranges, flat);
+    var quote = el("span", "quote");
+    quote.dataset.start = cl.start;
+    quote.dataset.end = cl.end;
+    segment(quote, chars, cl.qs, cl.qe, ranges, null);
+    p.appendChild(quote);
+    segment(p, chars, cl.qe, chars.length, ranges, flat);
+    if (cl.clipped) p.appendChild(document.createTextNode("…"));
+    return p;
+  }
+
+  function claimView(index, highlight) {
+    var cl = claims[index];
+    var art = el("article", "claim");
+    art.dataset.claim = String(index);
+    art.dataset.doc = cl.doc;
+    var head = el("div", "claim-head");
+    var badge = el("span", "badge", typeLabel(cl.type));
+    badge.style.background = typeColor(cl.type);
+    head.appendChild(badge);
+    var who = el("span", "who", shortName(cl.speaker) + " → " + cl.targets.map(shortName).join("、"));
+    head.appendChild(who);
+    if (cl.cue) {
+      var cue = el("span", "cue", "cue ");
+      cue.appendChild(el("b", null, cl.cue));
+      head.appendChild(cue);
+    }
+    art.appendChild(head);
+    art.appendChild(context(cl, highlight, cl.speaker));
+    var src = el("div", "src");
+    var doc = el("span", "doc", cl.doc);
+    var info = data.documents[cl.doc];
+    if (info && info.title) doc.title = info.title;
+    src.appendChild(doc);
+    if (cl.post !== null && cl.post !== undefined) {
+      src.appendChild(el("span", "post", "floor " + cl.post + " (" + cl.post + "楼)" + (cl.poster ? " · " + cl.poster : "")));
+    }
+    if (cl.time) src.appendChild(el("span", "time", cl.time.replace("T", " ")));
+    src.appendChild(el("span", "offsets", "[" + cl.start + ", " + cl.end + ")"));
+    if (cl.quote) src.appendChild(el("span", "kind", cl.quote === "direct" ? "direct quote" : cl.quote));
+    art.appendChild(src);
+    return art;
+  }
+
+  function listClaims(parent, indexes, highlight) {
+    var shown = 0;
+    function more() {
+      var stop = Math.min(indexes.length, shown + PAGE);
+      for (; shown < stop; shown++) parent.appendChild(claimView(indexes[shown], highlight));
+      if (shown < indexes.length) {
+        var btn = el("button", "more", "Show " + Math.min(PAGE, indexes.length - shown) + " more of " +
+          (indexes.length - shown));
+        btn.type = "button";
+        btn.addEventListener("click", function () { btn.remove(); more(); });
+        parent.appendChild(btn);
+      }
+    }
+    more();
+  }
+
+  var current = null;
+  function openPanel(title, sub) {
+    $("panel-title").textContent = title;
+    var s = $("panel-sub");
+    s.textContent = "";
+    sub.forEach(function (x) { s.appendChild(typeof x === "string" ? document.createTextNode(x) : x); });
+    var body = $("panel-body");
+    body.textContent = "";
+    body.scrollTop = 0;
+    if ($("panel").hidden) {
+      $("panel").hidden = false;
+      resized(true);
+    }
+    return body;
+  }
+  function closePanel() {
+    current = null;
+    network.unselectAll();
+    if (!$("panel").hidden) {
+      $("panel").hidden = true;
+      resized(false);
+    }
+  }
+  // On a wide screen the panel takes its width from the map rather than covering it.
+  function resized(open) {
+    document.body.classList.toggle("panel-open", open);
+    network.setSize("100%", "100%");
+    network.redraw();
+  }
+  $("panel-close").addEventListener("click", closePanel);
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && ev.target !== $("search")) closePanel();
+  });
+
+  function showEdge(id) {
+    var l = links[id];
+    if (!l) return;
+    current = { kind: "edge", id: id };
+    var badge = el("span", "badge", typeLabel(l.type));
+    badge.style.background = l.color;
+    var body = openPanel(fullName(l.from) + " → " + fullName(l.to),
+      [badge, " " + l.count + " claim" + (l.count === 1 ? "" : "s")]);
+    body.dataset.edge = id;
+    listClaims(body, l.claims, [l.to]);
+  }
+
+  function showNode(id) {
+    var e = entities[id];
+    if (!e) return;
+    current = { kind: "node", id: id };
+    var body = openPanel(fullName(id), [entityTypeLabel(e.type)]);
+    body.dataset.node = id;
+    var facts = el("div", "facts");
+    var aliases = e.aliases.filter(function (a) { return a !== e.name; });
+    facts.appendChild(el("div", null, "mentions: " + e.mentions + (aliases.length ? " · aliases: " + aliases.join(" / ") : "")));
+    body.appendChild(facts);
+    var said = [], about = [];
+    claims.forEach(function (cl, i) {
+      if (!active[cl.type]) return;
+      if (cl.speaker === id) said.push(i);
+      if (cl.targets.indexOf(id) >= 0) about.push(i);
+    });
+    var h1 = el("h3", null, "Said by " + shortName(id) + " (" + said.length + ")");
+    body.appendChild(h1);
+    var s1 = el("section", "said");
+    body.appendChild(s1);
+    listClaims(s1, said, []);
+    body.appendChild(el("h3", null, "About " + shortName(id) + " (" + about.length + ")"));
+    var s2 = el("section", "about");
+    body.appendChild(s2);
+    listClaims(s2, about, [id]);
+  }
+
+  function rerender() {
+    if (!current) return;
+    if (current.kind === "edge") {
+      if (active[links[current.id].type]) showEdge(current.id);
+      else closePanel();
+    } else {
+      showNode(current.id);
+    }
+  }
+
+  /* ------------------------------------------------------------ search */
+
+  function norm(s) {
+    return s.normalize("NFKC").toLowerCase().replace(/\s+/g, "");
+  }
+  var ids = Object.keys(entities);
+  var hits = [];
+  var cursor = 0;
+  function search(q) {
+    q = norm(q);
+    if (!q) return [];
+    var found = [];
+    ids.forEach(function (id) {
+      var best = 9;
+      entities[id].keys.forEach(function (k) {
+        var score = k === q ? 0 : k.indexOf(q) === 0 ? 1 : k.indexOf(q) > 0 ? 2 : 9;
+        if (score < best) best = score;
+      });
+      if (best < 9) found.push({ id: id, score: best });
+    });
+    found.sort(function (a, b) {
+      return a.score - b.score || entities[b.id].centrality - entities[a.id].centrality ||
+        (a.id < b.id ? -1 : 1);
+    });
+    return found.slice(0, 12).map(function (x) { return x.id; });
+  }
+  function drawMatches() {
+    var ul = $("matches");
+    ul.textContent = "";
+    ul.hidden = !hits.length;
+    hits.forEach(function (id, i) {
+      var e = entities[id];
+      var li = el("li", i === cursor ? "active" : "");
+      li.dataset.node = id;
+      var sym = el("span", "sym", entityInfo[e.type] ? entityInfo[e.type].symbol : "●");
+      sym.style.color = entityInfo[e.type] ? entityInfo[e.type].color : "#5f6b7a";
+      li.appendChild(sym);
+      li.appendChild(el("span", "label", fullName(id)));
+      if (!visible[id]) li.appendChild(el("span", "alias", "(hidden by filters)"));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(id); });
+      ul.appendChild(li);
+    });
+  }
+  function pick(id) {
+    hits = [];
+    drawMatches();
+    $("search").blur();
+    focusNode(id);
+  }
+  function focusNode(id) {
+    if (visible[id]) {
+      network.selectNodes([id]);
+      network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 400 } });
+    }
+    showNode(id);
+  }
+  $("search").addEventListener("input", function (ev) {
+    hits = search(ev.target.value);
+    cursor = 0;
+    drawMatches();
+  });
+  $("search").addEventListener("keydown", function (ev) {
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (!hits.length) return;
+      cursor = (cursor + (ev.key === "ArrowDown" ? 1 : hits.length - 1)) % hits.length;
+      drawMatches();
+      ev.preventDefault();
+    } else if (ev.key === "Enter" && hits.length) {
+      pick(hits[cursor]);
+    } else if (ev.key === "Escape") {
+      hits = [];
+      drawMatches();
+    }
+  });
+  $("search").addEventListener("blur", function () { hits = []; drawMatches(); });
+
+  Object.assign(api, {
+    network: network,
+    nodes: nodes,
+    edges: edges,
+    nodeView: nodeView,
+    edgeView: edgeView,
+    data: data,
+    showEdge: showEdge,
+    showNode: showNode,
+    focusNode: focusNode,
+    search: search,
+    setTypes: setTypes,
+    isSettled: function () { return settled; }
+  });
+})();

@@ -1,0 +1,788 @@
+"""Network maps of who said what about whom: one offline HTML file, each edge one click from its quotes.
+
+Three steps, each usable alone:
+
+- :func:`select` cuts the claim network (``graph.network``) down to what a map shows: claim types,
+  documents, dates, an ego network around one entity, the most central entities;
+- :func:`map_payload` turns the selection into plain data: entities, one link per (speaker, target,
+  claim type) with its claims, and each claim with its cue, exact offsets, some context and the ranges
+  to highlight;
+- :func:`render_html` draws it with pyvis and our own template (``graph/map_template/``), which inlines
+  vis-network from the files pyvis ships, so the page makes no network request at all.
+
+**Safety.** Document text reaches the page only as JSON inside ``<script type="application/json">``
+with ``<``, ``>`` and ``&`` written as ``\\u003c``…, and the page's script builds the DOM with
+``textContent``; a Content-Security-Policy lets only our two inline scripts run (by their hashes) and
+forbids every request.
+
+**Size.** Node size is :func:`centrality`: claims made and received, counted by ``graph.analyses``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from extract.errors import ClaimgraphError
+from extract.records import AUTHOR
+from graph.network import claim_network
+
+CONTEXT_CHARS = 30
+"""Characters of context shown on each side of a claim."""
+
+TEMPLATE = "map.html"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_SCRIPT_UNSAFE = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+_FONT = ", ".join(
+    [
+        "'Noto Sans CJK SC'",
+        "'Source Han Sans SC'",
+        "'PingFang SC'",
+        "'Microsoft YaHei'",
+        "'Hiragino Sans GB'",
+        "sans-serif",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class MapFilter:
+    """What a map shows. Empty ``types``/``docs`` mean all; ``since``/``until`` are ISO dates or times.
+
+    ``focus`` is an entity id, IRI, name or alias (either script); the map is then the entities within
+    ``hops`` claims of it. ``max_nodes`` keeps that many of the most central entities.
+    """
+
+    focus: str | None = None
+    hops: int = 1
+    types: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    max_nodes: int | None = None
+
+    def describe(self) -> list[str]:
+        """The filters in words, for the page's header (empty when the map shows everything)."""
+        out = []
+        if self.focus:
+            out.append(f"focus {self.focus} ({self.hops} hop{'s' if self.hops != 1 else ''})")
+        if self.types:
+            out.append("types " + ", ".join(self.types))
+        if self.docs:
+            out.append("documents " + ", ".join(self.docs))
+        if self.since or self.until:
+            out.append(f"dates {self.since or '…'} to {self.until or '…'}")
+        if self.max_nodes:
+            out.append(f"top {self.max_nodes} entities")
+        return out
+
+
+@dataclass
+class MapSource:
+    """Everything a map is drawn from: the claim network, the documents' texts and where entities occur."""
+
+    graph: nx.MultiDiGraph
+    texts: dict[str, str]
+    claims: dict[str, dict[str, Any]]
+    mentions: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
+    posts: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    chinese: dict[str, str] = field(default_factory=dict)
+    """Each entity's own simplified Chinese name (``rdfs:label@zh-Hans``), where it has one."""
+
+    @classmethod
+    def from_records(cls, recs: Iterable[Mapping[str, Any]], texts: Mapping[str, str]) -> MapSource:
+        """From export records (``graph.export.records``) and document texts by name."""
+        recs = list(recs)
+        claims: dict[str, dict[str, Any]] = {}
+        mentions: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        posts: dict[tuple[str, int], dict[str, Any]] = {}
+        for rec in recs:
+            if rec.get("kind") == "claim":
+                claims[claim_key(rec["doc"], rec["start"], rec["end"])] = dict(rec)
+            elif rec.get("kind") == "mention":
+                mentions[(rec["doc"], rec["entity"])].append((rec["start"], rec["end"]))
+            elif rec.get("kind") == "post":
+                posts[(rec["doc"], rec["floor"])] = dict(rec)
+        by_name = dict(texts)
+        for doc in {rec["doc"] for rec in recs if "doc" in rec}:
+            if doc not in by_name and Path(doc).name in texts:
+                by_name[doc] = texts[Path(doc).name]
+        return cls(claim_network(recs), by_name, claims, dict(mentions), posts)
+
+    @classmethod
+    def from_store(cls, store: ox.Store) -> MapSource:
+        """Everything in ``store``."""
+        from graph.evaluate import document_texts
+        from graph.export import records
+        from graph.vocab import ENTITIES, entity_id, prefixes
+
+        source = cls.from_records(records(store), document_texts(store))
+        names = f"""SELECT ?entity ?label WHERE {{
+          GRAPH <{ENTITIES}> {{ ?entity rdfs:label ?label FILTER(langMatches(lang(?label), "zh-Hans")) }}
+        }}"""
+        for row in store.query(names, prefixes=prefixes()):
+            node = entity_id(row["entity"].value)
+            if node is not None:
+                source.chinese[node] = min(source.chinese.get(node, row["label"].value), row["label"].value)
+        return source
+
+
+def claim_key(doc: str, start: int, end: int) -> str:
+    """The key ``graph.network`` gives a claim's edges: ``doc#start,end``."""
+    return f"{doc}#{start},{end}"
+
+
+# ---------------------------------------------------------------- selection
+
+
+def resolve_node(graph: nx.MultiDiGraph, name: str) -> str:
+    """The node ``name`` stands for: a node id, an entity IRI, or a name or alias in either script.
+
+    Preferred names win over aliases; a name that fits several entities is an error listing them.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("nvidia", name="NVIDIA", labels=["NVIDIA", "英伟达", "英偉達"], type="ORG")
+    >>> g.add_node("alce79", name="Alce79", labels=["Alce79"], type="PERSON")
+    >>> [resolve_node(g, x) for x in ("英偉達", "nvidia", "https://w3id.org/claimgraph/id/entity/alce79")]
+    ['nvidia', 'nvidia', 'alce79']
+    """
+    from extract.scripts import name_key
+    from graph.vocab import entity_id
+
+    if name in graph:
+        return name
+    as_id = entity_id(name.strip().strip("<>"))
+    if as_id is not None and as_id in graph:
+        return as_id
+    if name.startswith("entity:") and name[len("entity:") :] in graph:
+        return name[len("entity:") :]
+    key = name_key(name)
+    preferred = sorted(n for n, d in graph.nodes(data=True) if name_key(d.get("name", "")) == key)
+    found = preferred or sorted(
+        n
+        for n, d in graph.nodes(data=True)
+        if any(name_key(x) == key for x in d.get("labels", ())) or name_key(n) == key
+    )
+    if len(found) == 1:
+        return found[0]
+    if found:
+        listed = ", ".join(f"{graph.nodes[n].get('name', n)} ({n})" for n in found[:8])
+        raise ClaimgraphError(f"--focus {name!r} fits several entities: {listed}; give one of the ids")
+    near = sorted(
+        graph.nodes[n].get("name", n)
+        for n, d in graph.nodes(data=True)
+        if key and any(key in name_key(x) for x in [d.get("name", ""), *d.get("labels", ())])
+    )
+    hint = f" (names containing it: {', '.join(near[:8])})" if near else ""
+    raise ClaimgraphError(
+        f"--focus {name!r}: no entity has this name or alias{hint}; "
+        "`claimgraph query --name entities-by-type` lists the entities"
+    )
+
+
+def parse_time(value: str, *, end: bool = False) -> dt.datetime:
+    """An ISO date or time as a naive datetime; with ``end``, a date means the end of that day.
+
+    >>> parse_time("2025-01-31", end=True)
+    datetime.datetime(2025, 1, 31, 23, 59, 59, 999999)
+    >>> parse_time("2025/01/31 09:30")
+    datetime.datetime(2025, 1, 31, 9, 30)
+    """
+    text = value.strip().replace("/", "-")
+    try:
+        if len(text) <= 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        raise ClaimgraphError(
+            f"{value!r} is not a date: give one like 2025-01-31 or 2025-01-31T09:30"
+        ) from None
+
+
+def _claim_time(value: str | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_time(value)
+    except ClaimgraphError:
+        return None
+
+
+def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
+    """How central each entity is in the conversation, from 0 to 1: claims made and received, over the most.
+
+    The counts are those of ``graph.analyses`` (a claim with several targets counts once for its
+    speaker). They read better on a map than its PageRank, which ranks the busiest speakers low.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edges_from([("a", "b", "claim1"), ("a", "c", "claim1"), ("d", "b", "claim2")])
+    ['claim1', 'claim1', 'claim2']
+    >>> centrality(g)
+    {'a': 0.5, 'b': 1.0, 'c': 0.5, 'd': 0.5}
+    """
+    from graph.analyses import speaker_centrality, target_centrality
+
+    claims: Counter[str] = Counter()
+    for row in (*speaker_centrality(graph), *target_centrality(graph)):
+        claims[row["entity"]] += row["claims"]
+    top = max(claims.values(), default=0) or 1
+    return {node: claims[node] / top for node in graph}
+
+
+def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
+    """The part of the claim network a map shows: the claims that pass ``flt`` and the entities in them.
+
+    Claims with no date are left out when ``since`` or ``until`` is given. Entities in no selected claim
+    are not shown; after ``max_nodes`` (the focus always stays), neither are entities left without a link.
+    """
+    from graph.vocab import claim_types
+
+    unknown = [t for t in flt.types if t not in claim_types()]
+    if unknown:
+        raise ClaimgraphError(
+            f"unknown claim type {', '.join(unknown)}: use any of {', '.join(sorted(claim_types()))}"
+        )
+    docs = {doc for *_, doc in graph.edges(data="doc")}
+    wanted_docs = set()
+    for doc in flt.docs:
+        matches = {d for d in docs if d == doc} or {d for d in docs if Path(d).name == Path(doc).name}
+        if not matches:
+            shown = ", ".join(sorted(docs)[:10]) or "none"
+            raise ClaimgraphError(f"--doc {doc!r}: no claims come from such a document (documents: {shown})")
+        wanted_docs |= matches
+    since = parse_time(flt.since) if flt.since else None
+    until = parse_time(flt.until, end=True) if flt.until else None
+    focus = resolve_node(graph, flt.focus) if flt.focus else None
+
+    kept = []
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if flt.types and d["type"] not in flt.types:
+            continue
+        if wanted_docs and d["doc"] not in wanted_docs:
+            continue
+        if since or until:
+            when = _claim_time(d.get("time"))
+            if when is None or (since and when < since) or (until and when > until):
+                continue
+        kept.append((u, v, k))
+    sub = graph.edge_subgraph(kept)
+    if focus is not None:
+        if focus not in sub:
+            name = graph.nodes[focus].get("name", focus)
+            raise ClaimgraphError(
+                f"{name} ({focus}) makes or receives no claim that passes the other filters"
+            )
+        sub = sub.subgraph(nx.ego_graph(sub, focus, radius=flt.hops, undirected=True).nodes)
+    if flt.max_nodes is not None and len(sub) > flt.max_nodes:
+        rank = centrality(sub)
+        order = sorted(sub, key=lambda n: (n != focus, -rank[n], n))
+        sub = sub.subgraph(order[: flt.max_nodes])
+        sub = sub.subgraph([n for n in sub if sub.degree(n) > 0 or n == focus])
+    return nx.MultiDiGraph(sub)
+
+
+# ---------------------------------------------------------------- payload
+
+
+@cache
+def palette() -> dict[str, Any]:
+    """Colours and shapes (``map_template/palette.json``) with English and Chinese names from ontology.ttl."""
+    from graph.vocab import CG, ontology_quads
+
+    data = json.loads(files(__package__).joinpath("map_template", "palette.json").read_text(encoding="utf-8"))
+    codes: dict[str, str] = {}
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for q in ontology_quads():
+        if q.predicate.value in (str(CG.code), str(CG.typeCode)):
+            codes[q.subject.value] = q.object.value
+        elif q.predicate.value == _RDFS_LABEL and isinstance(q.object, ox.Literal):
+            labels[q.subject.value][(q.object.language or "en")[:2]] = q.object.value
+    named = {code: labels[iri] for iri, code in codes.items()}
+    entities = {
+        code: {
+            "code": code,
+            "en": named.get(code, {}).get("en", code),
+            "zh": named.get(code, {}).get("zh", ""),
+            **s,
+        }
+        for code, s in data["entities"].items()
+    }
+    claims = {
+        code: {
+            "code": code,
+            "en": named.get(code, {}).get("en", code),
+            "zh": named.get(code, {}).get("zh", ""),
+            "color": c,
+        }
+        for code, c in data["claims"].items()
+    }
+    return {"entities": entities, "claims": claims, "other": data["other"]}
+
+
+def _is_latin(text: str) -> bool:
+    return text.isascii() and any(c.isalpha() for c in text)
+
+
+def node_label(data: Mapping[str, Any], chinese: str | None = None) -> str:
+    """A map label: the simplified Chinese name, then the English one where known.
+
+    ``chinese`` is the entity's own Chinese name; without it, the shortest simplified one among its
+    names (which may be a nickname: 东大 for China).
+
+    >>> node_label({"name": "NVIDIA", "labels": ["NVIDIA", "英伟达", "英偉達"], "zh": "英伟达"})
+    '英伟达\\nNVIDIA'
+    >>> node_label({"name": "China", "labels": ["China", "中国", "东大"], "zh": "东大"}, "中国")
+    '中国\\nChina'
+    >>> node_label({"name": "美國商務部", "labels": ["美國商務部"], "zh": ""})
+    '美国商务部'
+    >>> node_label({"name": "OpenAI", "labels": ["OpenAI"], "zh": ""}, "OpenAI")
+    'OpenAI'
+    """
+    from extract.scripts import to_simplified
+
+    name = data.get("name", "")
+    labels = list(data.get("labels", ()))
+    zh = next((x for x in (chinese, data.get("zh")) if x and not x.isascii()), "")
+    if not zh:
+        simplified = [to_simplified(x) for x in [name, *labels] if x and not x.isascii()]
+        zh = min(simplified, key=lambda x: (len(x), x)) if simplified else ""
+    en = name if _is_latin(name) else next((x for x in labels if _is_latin(x)), "")
+    if zh and en:
+        return f"{zh}\n{en}"
+    return zh or en or name
+
+
+def search_keys(labels: Iterable[str]) -> list[str]:
+    """What the search box matches: each label as written, simplified, traditional; NFKC, folded, no spaces.
+
+    >>> search_keys(["英伟达", "Nvidia Corp"])
+    ['nvidiacorp', '英伟达', '英偉達']
+    """
+    from extract.scripts import to_simplified, traditional_variants
+
+    keys = set()
+    for label in labels:
+        for form in (label, to_simplified(label), *traditional_variants(label)):
+            keys.add("".join(unicodedata.normalize("NFKC", form).split()).casefold())
+    keys.discard("")
+    return sorted(keys)
+
+
+def _ranges_of(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
+    """Where any of ``forms`` occurs in ``text`` (case and script folded; OpenCC keeps lengths)."""
+    from extract.scripts import to_simplified
+
+    hay = to_simplified(text).casefold()
+    if len(hay) != len(text):
+        hay = text.casefold() if len(text.casefold()) == len(text) else text
+    out = []
+    for form in sorted({f for f in forms if f}, key=len, reverse=True):
+        needle = to_simplified(form).casefold()
+        if not needle or len(needle) != len(form):
+            continue
+        start = hay.find(needle)
+        while start >= 0:
+            out.append((start, start + len(needle)))
+            start = hay.find(needle, start + len(needle))
+    return out
+
+
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(ranges):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return out
+
+
+def _doc_title(text: str) -> str:
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        line = re.sub(r"<[^>]*>", "", line).strip()
+        if line:
+            return line[:80]
+    return ""
+
+
+def map_payload(
+    source: MapSource, flt: MapFilter = MapFilter(), *, title: str | None = None
+) -> dict[str, Any]:
+    """Plain data for a map of ``source`` under ``flt``: entities, links and claims (JSON-ready).
+
+    ``links`` are one per (speaker, target, claim type), sorted, with ``claims`` indexes into
+    ``claims``. Each claim carries its exact ``text``, ``start``/``end`` in its document, up to
+    ``CONTEXT_CHARS`` of context each side (``window`` with the claim at ``[qs, qe)``), and ``marks``:
+    per entity, the ranges of ``window`` where it is mentioned, for highlighting.
+    """
+    graph = select(source.graph, flt)
+    if graph.number_of_edges() == 0:
+        wanted = "; ".join(flt.describe()) or "the whole graph"
+        raise ClaimgraphError(f"no claims to map ({wanted}): widen the filters, or build a store with claims")
+    colours = palette()
+    rank = centrality(graph)
+    focus = resolve_node(source.graph, flt.focus) if flt.focus else None
+
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for u, v, d in graph.edges(data=True):
+        groups[(u, v, d["type"])].append(d["claim"])
+    claim_ids = sorted({key for keys in groups.values() for key in keys}, key=_claim_order)
+    index = {key: i for i, key in enumerate(claim_ids)}
+    targets: dict[str, list[str]] = defaultdict(list)
+    speakers: dict[str, str] = {}
+    for u, v, d in graph.edges(data=True):
+        if v not in targets[d["claim"]]:
+            targets[d["claim"]].append(v)
+        speakers[d["claim"]] = u
+
+    claims = [_claim_payload(source, graph, key, speakers[key], sorted(targets[key])) for key in claim_ids]
+
+    links = []
+    per_pair: Counter[tuple[str, str]] = Counter()
+    for (u, v, ctype), keys in sorted(groups.items(), key=lambda x: (x[0][0], x[0][1], _type_order(x[0][2]))):
+        n = per_pair[(u, v)]
+        per_pair[(u, v)] += 1
+        links.append(
+            {
+                "id": f"e{len(links)}",
+                "from": u,
+                "to": v,
+                "type": ctype,
+                "count": len(set(keys)),
+                "claims": sorted({index[k] for k in keys}),
+                "color": colours["claims"].get(ctype, {}).get("color", colours["other"]),
+                "roundness": round(0.1 + 0.16 * n, 2),
+            }
+        )
+
+    made: Counter[str] = Counter()
+    received: Counter[str] = Counter()
+    for c in claims:
+        made[c["speaker"]] += 1
+        for t in c["targets"]:
+            received[t] += 1
+    entities = {}
+    for node, d in sorted(graph.nodes(data=True)):
+        kind = d.get("type", "")
+        labels = list(d.get("labels", ()))
+        entities[node] = {
+            "id": node,
+            "type": kind,
+            "name": d.get("name", node),
+            "label": _author_label(node) if kind == "AUTHOR" else node_label(d, source.chinese.get(node)),
+            "aliases": labels,
+            "keys": search_keys([d.get("name", node), *labels, node]),
+            "mentions": d.get("mentions", 0),
+            "made": made[node],
+            "received": received[node],
+            "centrality": round(rank.get(node, 0.0), 4),
+            "focus": node == focus,
+        }
+
+    type_counts = Counter(link["type"] for link in links for _ in link["claims"])
+    entity_counts = Counter(e["type"] for e in entities.values())
+    docs = sorted({c["doc"] for c in claims})
+    described = flt.describe()
+    if title is None:
+        title = "Who said what about whom"
+        if focus is not None:
+            title += f": {entities[focus]['label'].replace(chr(10), ' · ')}"
+    return {
+        "title": title,
+        "filters": described,
+        "counts": {
+            "entities": len(entities),
+            "links": len(links),
+            "claims": len(claims),
+            "documents": len(docs),
+        },
+        "claimTypes": [
+            {**colours["claims"][code], "count": type_counts[code]}
+            for code in colours["claims"]
+            if type_counts[code] or code in flt.types
+        ],
+        "entityTypes": [
+            {**colours["entities"][code], "count": entity_counts[code]}
+            for code in colours["entities"]
+            if entity_counts[code]
+        ],
+        "documents": {doc: {"title": _doc_title(source.texts.get(doc, ""))} for doc in docs},
+        "entities": entities,
+        "links": links,
+        "claims": claims,
+    }
+
+
+def _claim_order(key: str) -> tuple[str, int, int]:
+    doc, _, span = key.rpartition("#")
+    start, _, end = span.partition(",")
+    return (doc, int(start), int(end))
+
+
+def _type_order(code: str) -> int:
+    order = list(palette()["claims"])
+    return order.index(code) if code in order else len(order)
+
+
+def _author_label(node: str) -> str:
+    """The label of a document's unnamed author (``graph.network`` names the node ``author:<doc>``)."""
+    return f"作者 author\n{node.removeprefix(AUTHOR + ':')}"
+
+
+def _claim_payload(
+    source: MapSource, graph: nx.MultiDiGraph, key: str, speaker: str, targets: list[str]
+) -> dict[str, Any]:
+    """One claim for the page, with context and highlight ranges relative to its window."""
+    rec = source.claims.get(key)
+    edge = next(d for _, v, d in graph.out_edges(speaker, data=True) if d["claim"] == key)
+    doc, start, end = edge["doc"], edge["start"], edge["end"]
+    text = source.texts.get(doc)
+    if text is not None and text[start:end] != edge["text"]:
+        text = None  # the store's text and the claim disagree: show the claim alone, never wrong context
+    if text is None:
+        window, ws, clipped = edge["text"], start, False
+    else:
+        ws, we = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+        window, clipped = text[ws:we], we < len(text)
+    qs, qe = start - ws, end - ws
+    marks: dict[str, list[list[int]]] = {}
+    for entity in sorted({speaker, *targets}):
+        spans = [
+            (s - ws, e - ws)
+            for s, e in source.mentions.get((doc, entity), ())
+            if s >= ws and e <= ws + len(window)
+        ]
+        if not spans and entity in targets:
+            d = graph.nodes[entity]
+            spans = [
+                (qs + s, qs + e)
+                for s, e in _ranges_of(edge["text"], [d.get("name", ""), *d.get("labels", ())])
+            ]
+        if spans:
+            marks[entity] = _merge(spans)
+    cue = None
+    if rec and rec.get("cue_start") is not None and rec.get("cue_end") is not None:
+        cs, ce = rec["cue_start"] - ws, rec["cue_end"] - ws
+        if 0 <= cs < ce <= len(window):
+            cue = [cs, ce]
+    post = edge.get("post")
+    poster = source.posts.get((doc, post), {}).get("author") if post is not None else None
+    return {
+        "key": key,
+        "type": edge["type"],
+        "cue": edge.get("cue") or "",
+        "speaker": speaker,
+        "targets": targets,
+        "text": edge["text"],
+        "doc": doc,
+        "start": start,
+        "end": end,
+        "post": post,
+        "poster": poster,
+        "time": edge.get("time"),
+        "quote": edge.get("quote"),
+        "window": window,
+        "ws": ws,
+        "clipped": clipped,
+        "qs": qs,
+        "qe": qe,
+        "cueRange": cue,
+        "marks": marks,
+    }
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def script_json(value: Any) -> str:
+    """JSON for inside ``<script type="application/json">``: ``<``, ``>``, ``&`` written as ``\\u003c``….
+
+    A string is taken to be JSON already.
+
+    >>> script_json({"q": "</script><img src=x onerror=alert(1)>"})
+    '{"q": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    """
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text.translate(_SCRIPT_UNSAFE)
+
+
+@cache
+def vis_library() -> tuple[str, str]:
+    """vis-network's standalone JS and the CSS rules the map uses, read from the files pyvis ships.
+
+    The CSS drops the rules with images (colour picker, editing toolbar, navigation buttons): the map
+    uses none of them, and that is 200 KB less.
+    """
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "lib"
+    versions = sorted(
+        (p for p in lib.glob("vis-*") if (p / "vis-network.min.js").exists()),
+        key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.name)),
+    )
+    if not versions:
+        raise ClaimgraphError(
+            f"pyvis ships no vis-network under {lib}: reinstall pyvis (pip install 'pyvis>=0.3.2')"
+        )
+    js = (versions[-1] / "vis-network.min.js").read_bytes().decode("utf-8")  # as shipped, CRLFs and all
+    css = (versions[-1] / "vis-network.css").read_text(encoding="utf-8")
+    css = "".join(rule for rule in re.findall(r"[^{}]+\{[^{}]*\}", css) if "url(" not in rule)
+    # Inline script text must not close its element.
+    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+    return js, css
+
+
+def _template_file(name: str) -> str:
+    return files(__package__).joinpath("map_template", name).read_text(encoding="utf-8")
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
+    """vis-network options: physics settles once and is then switched off by the page."""
+    big = n_edges > 600 or n_nodes > 300
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 120},
+        "nodes": {
+            "borderWidth": 1.5,
+            "borderWidthSelected": 3,
+            "font": {
+                "face": _FONT,
+                "size": 14,
+                "color": "#1d2530",
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+            },
+            "scaling": {
+                "min": 9,
+                "max": 38,
+                "label": {"enabled": True, "min": 15, "max": 30, "drawThreshold": 6, "maxVisible": 34},
+            },
+        },
+        "edges": {
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "arrowStrikethrough": False,
+            "scaling": {"min": 1, "max": 8, "label": {"enabled": False}},
+            "selectionWidth": 2.5,
+            "hoverWidth": 1.5,
+            "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.1},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": big,
+            "hideEdgesOnZoom": big,
+            "multiselect": False,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
+        "physics": {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -90,
+                "centralGravity": 0.02,
+                "springLength": 80,
+                "springConstant": 0.05,
+                "damping": 0.5,
+                "avoidOverlap": 0.8,
+            },
+            "maxVelocity": 60,
+            "minVelocity": 1,
+            "timestep": 0.5,
+            "stabilization": {
+                "enabled": True,
+                "iterations": 400 if big else 800,
+                "updateInterval": 20,
+                "fit": True,
+            },
+        },
+    }
+
+
+def render_html(payload: Mapping[str, Any]) -> str:
+    """The page: pyvis builds vis-network's nodes, edges and options; our template makes one offline file."""
+    from pyvis.network import Network
+
+    net = Network(
+        height="100%", width="100%", directed=True, heading=payload["title"], cdn_resources="in_line"
+    )
+    net.set_template_dir(str(files(__package__).joinpath("map_template")), TEMPLATE)
+    for node, e in payload["entities"].items():
+        style = palette()["entities"].get(e["type"], {"color": palette()["other"], "shape": "dot"})
+        net.add_node(
+            node,
+            label=e["label"],
+            shape=style["shape"],
+            color={
+                "background": style["color"],
+                "border": "#1d2530" if e["focus"] else "#ffffff",
+                "highlight": {"background": style["color"], "border": "#1d2530"},
+                "hover": {"background": style["color"], "border": "#1d2530"},
+            },
+            value=max(e["centrality"], 0.02),
+            mass=round(1 + 3 * e["centrality"], 2),
+            borderWidth=4 if e["focus"] else 1.5,
+        )
+    for link in payload["links"]:
+        net.add_edge(
+            link["from"],
+            link["to"],
+            id=link["id"],
+            value=link["count"],
+            color={
+                "color": link["color"],
+                "highlight": link["color"],
+                "hover": link["color"],
+                "opacity": 0.85,
+            },
+            smooth={"enabled": True, "type": "curvedCW", "roundness": link["roundness"]},
+        )
+    net.set_options(json.dumps(vis_options(len(payload["entities"]), len(payload["links"]))))
+
+    vis_js, vis_css = vis_library()
+    app_js, app_css = _template_file("map.js"), _template_file("map.css")
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {_sha256(vis_js)} {_sha256(app_js)}",
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "font-src data:",
+            "connect-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    net.templateEnv.filters["scriptjson"] = script_json
+    net.templateEnv.globals.update(
+        csp=csp, vis_js=vis_js, vis_css=vis_css, app_js=app_js, app_css=app_css, mapdata=dict(payload)
+    )
+    return net.generate_html()
+
+
+def map_html(store: ox.Store, flt: MapFilter = MapFilter(), *, title: str | None = None) -> tuple[str, dict]:
+    """The map page of ``store`` under ``flt``, and its counts (entities, links, claims, documents)."""
+    payload = map_payload(MapSource.from_store(store), flt, title=title)
+    return render_html(payload), payload["counts"]

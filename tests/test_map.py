@@ -1,0 +1,286 @@
+"""``claimgraph map``: selection, aggregation and the HTML page, without a browser.
+
+The seeds are built once together with a hostile document whose quotes hold ``<script>`` and
+``<img onerror>`` (and an emoji, whose offsets count differently in JavaScript).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from extract.errors import ClaimgraphError
+from graph.evaluate import document_texts
+from graph.maps import MapFilter, MapSource, map_payload, render_html, script_json, select, vis_library
+from graph.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+INJECT_NAME = "inject.txt"
+INJECT = (
+    "美国商务部长卢特尼克（Howard Lutnick）周三说：“DeepSeek窃取了😡美国的技术<script>alert(1)</script>，"
+    "还偷了英伟达的芯片<img src=x onerror=alert(1)>。”\n"
+    "英伟达否认向DeepSeek出售H20芯片，称“<script>alert(2)</script>这是谣言”。\n"
+)
+DATA = re.compile(r'<script type="application/json" id="(map-[a-z]+)">(.*?)</script>', re.DOTALL)
+CODE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+# URLs inside vis-network's licence comments and SVG namespace strings: text, never fetched.
+LIBRARY_URLS = {
+    "http://almende.com",
+    "http://opensource.org/licenses/MIT",
+    "http://www.apache.org/licenses/LICENSE-2.0",
+    "http://www.w3.org/2000/svg",
+    "https://github.com/uuidjs/uuid#getrandomvalues-not-supported",
+    "https://github.com/visjs",
+    "https://github.com/zloirock/core-js",
+    "https://github.com/zloirock/core-js/blob/v3.21.1/LICENSE",
+    "https://visjs.github.io/vis-network/",
+}
+URL = re.compile(r"https?://[^\s\"'<>()\\]+")
+
+
+def run(*args: str, store: Path):
+    return CliRunner().invoke(main, ["--store", str(store), *args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("inject")
+    (folder / INJECT_NAME).write_text(INJECT, encoding="utf-8")
+    path = tmp_path_factory.mktemp("store")
+    result = run("build", str(SEEDS), str(folder / INJECT_NAME), "--no-progress", store=path)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def source(store: Path) -> MapSource:
+    return MapSource.from_store(open_store(store))
+
+
+@pytest.fixture(scope="module")
+def texts(store: Path) -> dict[str, str]:
+    return document_texts(open_store(store))
+
+
+@pytest.fixture(scope="module")
+def payload(source: MapSource) -> dict:
+    return map_payload(source)
+
+
+@pytest.fixture(scope="module")
+def html(payload: dict) -> str:
+    return render_html(payload)
+
+
+def blocks(page: str) -> dict[str, str]:
+    return dict(DATA.findall(page))
+
+
+def test_the_page_loads_nothing_from_anywhere(html: str) -> None:
+    vis_js, vis_css = vis_library()
+    outside = DATA.sub("", html).replace(vis_js, "")
+    assert not URL.findall(outside)
+    assert set(URL.findall(vis_js)) <= LIBRARY_URLS
+    markup = re.sub(r"<(script|style)>.*?</\1>", "", outside, flags=re.DOTALL)
+    tags = re.findall(r"<[a-zA-Z][^>]*>", markup)
+    assert tags and not [t for t in tags if re.search(r"\s(src|href|srcset|action|poster|data)\s*=", t)]
+    assert not re.search(r"<(link|img|iframe|object|embed|base|form)\b", markup, re.IGNORECASE)
+    assert not re.search(r"@import|url\(", vis_css + outside, re.IGNORECASE)
+    app_js = CODE.findall(html)[1]
+    assert not re.search(r"fetch\(|XMLHttpRequest|WebSocket|import\(|\.src\b|innerHTML|eval\(", app_js)
+    # The library is inlined whole, and it is the one pyvis ships.
+    assert vis_js in html and "vis-network" in vis_js[:200]
+
+
+def test_content_security_policy_allows_only_our_two_scripts(html: str) -> None:
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp
+    scripts = CODE.findall(html)
+    assert len(scripts) == 2
+    for script in scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    vis_js, _ = vis_library()
+    tags = re.findall(r"<script\b[^>]*>", html.replace(vis_js, ""))
+    assert tags == [
+        '<script type="application/json" id="map-nodes">',
+        '<script type="application/json" id="map-edges">',
+        '<script type="application/json" id="map-options">',
+        '<script type="application/json" id="map-data">',
+        "<script>",
+        "<script>",
+    ]
+
+
+def test_the_json_payload_round_trips(html: str, payload: dict) -> None:
+    data = blocks(html)
+    assert set(data) == {"map-nodes", "map-edges", "map-options", "map-data"}
+    assert json.loads(data["map-data"]) == json.loads(json.dumps(payload))
+    nodes = json.loads(data["map-nodes"])
+    edges = json.loads(data["map-edges"])
+    assert {n["id"] for n in nodes} == set(payload["entities"])
+    assert [(e["id"], e["from"], e["to"]) for e in edges] == [
+        (link["id"], link["from"], link["to"]) for link in payload["links"]
+    ]
+    assert json.loads(data["map-options"])["physics"]["stabilization"]["enabled"] is True
+
+
+def test_injected_markup_reaches_the_page_only_escaped(html: str, payload: dict) -> None:
+    quotes = [c["text"] for c in payload["claims"] if c["doc"] == INJECT_NAME]
+    assert any("<script>alert(1)</script>" in q and "<img src=x onerror=alert(1)>" in q for q in quotes)
+    for raw in ("<script>alert", "<img src=x", "onerror=alert(1)>", "</script>，"):
+        assert raw not in html
+    assert "\\u003cscript\\u003ealert(1)\\u003c/script\\u003e" in html
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in html
+    for name, text in blocks(html).items():
+        assert "<" not in text and ">" not in text, name
+
+
+def test_script_json_escapes_what_could_end_a_script() -> None:
+    text = script_json({"a": "</script><!-- & \u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"a": "</script><!-- & \u2028"}
+
+
+def test_links_are_one_per_speaker_target_and_type(source: MapSource, payload: dict) -> None:
+    expected: dict[tuple[str, str, str], set[str]] = {}
+    for u, v, d in source.graph.edges(data=True):
+        expected.setdefault((u, v, d["type"]), set()).add(d["claim"])
+    got = {(link["from"], link["to"], link["type"]): link for link in payload["links"]}
+    assert len(got) == len(payload["links"]) == len(expected)
+    for key, link in got.items():
+        keys = {payload["claims"][i]["key"] for i in link["claims"]}
+        assert keys == expected[key]
+        assert link["count"] == len(keys)
+    assert len({link["id"] for link in payload["links"]}) == len(payload["links"])
+    counts = {t["code"]: t["count"] for t in payload["claimTypes"]}
+    assert counts == dict(Counter(link["type"] for link in payload["links"] for _ in link["claims"]))
+
+
+def test_every_quote_is_its_documents_text_with_context(
+    source: MapSource, payload: dict, texts: dict[str, str]
+) -> None:
+    for claim in payload["claims"]:
+        doc = texts[claim["doc"]]
+        assert doc[claim["start"] : claim["end"]] == claim["text"]
+        window, ws = claim["window"], claim["ws"]
+        assert window == doc[ws : ws + len(window)]
+        assert window[claim["qs"] : claim["qe"]] == claim["text"]
+        assert claim["qs"] <= 30 and len(window) - claim["qe"] <= 30
+        for entity, ranges in claim["marks"].items():
+            spans = source.mentions.get((claim["doc"], entity), [])
+            keys = set(payload["entities"][entity]["keys"])
+            for s, e in ranges:
+                # A mention of that entity there (overlapping ones merged), or else one of its names.
+                mentioned = all(any(ms <= ws + i < me for ms, me in spans) for i in range(s, e))
+                assert mentioned or "".join(window[s:e].split()).casefold() in keys, (entity, window[s:e])
+        if claim["cueRange"]:
+            s, e = claim["cueRange"]
+            assert window[s:e] == claim["cue"]
+
+
+def test_the_target_is_highlighted_in_the_injected_quote(payload: dict) -> None:
+    claim = next(c for c in payload["claims"] if c["doc"] == INJECT_NAME and c["type"] == "accusation")
+    (s, e), *_ = claim["marks"]["deepseek"]
+    assert claim["window"][s:e] == "DeepSeek"
+    (s, e), *_ = claim["marks"]["nvidia"]
+    assert claim["window"][s:e] == "英伟达"  # after the emoji: offsets count code points
+
+
+def test_labels_are_simplified_chinese_then_english(payload: dict) -> None:
+    entities = payload["entities"]
+    assert entities["nvidia"]["label"] == "英伟达\nNvidia"
+    assert entities["howard_lutnick"]["label"] == "霍华德·卢特尼克\nHoward Lutnick"
+    assert entities["china"]["label"] == "中国\nChina"  # its own name, not the nickname 东大
+    assert "英偉達" in entities["nvidia"]["keys"] and "nvidia" in entities["nvidia"]["keys"]
+    assert {t["code"] for t in payload["entityTypes"]} <= {"PERSON", "ORG", "GPE", "LAW", "PRODUCT", "AUTHOR"}
+
+
+@pytest.mark.parametrize("name", ["卢特尼克", "盧特尼克", "howard lutnick", "entity:howard_lutnick"])
+def test_focus_takes_any_name_in_either_script_or_an_iri(source: MapSource, name: str) -> None:
+    sub = select(source.graph, MapFilter(focus=name))
+    assert "howard_lutnick" in sub
+    neighbours = set(source.graph.successors("howard_lutnick")) | set(
+        source.graph.predecessors("howard_lutnick")
+    )
+    assert set(sub) <= neighbours | {"howard_lutnick"}
+    assert all("howard_lutnick" in (u, v) or {u, v} <= set(sub) for u, v in sub.edges())
+
+
+def test_hops_widen_the_ego_map(source: MapSource) -> None:
+    one = select(source.graph, MapFilter(focus="DeepSeek", hops=1))
+    two = select(source.graph, MapFilter(focus="DeepSeek", hops=2))
+    assert set(one) < set(two)
+    payload = map_payload(source, MapFilter(focus="DeepSeek"))
+    assert payload["entities"]["deepseek"]["focus"] and "DeepSeek" in payload["title"]
+
+
+def test_type_doc_and_date_filters(source: MapSource) -> None:
+    types = select(source.graph, MapFilter(types=("accusation", "denial")))
+    assert {d for *_, d in types.edges(data="type")} == {"accusation", "denial"}
+    doc = select(source.graph, MapFilter(docs=(INJECT_NAME,)))
+    assert {d for *_, d in doc.edges(data="doc")} == {INJECT_NAME}
+    by_path = select(source.graph, MapFilter(docs=(f"elsewhere/{INJECT_NAME}",)))
+    assert set(by_path.edges(keys=True)) == set(doc.edges(keys=True))
+    day = select(source.graph, MapFilter(since="2025-01-31", until="2025-01-31"))
+    assert day.number_of_edges() and all(t.startswith("2025-01-31") for *_, t in day.edges(data="time"))
+    later = select(source.graph, MapFilter(since="2025-01-31T12:00"))
+    assert all(t >= "2025-01-31T12:00" for *_, t in later.edges(data="time"))
+    whole_day_on = select(source.graph, MapFilter(since="2025-01-31"))
+    assert 0 < later.number_of_edges() < whole_day_on.number_of_edges()
+    undated = sum(t is None for *_, t in source.graph.edges(data="time"))
+    assert undated and all(t is not None for *_, t in whole_day_on.edges(data="time"))
+
+
+def test_max_nodes_keeps_the_most_central(source: MapSource) -> None:
+    payload = map_payload(source, MapFilter(max_nodes=10))
+    assert len(payload["entities"]) <= 10
+    assert {"usa", "china", "deepseek", "howard_lutnick"} <= set(payload["entities"])
+    focused = select(source.graph, MapFilter(focus="Kevin Bankston", hops=2, max_nodes=3))
+    assert "kevin_bankston" in focused
+
+
+def test_bad_filters_say_what_to_do(source: MapSource) -> None:
+    with pytest.raises(ClaimgraphError, match="unknown claim type praise: use any of accusation"):
+        select(source.graph, MapFilter(types=("praise",)))
+    with pytest.raises(ClaimgraphError, match="no entity has this name"):
+        select(source.graph, MapFilter(focus="Nobody At All"))
+    with pytest.raises(ClaimgraphError, match="not a date"):
+        select(source.graph, MapFilter(since="yesterday"))
+    with pytest.raises(ClaimgraphError, match="no claims come from such a document"):
+        select(source.graph, MapFilter(docs=("missing.txt",)))
+    with pytest.raises(ClaimgraphError, match="no claims to map"):
+        map_payload(source, MapFilter(since="2031-01-01"))
+
+
+def test_cli_writes_the_map(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "map.html"
+    result = run("map", "-o", str(out), store=store)
+    assert result.exit_code == 0, result.output
+    assert re.match(r"wrote .*map\.html: \d+ entities, \d+ links, \d+ claims from 6 documents", result.output)
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "vis.Network" in page
+    focus = tmp_path / "focus.html"
+    args = ["map", "--focus", "英偉達", "--hops", "2", "--type", "accusation,denial", "-o", str(focus)]
+    assert run(*args, store=store).exit_code == 0
+    data = json.loads(blocks(focus.read_text(encoding="utf-8"))["map-data"])
+    assert data["entities"]["nvidia"]["focus"]
+    assert {link["type"] for link in data["links"]} <= {"accusation", "denial"}
+
+
+def test_cli_errors_exit_1_with_the_fix(store: Path, tmp_path: Path) -> None:
+    result = run("map", "--type", "praise", "-o", str(tmp_path / "x.html"), store=store)
+    assert result.exit_code == 1 and "use any of" in result.output
+    assert not (tmp_path / "x.html").exists()
+    result = run("map", "--focus", "Trump", "-o", str(tmp_path / "x.html"), store=store)
+    assert result.exit_code == 1 and "Donald Trump" in result.output
