@@ -149,3 +149,17 @@ def entity_patterns() -> tuple[EntityPattern, ...]:
         )
         for row in read_jsonl(data_path("patterns.jsonl"))
     )
+
+
+@lru_cache(maxsize=1)
+def ner_filters() -> dict[str, dict]:
+    """Per type, the shape a statistical NER proposal must have to be kept (``boundaries.json``)."""
+    filters = {k: dict(v) for k, v in boundaries()["ner_filters"].items() if k != "comment"}
+    for rule in filters.values():
+        if "first" in rule:
+            rule["first"] = boundaries()[rule["first"]]
+        if "or_pattern" in rule:
+            rule["or_pattern"] = re.compile(_expand_placeholders(rule["or_pattern"]))
+        if "suffixes" in rule:
+            rule["suffixes"] = tuple(sorted(rule["suffixes"], key=len, reverse=True))
+    return filters

@@ -11,17 +11,24 @@ from spacy.language import Language
 
 from . import claims, entity_rules, extensions, resolve, tokenizer  # noqa: F401 - register factories
 from .lexicon import data_path
+from .ner import add_ner
 from .records import Document, Extraction, Mention
 from .resolve import MENTIONS
 
 DEFAULT_BATCH_SIZE = 32
 
 
-@lru_cache(maxsize=1)
-def load_pipeline() -> Language:
-    """Build the spaCy pipeline described by ``extract/data/pipeline.cfg`` (no download needed)."""
+@lru_cache(maxsize=2)
+def load_pipeline(*, statistical: bool = True) -> Language:
+    """The spaCy pipeline of ``extract/data/pipeline.cfg``, with the project's trained NER unless told not to.
+
+    Nothing is downloaded: the rules are data files and the NER ships in ``extract/ner/model``.
+    """
     config = spacy.util.load_config(data_path("pipeline.cfg"))
-    return spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    if statistical:
+        add_ner(nlp)
+    return nlp
 
 
 def extract_documents(

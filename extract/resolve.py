@@ -2,14 +2,21 @@
 
 Rules, in order (each is general, none names a particular entity):
 
+0. **Statistical proposals** (the trained NER) are kept only where they have the
+   shape of a name of their type (``ner_filters`` in ``boundaries.json``: a
+   surname first for a person, an organisation or place suffix) and where no
+   rule or gazetteer proposal overlaps them: the NER fills gaps, it never
+   overrides.
 1. **Choice**: overlapping proposals are settled longest first; at equal length
    the source ranks ``posters`` > ``gazetteer`` > ``patterns`` > ``ner``.
 2. **Gazetteer ids**: an alias shared by several gazetteer entries (``商务部``)
    goes to the entry whose country the document mentions most.
 3. **Apposition**: ``霍华德·卢特尼克 (Howard Lutnick)``, ``电子前沿基金会(EFF)``,
    ``（简称ENFORCE法案）``: the name in brackets is an alias of the one before.
-4. **Short names**: the last part of a multi-part person name (``Lutnick``,
-   ``沃伦``) found alone elsewhere is that person, unless two people share it.
+4. **Short names and repeats**: the last part of a multi-part person name
+   (``Lutnick``, ``沃伦``) found alone elsewhere is that person, unless two
+   people share it; a name found once by shape or by the model is the same
+   entity wherever else it occurs in the document.
 5. **Containment**: an organisation or law not in the gazetteer whose name ends
    another one's (``参议院商务委员会`` / ``美国国会参议院商务委员会``) is the same.
 6. **Type conflicts**: a gazetteer entity keeps its gazetteer type; otherwise the
@@ -37,7 +44,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
-from .lexicon import gazetteer_by_id
+from .lexicon import gazetteer_by_id, gazetteer_by_key, ner_filters
 from .records import Entity
 from .scripts import is_traditional, name_key, to_simplified
 
@@ -87,11 +94,41 @@ def choose(proposals: list[Proposal]) -> list[Proposal]:
     """
     taken: list[tuple[int, int]] = []
     kept = []
-    for p in sorted(proposals, key=lambda p: p.rank):
-        if all(p.end <= s or p.start >= e for s, e in taken):
-            taken.append((p.start, p.end))
-            kept.append(p)
+    rules = [p for p in proposals if p.source != "ner"]
+    statistical = [p for p in proposals if p.source == "ner"]
+    for group in (rules, statistical):
+        for p in sorted(group, key=lambda p: p.rank):
+            if all(p.end <= s or p.start >= e for s, e in taken):
+                taken.append((p.start, p.end))
+                kept.append(p)
     return sorted(kept, key=lambda p: p.start)
+
+
+def plausible_ner(name: str, label: str) -> bool:
+    """Rule 0: whether a statistical proposal looks like a name of its type.
+
+    >>> plausible_ner("李依栩", "PERSON"), plausible_ner("问题", "GPE"), plausible_ner("美国公司", "ORG")
+    (True, False, False)
+    >>> plausible_ner("中国信息化百人会", "ORG"), plausible_ner("content", "PERSON")
+    (True, False)
+    """
+    rule = ner_filters().get(label)
+    if rule is None or name.isascii() or any(not ch.isalnum() and ch not in _NAME_SEPARATORS for ch in name):
+        return False
+    if not rule["min_len"] <= len(name) <= rule["max_len"]:
+        return False
+    if "or_pattern" in rule and rule["or_pattern"].fullmatch(name):
+        return True
+    if "first" in rule and name[0] not in rule["first"]:
+        return False
+    if "suffixes" in rule:
+        suffix = next((s for s in rule["suffixes"] if name.endswith(s)), None)
+        if suffix is None:
+            return False
+        stem = name[: -len(suffix)]
+        if len(stem) < 2 or any(e.type == "GPE" for e in gazetteer_by_key().get(name_key(stem), ())):
+            return False
+    return True
 
 
 def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]:
@@ -189,6 +226,7 @@ class Resolver:
             self._add(group, p)
         self._appositions()
         self._short_names()
+        self._repeats()
         self._containment()
         return [g for g in self.groups if g.proposals]
 
@@ -262,6 +300,21 @@ class Resolver:
                     self._add(owner, p)
         self.kept.sort(key=lambda p: p.start)
 
+    def _repeats(self) -> None:
+        """Rule 4, second half: every free occurrence of a name found by shape or model."""
+        for group in [g for g in self.groups if g.proposals and not g.gazetteer_id]:
+            label = group.proposals[0].label
+            for surface in {self.text[p.start : p.end] for p in group.proposals}:
+                if len(surface) < 2:
+                    continue
+                bounds = (r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])") if surface.isascii() else ("", "")
+                for m in re.finditer(bounds[0] + re.escape(surface) + bounds[1], self.text):
+                    if self._free(m.start(), m.end()):
+                        p = Proposal(m.start(), m.end(), label, "patterns")
+                        self.kept.append(p)
+                        self._add(group, p)
+        self.kept.sort(key=lambda p: p.start)
+
     def _containment(self) -> None:
         """Rule 5."""
         loose = [g for g in self.groups if g.proposals and not g.gazetteer_id]
@@ -331,6 +384,8 @@ def proposals_of(doc: Doc) -> list[Proposal]:
     for source in SOURCES:
         spans = doc.spans.get(source, []) if source != "ner" else doc.ents
         for span in spans:
+            if source == "ner" and not plausible_ner(span.text, span.label_):
+                continue
             ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
             out.append(Proposal(span.start_char, span.end_char, span.label_, source, ids))
     return out

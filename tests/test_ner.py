@@ -173,8 +173,11 @@ def test_shipped_model_finds_entities(model, text: str, expected: set[tuple[str,
 def test_add_ner_before_resolver() -> None:
     from extract.pipeline import load_pipeline
 
-    nlp = load_pipeline.__wrapped__()  # a fresh pipeline, not the cached one
-    add_ner(nlp)
+    bare = load_pipeline.__wrapped__(statistical=False)  # a fresh pipeline, not the cached one
+    assert "ner" not in bare.pipe_names
+    add_ner(bare)
+    nlp = load_pipeline()
+    assert bare.pipe_names == nlp.pipe_names
     names = nlp.pipe_names
     assert names.index("ner") == names.index("claimgraph_resolver") - 1
     doc = nlp("北京大学教授李明华今天在上海表示，人工智能发展需要更多投入。")

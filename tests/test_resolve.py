@@ -1,6 +1,6 @@
 """Resolution rules of extract/resolve.py, each on sentences written for the test."""
 
-from extract.resolve import Proposal, choose, slug
+from extract.resolve import Proposal, choose, plausible_ner, slug
 from tests.extraction_helpers import aliases, entity_of, extract_text
 
 
@@ -88,3 +88,15 @@ def test_longer_variant_of_a_gazetteer_name_takes_its_id() -> None:
 def test_compound_across_one_space() -> None:
     x = extract_text("Google 人工智能伦理研究院的报告称，美国落后了。")
     assert "Google 人工智能伦理研究院" in {m.text for m in x.mentions}
+
+
+def test_a_name_found_once_is_found_everywhere() -> None:
+    x = extract_text("清华大学教授王建华告诉记者，美国不会成功。王建华还说，中国有办法。")
+    assert [m.text for m in x.mentions if m.type == "PERSON"] == ["王建华", "王建华"]
+    assert len({m.entity for m in x.mentions if m.text == "王建华"}) == 1
+
+
+def test_statistical_names_must_look_like_names() -> None:
+    assert plausible_ner("王小明", "PERSON") and plausible_ner("北海市", "GPE")
+    assert not plausible_ner("问题", "PERSON") and not plausible_ner("中国公司", "ORG")
+    assert not plausible_ner("确保美国领。", "ORG")
