@@ -642,7 +642,7 @@ def vis_library() -> tuple[str, str]:
         raise ClaimgraphError(
             f"pyvis ships no vis-network under {lib}: reinstall pyvis (pip install 'pyvis>=0.3.2')"
         )
-    js = (versions[-1] / "vis-network.min.js").read_bytes().decode("utf-8")  # as shipped, CRLFs and all
+    js = (versions[-1] / "vis-network.min.js").read_text(encoding="utf-8")
     css = (versions[-1] / "vis-network.css").read_text(encoding="utf-8")
     css = "".join(rule for rule in re.findall(r"[^{}]+\{[^{}]*\}", css) if "url(" not in rule)
     # Inline script text must not close its element.
@@ -763,6 +763,8 @@ def render_html(payload: Mapping[str, Any]) -> str:
 
     vis_js, vis_css = vis_library()
     app_js, app_css = _template_file("map.js"), _template_file("map.css")
+    # The HTML parser turns CR LF and CR into LF before the browser hashes a script for the CSP.
+    vis_js, app_js = (x.replace("\r\n", "\n").replace("\r", "\n") for x in (vis_js, app_js))
     csp = "; ".join(
         [
             "default-src 'none'",

@@ -1,0 +1,372 @@
+"""The map in a real browser: Debian's headless Chromium driven by Playwright, with the network blocked.
+
+Every request the page makes is routed here, counted and aborted (only the map's own file:// URL
+loads), so "no request leaves the page" is measured, not assumed. Skipped when there is no
+``chromium`` binary; ``.ci/run`` installs it.
+
+``CLAIMGRAPH_SCREENSHOTS=1`` also writes ``docs/map-seeds.png`` and ``docs/map-focus.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from graph.evaluate import document_texts
+from graph.maps import MapFilter, MapSource, map_payload, render_html
+from graph.store import open_store
+
+CHROMIUM = shutil.which("chromium") or next(
+    (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium binary: apt-get install -y chromium (.ci/run does)"
+)
+sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (test extra)")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DOCS = ROOT / "docs"
+INJECT_NAME = "inject.txt"
+INJECT = (
+    "美国商务部长卢特尼克（Howard Lutnick）周三说：“DeepSeek窃取了😡美国的技术<script>alert(1)</script>，"
+    "还偷了英伟达的芯片<img src=x onerror=alert(1)>。”\n"
+    "英伟达否认向DeepSeek出售H20芯片，称“<script>alert(2)</script>这是谣言”。\n"
+)
+# As the machine notes say: headless, no sandbox as root, and none of Chromium's own background traffic.
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+SETTLE_LIMIT = 60.0
+
+
+@dataclass
+class Loaded:
+    page: Any
+    url: str
+    requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+
+def build(store: Path, *paths: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--store", str(store), "build", *map(str, paths), "--no-progress"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("inject")
+    (folder / INJECT_NAME).write_text(INJECT, encoding="utf-8")
+    path = tmp_path_factory.mktemp("store")
+    build(path, SEEDS, folder / INJECT_NAME)
+    return path
+
+
+@pytest.fixture(scope="module")
+def texts(store: Path) -> dict[str, str]:
+    return document_texts(open_store(store))
+
+
+@pytest.fixture(scope="module")
+def map_file(store: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    payload = map_payload(MapSource.from_store(open_store(store)))
+    path = tmp_path_factory.mktemp("map") / "map.html"
+    path.write_text(render_html(payload), encoding="utf-8")
+    return path, payload
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def wait(page: Any, expression: str, seconds: float = SETTLE_LIMIT) -> None:
+    """Poll ``expression``: the page's CSP forbids the string evaluation ``wait_for_function`` uses."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        page.wait_for_timeout(50)
+
+
+def open_map(browser: Any, path: Path, size: tuple[int, int] = (1400, 900), scale: float = 1) -> Loaded:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale)
+    page = context.new_page()
+    loaded = Loaded(page, path.as_uri())
+
+    def route(r: Any) -> None:
+        loaded.requests.append(r.request.url)
+        if r.request.url == loaded.url and loaded.requests.count(loaded.url) == 1:
+            r.continue_()
+        else:
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("dialog", lambda d: (loaded.dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: loaded.console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: loaded.console.append(f"pageerror: {e}"))
+    page.goto(loaded.url)
+    wait(page, "document.documentElement.dataset.settled === 'true'")
+    return loaded
+
+
+@pytest.fixture
+def seeds_map(browser: Any, map_file: tuple[Path, dict]) -> Iterator[Loaded]:
+    loaded = open_map(browser, map_file[0])
+    yield loaded
+    loaded.page.context.close()
+
+
+def link_id(payload: dict, speaker: str, target: str, kind: str) -> str:
+    return next(
+        link["id"]
+        for link in payload["links"]
+        if (link["from"], link["to"], link["type"]) == (speaker, target, kind)
+    )
+
+
+def click_edge(page: Any, edge: str) -> None:
+    """A real mouse click on the edge: zoom to it, find a point of it no node or other edge covers."""
+    point = page.evaluate(
+        """(id) => {
+            const net = claimMap.network;
+            const edge = net.body.edges[id];
+            const mid = edge.edgeType.getPoint(0.5);
+            net.moveTo({position: mid, scale: 2.5});
+            for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+                const dom = net.canvasToDOM(edge.edgeType.getPoint(t));
+                if (net.getNodeAt(dom) === undefined && net.getEdgeAt(dom) === id) return dom;
+            }
+            return null;
+        }""",
+        edge,
+    )
+    assert point is not None, f"no clickable point on edge {edge}"
+    box = page.locator("#map").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def test_no_request_leaves_the_page(seeds_map: Loaded) -> None:
+    assert seeds_map.requests == [seeds_map.url]
+    assert not [m for m in seeds_map.console if "error" in m.lower() or "security policy" in m.lower()]
+
+
+def test_the_graph_draws_and_physics_stops(seeds_map: Loaded, map_file: tuple[Path, dict]) -> None:
+    _, payload = map_file
+    page = seeds_map.page
+    assert page.evaluate("claimMap.nodes.length") == len(payload["entities"])
+    assert page.evaluate("claimMap.edges.length") == len(payload["links"])
+    assert page.evaluate("claimMap.nodes.get('howard_lutnick').label") == "霍华德·卢特尼克\nHoward Lutnick"
+    positions = page.evaluate("claimMap.network.getPositions()")
+    assert set(positions) == set(payload["entities"])
+    assert len({(round(p["x"]), round(p["y"])) for p in positions.values()}) > len(positions) * 0.9
+    assert page.evaluate("claimMap.network.physics.physicsEnabled") is False
+    box = page.locator("#map canvas").bounding_box()
+    assert box["width"] > 500 and box["height"] > 400
+    assert page.locator("#loading").is_hidden()
+
+
+def test_clicking_an_edge_shows_its_quotes_exactly(
+    seeds_map: Loaded, map_file: tuple[Path, dict], texts: dict[str, str]
+) -> None:
+    _, payload = map_file
+    page = seeds_map.page
+    # The arrow to DeepSeek that carries the hostile quote, whoever the extractor says spoke it.
+    hostile = next(
+        i for i, c in enumerate(payload["claims"]) if c["doc"] == INJECT_NAME and "alert(1)" in c["text"]
+    )
+    link = next(link for link in payload["links"] if hostile in link["claims"] and link["to"] == "deepseek")
+    click_edge(page, link["id"])
+    wait(page, "!document.getElementById('panel').hidden", 5)
+    assert page.evaluate("document.getElementById('panel-body').dataset.edge") == link["id"]
+    speaker = payload["entities"][link["from"]]["label"].split("\n")[0]
+    assert speaker in page.inner_text("#panel-title") and "DeepSeek" in page.inner_text("#panel-title")
+    quotes = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#panel-body article')).map(a => {
+            const q = a.querySelector('.quote');
+            return {doc: a.dataset.doc, start: +q.dataset.start, end: +q.dataset.end, text: q.textContent,
+                    marks: Array.from(q.querySelectorAll('mark.target')).map(m => m.textContent)};
+        })"""
+    )
+    assert len(quotes) == link["count"]
+    for q in quotes:
+        assert q["text"] == texts[q["doc"]][q["start"] : q["end"]]
+        assert {m.casefold() for m in q["marks"]} <= {"deepseek", "深度求索"}
+    injected = next(q for q in quotes if q["doc"] == INJECT_NAME)
+    assert "<script>alert(1)</script>" in injected["text"] and "😡" in injected["text"]
+    assert injected["marks"] == ["DeepSeek"]
+    claim = payload["claims"][hostile]
+    panel = page.inner_text("#panel-body")
+    assert (
+        INJECT_NAME in panel
+        and f"[{claim['start']}, {claim['end']})" in panel
+        and f"cue {claim['cue']}" in panel
+    )
+    assert seeds_map.dialogs == []
+
+
+def test_the_injected_document_cannot_run_code(seeds_map: Loaded, map_file: tuple[Path, dict]) -> None:
+    _, payload = map_file
+    page = seeds_map.page
+    for entity in ("deepseek", "nvidia", "howard_lutnick", "nvidia_h20"):
+        page.evaluate("(id) => claimMap.showNode(id)", entity)
+    page.evaluate("(id) => claimMap.showEdge(id)", link_id(payload, "nvidia", "deepseek", "denial"))
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
+    assert page.evaluate("document.querySelectorAll('script').length") == 6
+    assert page.evaluate("document.querySelectorAll('#panel script, #panel [onerror]').length") == 0
+    page.evaluate("(id) => claimMap.showNode(id)", "deepseek")
+    text = page.inner_text("#panel-body")
+    assert "<script>alert(1)</script>" in text and "<img src=x onerror=alert(1)>" in text
+    assert seeds_map.dialogs == []
+    assert seeds_map.requests == [seeds_map.url]
+
+
+def test_filters_switch_claim_types_without_reloading(seeds_map: Loaded, map_file: tuple[Path, dict]) -> None:
+    _, payload = map_file
+    page = seeds_map.page
+    total = len(payload["links"])
+    accusations = sum(link["type"] == "accusation" for link in payload["links"])
+    page.evaluate("window.__sameDocument = true")
+    page.click("#claim-types input[data-type='accusation']")
+    assert page.evaluate("claimMap.edgeView.length") == total - accusations
+    shown = page.evaluate("claimMap.edgeView.getIds()")
+    assert not {link["id"] for link in payload["links"] if link["type"] == "accusation"} & set(shown)
+    page.click("#types-none")
+    assert page.evaluate("[claimMap.edgeView.length, claimMap.nodeView.length]") == [0, 0]
+    page.click("#types-all")
+    assert page.evaluate("claimMap.edgeView.length") == total
+    assert page.evaluate("claimMap.nodeView.length") == len(payload["entities"])
+    assert page.evaluate("window.__sameDocument") is True
+
+
+def test_search_finds_an_entity_by_any_alias(seeds_map: Loaded) -> None:
+    page = seeds_map.page
+    page.fill("#search", "英偉達")  # traditional script; the node's label is simplified
+    wait(page, "document.querySelectorAll('#matches li').length > 0", 5)
+    assert page.evaluate("document.querySelector('#matches li').dataset.node") == "nvidia"
+    page.press("#search", "Enter")
+    wait(page, "!document.getElementById('panel').hidden", 5)
+    assert page.inner_text("#panel-title").startswith("英伟达")
+    assert page.evaluate("claimMap.network.getSelectedNodes()") == ["nvidia"]
+    page.fill("#search", "howard lutnick")
+    assert page.evaluate("document.querySelector('#matches li').dataset.node") == "howard_lutnick"
+
+
+def synthetic(
+    n_entities: int = 700, n_claims: int = 2000, seed: int = 1
+) -> tuple[list[dict], dict[str, str]]:
+    """Records of a random claim network with a few hubs, and the texts the claims come from."""
+    rng = random.Random(seed)
+    kinds = ["PERSON", "ORG", "GPE", "LAW", "PRODUCT"]
+    types = ["statement", "accusation", "criticism", "question", "demand", "warning", "support", "denial"]
+    recs: list[dict] = [
+        {"kind": "entity", "id": f"e{i}", "type": kinds[i % 5], "name": f"Entity {i}", "labels": [f"实体{i}"]}
+        for i in range(n_entities)
+    ]
+    weights = [1 / (i + 1) ** 0.8 for i in range(n_entities)]
+    texts = {}
+    for d in range(20):
+        doc, parts, pos = f"doc{d}.txt", [], 0
+        for j in range(n_claims // 20):
+            s, t = rng.choices(range(n_entities), weights, k=2)
+            t = t if t != s else (s + 1) % n_entities
+            sentence = f"实体{s}说实体{t}做了第{j}件事。"
+            start = pos + sentence.index(f"说实体{t}") + 1
+            end = pos + len(sentence) - 1
+            recs.append(
+                {
+                    "kind": "claim",
+                    "doc": doc,
+                    "speaker": f"e{s}",
+                    "cue": "说",
+                    "text": sentence[start - pos : end - pos],
+                    "start": start,
+                    "end": end,
+                    "targets": [f"e{t}"],
+                    "type": rng.choice(types),
+                    "quote": "indirect",
+                    "post": None,
+                }
+            )
+            parts.append(sentence)
+            pos += len(sentence)
+        texts[doc] = "".join(parts)
+    return recs, texts
+
+
+def test_a_map_of_2000_edges_settles_and_stays_responsive(browser: Any, tmp_path: Path) -> None:
+    recs, texts = synthetic()
+    payload = map_payload(MapSource.from_records(recs, texts))
+    assert payload["counts"]["claims"] == 2000 and payload["counts"]["links"] > 1900
+    path = tmp_path / "big.html"
+    path.write_text(render_html(payload), encoding="utf-8")
+    loaded = open_map(browser, path)
+    page = loaded.page
+    settle = page.evaluate("claimMap.settleMs")
+    toggle = page.evaluate(
+        """() => {
+            const t = performance.now();
+            claimMap.setTypes(['accusation']);
+            claimMap.setTypes(claimMap.data.claimTypes.map(x => x.code));
+            return performance.now() - t;
+        }"""
+    )
+    redraw = page.evaluate(
+        """() => { const t = performance.now(); for (let i = 0; i < 5; i++) claimMap.network.redraw();
+                   return (performance.now() - t) / 5; }"""
+    )
+    print(
+        f"\n2,000-edge map: settled in {settle} ms; filter off and on {toggle:.0f} ms; redraw {redraw:.0f} ms"
+    )
+    assert page.evaluate("claimMap.network.physics.physicsEnabled") is False
+    assert settle < SETTLE_LIMIT * 1000 and toggle < 3000 and redraw < 500
+    assert loaded.requests == [loaded.url]
+    loaded.page.context.close()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CLAIMGRAPH_SCREENSHOTS"), reason="set CLAIMGRAPH_SCREENSHOTS=1 to redraw"
+)
+def test_screenshots_for_the_readme(browser: Any, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build(store, SEEDS)
+    source = MapSource.from_store(open_store(store))
+    for name, flt in (("seeds", MapFilter()), ("focus", MapFilter(focus="卢特尼克"))):
+        payload = map_payload(source, flt)
+        path = tmp_path / f"{name}.html"
+        path.write_text(render_html(payload), encoding="utf-8")
+        loaded = open_map(browser, path, size=(1400, 860))
+        if name == "focus":
+            click_edge(loaded.page, link_id(payload, "howard_lutnick", "deepseek", "accusation"))
+            loaded.page.evaluate("claimMap.network.fit()")
+            loaded.page.mouse.move(700, 840)  # no tooltip in the picture
+        loaded.page.wait_for_timeout(500)
+        loaded.page.screenshot(path=str(DOCS / f"map-{name}.png"))
+        assert loaded.requests == [loaded.url]
+        loaded.page.context.close()
