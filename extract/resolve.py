@@ -10,7 +10,8 @@ Rules, in order (each is general, none names a particular entity):
 1. **Choice**: overlapping proposals are settled longest first; at equal length
    the source ranks ``posters`` > ``gazetteer`` > ``patterns`` > ``ner``.
 2. **Gazetteer ids**: an alias shared by several gazetteer entries (``商务部``)
-   goes to the entry whose country the document mentions most.
+   goes to the entry whose country the document mentions most (the country
+   itself or its unambiguous bodies: ``美国国会``, ``白宫``).
 3. **Apposition**: ``霍华德·卢特尼克 (Howard Lutnick)``, ``电子前沿基金会(EFF)``,
    ``（简称ENFORCE法案）``: the name in brackets is an alias of the one before.
 4. **Short names and repeats**: the last part of a multi-part person name
@@ -164,7 +165,15 @@ def compounds(text: str, proposals: list[Proposal]) -> list[Proposal]:
 
 
 def _country_counts(kept: list[Proposal]) -> Counter[str]:
-    return Counter(p.ids[0] for p in kept if len(p.ids) == 1 and p.label == "GPE")
+    """How often the document speaks of each country: the country itself, or one of its bodies."""
+    entries = gazetteer_by_id()
+    counts: Counter[str] = Counter()
+    for p in kept:
+        if len(p.ids) == 1:
+            country = p.ids[0] if p.label == "GPE" else entries[p.ids[0]].country
+            if country:
+                counts[country] += 1
+    return counts
 
 
 def _pick_gazetteer_id(ids: tuple[str, ...], countries: Counter[str]) -> str:

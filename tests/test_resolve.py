@@ -100,3 +100,8 @@ def test_statistical_names_must_look_like_names() -> None:
     assert plausible_ner("王小明", "PERSON") and plausible_ner("北海市", "GPE")
     assert not plausible_ner("问题", "PERSON") and not plausible_ner("中国公司", "ORG")
     assert not plausible_ner("确保美国领。", "ORG")
+
+
+def test_country_context_counts_the_countrys_bodies() -> None:
+    x = extract_text("中国公司和中国市场很重要。白宫和美国国会都在讨论。商务部表示会审查。")
+    assert entity_of(x, "商务部") == entity_of(extract_text("美国商务部发布新规"), "美国商务部")
