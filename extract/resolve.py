@@ -10,8 +10,9 @@ Rules, in order (each is general, none names a particular entity):
 1. **Choice**: overlapping proposals are settled longest first; at equal length
    the source ranks ``posters`` > ``gazetteer`` > ``patterns`` > ``ner``.
 2. **Gazetteer ids**: an alias shared by several gazetteer entries (``商务部``)
-   goes to the entry whose country the document mentions most (the country
-   itself or its unambiguous bodies: ``美国国会``, ``白宫``).
+   goes to the entry the document also names unambiguously (``美国商务部``),
+   else to the one whose country it mentions most (the country itself or its
+   unambiguous bodies: ``美国国会``, ``白宫``).
 3. **Apposition**: ``霍华德·卢特尼克 (Howard Lutnick)``, ``电子前沿基金会(EFF)``,
    ``（简称ENFORCE法案）``: the name in brackets is an alias of the one before.
 4. **Short names and repeats**: the last part of a multi-part person name
@@ -176,12 +177,13 @@ def _country_counts(kept: list[Proposal]) -> Counter[str]:
     return counts
 
 
-def _pick_gazetteer_id(ids: tuple[str, ...], countries: Counter[str]) -> str:
-    """Rule 2: among candidate entries, the one whose country the document mentions most."""
+def _pick_gazetteer_id(ids: tuple[str, ...], countries: Counter[str], named: set[str]) -> str:
+    """Rule 2: the candidate the document also names unambiguously (美国商务部 … 商务部), else the one
+    whose country it mentions most."""
     if len(ids) == 1:
         return ids[0]
     entries = gazetteer_by_id()
-    return max(ids, key=lambda i: (countries.get(entries[i].country or "", 0), -ids.index(i)))
+    return max(ids, key=lambda i: (i in named, countries.get(entries[i].country or "", 0), -ids.index(i)))
 
 
 def slug(name: str) -> str:
@@ -205,6 +207,7 @@ class Resolver:
         self.kept = choose(proposals)
         self.nested = self._variants(nested_in(self.kept, proposals))
         self.countries = _country_counts(self.kept)
+        self.named = {p.ids[0] for p in self.kept + self.nested if len(p.ids) == 1}
         self.groups: list[Group] = []
         self.group_of: dict[int, Group] = {}
 
@@ -226,7 +229,7 @@ class Resolver:
     def run(self) -> list[Group]:
         by_key: dict[object, Group] = {}
         for p in self.kept + self.nested:
-            gid = _pick_gazetteer_id(p.ids, self.countries) if p.ids else None
+            gid = _pick_gazetteer_id(p.ids, self.countries, self.named) if p.ids else None
             key: object = gid or (p.label, name_key(self.text[p.start : p.end]))
             group = by_key.get(key)
             if group is None:

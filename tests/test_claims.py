@@ -207,3 +207,8 @@ def test_subjectless_cue_in_a_short_post_is_the_posters() -> None:
     x = extract_text(thread)
     assert {c.speaker for c in x.claims if c.post == 1} == {entity_of(x, "erin")}
     assert [c.text for c in x.claims if c.post == 2] == ["英伟达要哭了"]
+
+
+def test_agency_citing_sources() -> None:
+    x = extract_text("路透社援引知情人士的话报道称，英伟达正在为中国开发新芯片。")
+    assert only(x, cue="报道称").speaker == entity_of(x, "路透社")

@@ -105,3 +105,8 @@ def test_statistical_names_must_look_like_names() -> None:
 def test_country_context_counts_the_countrys_bodies() -> None:
     x = extract_text("中国公司和中国市场很重要。白宫和美国国会都在讨论。商务部表示会审查。")
     assert entity_of(x, "商务部") == entity_of(extract_text("美国商务部发布新规"), "美国商务部")
+
+
+def test_a_qualified_name_in_the_document_decides_the_bare_one() -> None:
+    x = extract_text("美国商务部周二宣布新规。中国、中方、中国外交部都表示反对。商务部长随后说明。")
+    assert entity_of(x, "商务部") == entity_of(x, "美国商务部")
