@@ -68,6 +68,7 @@ class Rules:
     not_cues: re.Pattern[str]
     bare_cue_followers: str
     prepositions: str
+    location_prepositions: str
     speech_voice: re.Pattern[str]
     max_block_paragraphs: int
     max_post_chars: int
@@ -108,6 +109,7 @@ def rules() -> Rules:
         not_cues=re.compile("|".join(map(re.escape, sorted(data["not_cues"], key=len, reverse=True)))),
         bare_cue_followers=data["bare_cue_followers"],
         prepositions=data["prepositions"],
+        location_prepositions=data["location_prepositions"],
         speech_voice=re.compile(data["speech_voice"]),
         max_block_paragraphs=int(data["max_block_paragraphs"]),
         max_post_chars=int(data["max_post_chars"]),
@@ -273,8 +275,11 @@ class ClaimFinder:
                 continue
             if not self.r.gap.match(self.text, m.end, cue_start):
                 continue
-            if m.start > 0 and self.text[m.start - 1] in self.r.prepositions:
-                continue
+            before = self.text[m.start - 1 : m.start]
+            if before and (
+                before in self.r.prepositions or (m.label == "GPE" and before in self.r.location_prepositions)
+            ):
+                continue  # 向 X 提出, 在台北表示: X is not who speaks
             if _containing(self.quotes, m.start) is None:
                 return m.entity, m.start, m.end
         head = self.text[line_start:cue_start]

@@ -212,3 +212,8 @@ def test_subjectless_cue_in_a_short_post_is_the_posters() -> None:
 def test_agency_citing_sources() -> None:
     x = extract_text("路透社援引知情人士的话报道称，英伟达正在为中国开发新芯片。")
     assert only(x, cue="报道称").speaker == entity_of(x, "路透社")
+
+
+def test_a_place_after_在_is_not_the_speaker() -> None:
+    x = extract_text("輝達執行長黃仁勳週三在台北表示，台積電是輝達的夥伴。")
+    assert only(x, cue="表示").speaker == entity_of(x, "黃仁勳")
