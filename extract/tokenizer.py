@@ -27,27 +27,23 @@ class MixedScriptTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
+
+        def white(gap: str) -> None:
+            """One space after a token is its trailing space; any other white space is a token."""
+            if words and gap.startswith(" "):
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+
         pos = 0
         for match in _TOKEN.finditer(text):
-            gap = text[pos : match.start()]
-            if gap:
-                if words and gap.startswith(" "):
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
+            white(text[pos : match.start()])
             words.append(match.group())
             spaces.append(False)
             pos = match.end()
-        tail = text[pos:]
-        if tail:
-            if words and tail.startswith(" "):
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
-                spaces.append(False)
+        white(text[pos:])
         return Doc(self.vocab, words=words, spaces=spaces)
 
     def to_disk(self, path, **kwargs) -> None:

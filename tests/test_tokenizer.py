@@ -1,5 +1,7 @@
 """The mixed-script tokenizer keeps Latin names whole and the text intact."""
 
+import random
+
 import pytest
 
 from extract.pipeline import load_pipeline
@@ -25,3 +27,12 @@ def test_text_round_trips(text: str) -> None:
 def test_latin_alias_does_not_match_inside_a_word() -> None:
     doc = load_pipeline()("Metaverse 不是 Meta。")
     assert [e.text for e in doc.ents if e.kb_id_ == "meta"] == ["Meta"]
+
+
+def test_any_mix_of_white_space_round_trips() -> None:
+    rng = random.Random(1)
+    alphabet = " \n\t\u3000ab中文。1-."
+    make_doc = load_pipeline().make_doc
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert make_doc(text).text == text
