@@ -1,21 +1,26 @@
 """Claims: who asserted what about whom, with exact spans for the content and the cue.
 
-Three sieves, in the spirit of CoreNLP's quote attribution (quote → mention → speaker):
+Sieves, in the spirit of CoreNLP's quote attribution (quote → mention → speaker); every word list
+and pattern is data (``extract/data/cues.jsonl``, ``claim_rules.json``):
 
-1. **Cue sieve**: a cue word (``extract/data/cues.jsonl``) outside quotation
-   marks, with a speaker just before it (an entity mention, a pronoun resolved
-   to the nearest compatible entity, or the first person: the author or poster),
-   allowing what ``speaker_gap`` permits in between ("在声明中", "也", ...).
-   The content is the quotation that follows, or the clause up to the end of
-   the sentence; after a colon, or while the paragraph goes on with no new
-   speaker, the following sentences are the same speaker's too.
-   A cue at the end of a sentence that starts with a quotation attributes that
-   quotation ("“…”，X 表示。").
-2. **Post sieve**: in a forum thread, a post's own words (not what it quotes)
-   are claims of its poster; the quoted poster is the addressee.
-3. Every claim gets its type from the cue, refined by the content words of
-   ``claim_rules.json`` when the cue is neutral, and its targets from the
-   entity mentions inside its text plus the addressee.
+1. **Cues**: a cue word outside quotation marks with a speaker before it: an entity mention with
+   only ``speaker_gap`` material in between (not after a preposition: ``向 X 提出``), a pronoun
+   resolved to the nearest compatible entity, the first person (the author, or the poster), or, for a
+   clause with no subject, the speaker of the sentence's previous cue or the topic of the previous
+   clause. The content is the quotation that follows, or the clause to the end of the sentence, cut
+   where the next speaker begins; a colon ending the paragraph opens a block of the speaker's
+   paragraphs; the next sentences stay the speaker's while they speak in the first or second person.
+   A cue ending a sentence takes the quotation just before it (“…”，X 表示。), or echoes the claim
+   before it (X 也附和). An unnamed speaker (有议员问) attributes nothing but keeps the writer from
+   being credited with the words that follow.
+2. **Posts**: a short forum post's own lines (not what it quotes) are its poster's, split where the
+   claim type changes; the quoted poster is the addressee. A long post (an article pasted in) is left
+   to the other sieves with the poster as its author.
+3. **Stance**: the writer's own stance markers (恐怕, 显然…) outside anyone's words.
+
+Each claim's type comes from its cue, refined by content keywords when the cue is neutral; its
+targets are the entities named inside it (the speaker too when an organisation says 我们) and the
+addressee. A claim with no target is not kept (GUIDELINES.md).
 """
 
 from __future__ import annotations
