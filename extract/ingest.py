@@ -11,7 +11,7 @@ import codecs
 import hashlib
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -65,6 +65,15 @@ _MAGIC = (
 _CN_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
 """GB18030 decodes everything GBK and GB2312 do, and more (rare names, ethnic scripts)."""
 _WIDE = ("utf-16", "utf-32")
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A source whose bytes hash to what the caller already has (``known``): not decoded again."""
+
+    name: str
+    sha256: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -205,19 +214,27 @@ def read_document(
 
 
 def read_documents(
-    paths: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
-) -> Iterator[Document | Skipped]:
+    paths: Sequence[str],
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    known: Mapping[str, str] | None = None,
+) -> Iterator[Document | Skipped | Unchanged]:
     """Yield a ``Document`` or a ``Skipped`` for every source; a bad file never stops the run.
 
     Raises ``InputError`` at once (before yielding) only for a path that does
     not exist. File sizes are checked before reading, so a huge file costs no
-    memory; ``stdin`` defaults to the process's standard input.
+    memory; ``stdin`` defaults to the process's standard input. A source whose
+    name ``known`` maps to the SHA-256 of its bytes is only hashed, not decoded:
+    it comes as ``Unchanged`` (an incremental build keeps it as it was).
     """
     sources = iter_sources(paths)
-    return (_read_source(name, path, max_bytes, stdin) for name, path in sources)
+    return (_read_source(name, path, max_bytes, stdin, known or {}) for name, path in sources)
 
 
-def _read_source(name: str, path: Path | None, max_bytes: int, stdin: BinaryIO | None) -> Document | Skipped:
+def _read_source(
+    name: str, path: Path | None, max_bytes: int, stdin: BinaryIO | None, known: Mapping[str, str]
+) -> Document | Skipped | Unchanged:
     try:
         if path is None:
             stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
@@ -226,17 +243,30 @@ def _read_source(name: str, path: Path | None, max_bytes: int, stdin: BinaryIO |
             data = stream.read(max_bytes + 1)
             if len(data) > max_bytes:
                 return Skipped(name, _too_large(None, max_bytes))
-            return read_document(name, data, max_bytes=max_bytes, source="-")
+            return _unchanged(name, data, "-", known) or read_document(
+                name, data, max_bytes=max_bytes, source="-"
+            )
         size = path.stat().st_size
         if size > max_bytes:
             return Skipped(name, _too_large(size, max_bytes))
         with path.open("rb") as file:
             data = file.read(max_bytes + 1)  # the file may have grown since stat()
-        return read_document(name, data, max_bytes=max_bytes, source=str(path))
+        if len(data) > max_bytes:
+            return Skipped(name, _too_large(None, max_bytes))
+        return _unchanged(name, data, str(path), known) or read_document(
+            name, data, max_bytes=max_bytes, source=str(path)
+        )
     except InputError as e:
         return Skipped(name, str(e))
     except OSError as e:
         return Skipped(name, f"unreadable: {e.strerror or e}")
+
+
+def _unchanged(name: str, data: bytes, source: str, known: Mapping[str, str]) -> Unchanged | None:
+    if name not in known:
+        return None
+    sha256 = hashlib.sha256(data).hexdigest()
+    return Unchanged(name, sha256, source) if known[name] == sha256 else None
 
 
 def _too_large(size: int | None, limit: int) -> str:

@@ -10,12 +10,11 @@ import spacy
 from spacy.language import Language
 
 from . import claims, entity_rules, extensions, resolve, tokenizer  # noqa: F401 - register factories
+from .engines import DEFAULT_BATCH_SIZE
 from .lexicon import data_path
 from .ner import add_ner
 from .records import Document, Extraction, Mention
 from .resolve import MENTIONS
-
-DEFAULT_BATCH_SIZE = 32
 
 
 @lru_cache(maxsize=2)

@@ -13,10 +13,10 @@ from typing import BinaryIO
 
 from tqdm import tqdm
 
+from extract.engines import DEFAULT_BATCH_SIZE, ENGINES, default_workers, extract_dask, extract_local
 from extract.errors import ClaimgraphError
-from extract.ingest import DEFAULT_MAX_BYTES, Skipped, iter_sources, read_documents
-from extract.pipeline import DEFAULT_BATCH_SIZE, extract_documents
-from extract.records import Document
+from extract.ingest import DEFAULT_MAX_BYTES, Skipped, Unchanged, iter_sources, read_documents
+from extract.records import Document, Extraction
 from graph.store import StoreBuilder
 
 
@@ -39,6 +39,9 @@ def build(
     stdin: BinaryIO | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
     progress: bool | None = None,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> BuildReport:
     """Build the store at ``store_path`` from ``paths`` (files, folders, or ``-``).
 
@@ -46,10 +49,15 @@ def build(
     over, not extracted again (unless ``force``). Bad files are reported through
     ``on_skip`` and left out; the rest builds. The store is replaced atomically:
     if anything fails, the previous store stays as it was.
+
+    Documents stream through in chunks of ``batch_size``: read here, extracted by ``engine`` (``local``:
+    ``workers`` processes, default every core; ``dask``: the cluster at ``scheduler``), written here in
+    bulk. Every engine gives the same store, byte for byte (``extract.engines``).
     """
+    extract = _engine(engine, workers, scheduler, batch_size)
     report = BuildReport()
     total = len(list(iter_sources(paths)))
-    with StoreBuilder(store_path) as builder:
+    with StoreBuilder(store_path, inherit=not force) as builder:
         previous = {} if force else builder.previous_hashes()
         seen: dict[str, str] = {}
         bar = tqdm(
@@ -61,14 +69,14 @@ def build(
         )
 
         def fresh() -> Iterator[Document]:
-            for item in read_documents(paths, max_bytes=max_bytes, stdin=stdin):
+            for item in read_documents(paths, max_bytes=max_bytes, stdin=stdin, known=previous):
                 if isinstance(item, Skipped):
                     _skip(report, item, on_skip)
                     bar.update()
                 elif item.name in seen:
                     _skip(report, Skipped(item.name, f"same name as {seen[item.name]}: rename one"), on_skip)
                     bar.update()
-                elif previous.get(item.name) == item.sha256:
+                elif isinstance(item, Unchanged):
                     seen[item.name] = item.source
                     builder.keep(item.name)
                     report.kept += 1
@@ -77,7 +85,7 @@ def build(
                     seen[item.name] = item.source
                     yield item
 
-        for extraction in extract_documents(fresh(), batch_size=batch_size):
+        for extraction in extract(fresh()):
             builder.add(extraction)
             report.extracted += 1
             bar.update()
@@ -85,6 +93,26 @@ def build(
         if not seen:
             raise ClaimgraphError("no readable document in " + ", ".join(paths) + ": nothing to build")
     return report
+
+
+def _engine(
+    engine: str, workers: int | None, scheduler: str | None, batch_size: int
+) -> Callable[[Iterator[Document]], Iterator[Extraction]]:
+    """The extraction function of ``engine``, its options checked before anything is read."""
+    if engine == "local":
+        if scheduler is not None:
+            raise ClaimgraphError("--scheduler is for --engine dask: drop it, or add --engine dask")
+        n = default_workers() if workers is None else workers
+        if n < 1:
+            raise ClaimgraphError(f"--workers {n}: give at least 1")
+        return lambda documents: extract_local(documents, workers=n, batch_size=batch_size)
+    if engine == "dask":
+        if not scheduler:
+            raise ClaimgraphError("--engine dask needs --scheduler ADDRESS (tcp://HOST:8786)")
+        if workers is not None:
+            raise ClaimgraphError("--workers is for --engine local: the Dask cluster has its own workers")
+        return lambda documents: extract_dask(documents, scheduler=scheduler, batch_size=batch_size)
+    raise ClaimgraphError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 
 def _skip(report: BuildReport, item: Skipped, on_skip: Callable[[Skipped], None] | None) -> None:

@@ -1,6 +1,11 @@
 """Run SPARQL over the store and write the answers in the W3C result formats or as a terminal table.
 
-Parameters are bound as RDF terms (pyoxigraph ``substitutions``), never formatted into the query text.
+Parameters are bound as RDF terms, never formatted into the query text by us: each value is one
+pyoxigraph term, written by pyoxigraph's own escaping serialiser into a ``VALUES`` block at the head of
+the query's WHERE clause. There the optimiser sees it and starts from the bound pattern, where
+pyoxigraph's ``substitutions`` apply after planning, scanning every candidate first (on 10,000
+documents, ``claims-by-speaker`` for one entity takes 3 ms instead of 380). A query whose WHERE clause
+cannot be found is bound through ``substitutions``.
 """
 
 from __future__ import annotations
@@ -41,6 +46,66 @@ _TOKENS = re.compile(
 )
 
 
+_SCAN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n\r]*"
+    r"|(?P<brace>[{}])"
+    r"|(?<![\w:?$.\-])(?P<keyword>WHERE|CONSTRUCT|SELECT|UNION)(?![\w:\-])",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def where_clause(sparql: str) -> int | None:
+    """The offset just inside the opening brace of the query's WHERE clause, if it can be found.
+
+    >>> q = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
+    >>> q[where_clause(q):]
+    ' ?s ?p ?o }'
+    >>> q = 'SELECT ?x { { SELECT ?x { ?x ?p ?o } } }'
+    >>> q[where_clause(q):]
+    ' { SELECT ?x { ?x ?p ?o } } }'
+    """
+    depth, where, construct = 0, False, False
+    for match in _SCAN.finditer(sparql):
+        keyword, brace = (match.group("keyword") or "").upper(), match.group("brace")
+        if keyword and depth == 0:
+            where, construct = where or keyword == "WHERE", construct or keyword == "CONSTRUCT"
+        elif brace == "{":
+            if depth == 0 and (where or not construct):
+                return match.end()
+            depth += 1
+        elif brace == "}":
+            depth -= 1
+    return None
+
+
+def with_values(sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> str | None:
+    """``sparql`` with ``params`` in a VALUES block first in its WHERE clause.
+
+    None when there is no WHERE clause to find, when a parameter is not a variable of the query, or when
+    the WHERE clause holds a sub-SELECT or a UNION: Oxigraph plans those worse with VALUES than with
+    substitutions (on 10,000 documents, ``laws`` takes 8 s instead of 0.3, ``claim-provenance`` 27 s
+    instead of 0.14).
+
+    >>> with_values("SELECT ?n WHERE { ?e cg:name ?n }", {"e": ox.NamedNode("http://x/a")})
+    'SELECT ?n WHERE { VALUES (?e) { (<http://x/a>) } ?e cg:name ?n }'
+    >>> with_values("SELECT ?n WHERE { { SELECT ?e { ?e cg:name ?n } } }", {"e": ox.NamedNode("http://x/a")})
+    >>> with_values("SELECT ?n WHERE { { ?e cg:a ?n } UNION { ?e cg:b ?n } }", {"e": ox.NamedNode("http://x/a")})
+    """
+    at = where_clause(sparql)
+    if at is None or any(m.group("keyword") for m in _SCAN.finditer(sparql, at)):
+        return None
+    if any(re.search(rf"[?$]{re.escape(name)}(?!\w)", sparql) is None for name in params):
+        return None
+    names = sorted(params)
+    row = " ".join(str(params[name]) for name in names)  # pyoxigraph's escaped N-Triples form of each term
+    return f"{sparql[:at]} VALUES ({' '.join('?' + name for name in names)}) {{ ({row}) }}{sparql[at:]}"
+
+
 def keywords(sparql: str) -> set[str]:
     """The keywords among FROM, SERVICE and LOAD that ``sparql`` uses, outside strings, IRIs and comments.
 
@@ -67,11 +132,15 @@ def run_query(
 
     The ontology's prefixes (``cg:``, ``entity:``, ``prov:``, ``oa:``…) are predeclared.
     """
+    union = "FROM" not in keywords(sparql)
+    bound = with_values(sparql, params) if params else None
     try:
+        if bound is not None:
+            return store.query(bound, prefixes=prefixes(), use_default_graph_as_union=union)
         return store.query(
             sparql,
             prefixes=prefixes(),
-            use_default_graph_as_union="FROM" not in keywords(sparql),
+            use_default_graph_as_union=union,
             substitutions={ox.Variable(k): v for k, v in (params or {}).items()},
         )
     except SyntaxError as e:

@@ -138,12 +138,20 @@ def _document(g: _Graph, doc: Document) -> None:
         g.add(iri, DCTERMS.source, ox.Literal(doc.source))
 
 
+ENTITY_LINKS = (CG.denotes, CG.speaker, CG.target, CG.poster)
+"""The only properties by which a document graph refers to an entity: a mention, a speaker, a target, a
+poster. A store counts references with a query over these alone (``graph.store``)."""
+_LINKS = frozenset(str(p) for p in ENTITY_LINKS)
+
+
 def referenced_entities(quads: Iterable[ox.Quad]) -> set[str]:
-    """IRIs of the entities a document graph refers to (mentions, speakers, targets, posters)."""
+    """IRIs of the entities a document graph refers to (``ENTITY_LINKS``: mentions, speakers, targets...)."""
     return {
         q.object.value
         for q in quads
-        if isinstance(q.object, ox.NamedNode) and entity_id(q.object.value) is not None
+        if q.predicate.value in _LINKS
+        and isinstance(q.object, ox.NamedNode)
+        and entity_id(q.object.value) is not None
     }
 
 
@@ -199,19 +207,24 @@ class EntityDescriptions:
             votes.labels.update(ox.Literal(label, language=lang) for lang, label in entity.labels.items())
             votes.aliases.update(entity.aliases)
 
-    def add_description(self, entity: str, quads: Iterable[ox.Quad]) -> None:
-        """One kept document's view of ``entity``: its description in a previous entities graph."""
+    def add_description(self, entity: str, quads: Iterable[ox.Quad], documents: int = 1) -> None:
+        """Kept documents' view of ``entity``: its description in a previous entities graph, counted for each
+        of the ``documents`` kept documents that refer to it."""
         for q in quads:
             votes = self._votes[entity]
             predicate, value = URIRef(q.predicate.value), q.object.value
             if predicate == CG.entityType:
-                votes.types[value] += 1
+                votes.types[value] += documents
             elif predicate == SKOS.prefLabel:
-                votes.names[value] += 1
+                votes.names[value] += documents
             elif predicate == RDFS.label and isinstance(q.object, ox.Literal):
                 votes.labels.add(q.object)
             elif predicate == SKOS.altLabel:
                 votes.aliases.add(value)
+
+    def described(self) -> set[str]:
+        """IRIs of the entities described so far."""
+        return set(self._votes)
 
     def quads(self) -> Iterator[ox.Quad]:
         """The merged descriptions, in the entities graph."""

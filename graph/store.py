@@ -6,11 +6,17 @@ Layout of a store folder (default ``./.claimgraph``)::
     store-3/               a pyoxigraph (RocksDB) store, never written again once published
     .lock                  held by the one build that may run at a time
 
-A build writes a brand-new ``store-<n+1>`` next to the current one (copying unchanged documents'
-graphs from it, and merging the entities graph anew: ``graph.rdf.EntityDescriptions``), then points
-``current`` at it with one ``os.replace`` of a temporary symlink and removes the old folder. Readers
-therefore see either the old or the new store, never a half-built one, and a build that fails leaves
-the previous store as it was.
+A build writes a brand-new ``store-<n+1>`` next to the current one, then points ``current`` at it with
+one ``os.replace`` of a temporary symlink and removes the old folder. Readers therefore see either the
+old or the new store, never a half-built one, and a build that fails leaves the previous store as it was.
+
+An update costs what changed. The new store starts as a RocksDB checkpoint of the current one
+(``Store.backup``: hard links to its immutable files, instant whatever the size); the graphs of changed
+and removed documents are dropped from it, new ones bulk-loaded, the build and ontology graphs written
+anew, and in the entities graph only the entities that added, changed or removed documents refer to are
+described again. Unchanged documents' graphs are never read: what an affected entity's description needs
+of them (how many refer to it) is one indexed query (``ENTITY_LINKS``). A build that keeps nothing
+(``--force``, or no current store) starts from an empty store.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +35,7 @@ import pyoxigraph as ox
 from extract.errors import ClaimgraphError
 from extract.records import Extraction
 from graph.rdf import (
+    ENTITY_LINKS,
     EntityDescriptions,
     build_quads,
     build_time,
@@ -37,7 +45,16 @@ from graph.rdf import (
     time_literal,
     tool_version,
 )
-from graph.vocab import BUILD, ENTITIES, doc_iri, extraction_iri, node, prefixes, software_iri
+from graph.vocab import (
+    BUILD,
+    ENTITIES,
+    ONTOLOGY,
+    doc_iri,
+    extraction_iri,
+    node,
+    prefixes,
+    software_iri,
+)
 
 CURRENT = "current"
 BATCH = 200_000
@@ -47,16 +64,28 @@ BATCH = 200_000
 _PREVIOUS = """
 SELECT ?name ?sha ?agent WHERE {
   GRAPH ?g {
+    ?activity prov:wasAssociatedWith ?agent ; prov:used ?g .
     ?g a cg:Document ; cg:fileName ?name ; cg:sha256 ?sha .
-    ?activity prov:used ?g ; prov:wasAssociatedWith ?agent .
   }
 }"""
 
-_EXTRACTION_TIME = """
-SELECT ?activity ?time ?version ?g ?build WHERE {
+_EXTRACTION_TIMES = """
+SELECT ?g ?activity ?time ?version ?build WHERE {
   GRAPH ?g { ?activity a cg:Extraction ; prov:wasAssociatedWith ?agent }
   GRAPH ?build { ?activity prov:startedAtTime ?time OPTIONAL { ?agent owl:versionInfo ?version } }
 }"""
+
+_DOCUMENT_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?g a cg:Document } }"
+
+# How many document graphs refer to ?entity, through the only properties that do (ENTITY_LINKS).
+_REFERENCES = f"""
+SELECT ?entity (COUNT(DISTINCT ?g) AS ?documents) WHERE {{
+  GRAPH ?g {{ ?x {"|".join(f"<{p}>" for p in ENTITY_LINKS)} ?entity }}
+}}
+GROUP BY ?entity"""
+
+REWRITE_SHARE = 0.1
+"""Share of inherited documents replaced or removed past which the new store is compacted (``optimize``)."""
 
 
 def store_path_default() -> Path:
@@ -93,8 +122,9 @@ class StoreBuilder:
     {}
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, inherit: bool = True) -> None:
         self.path = path
+        self.inherit = inherit
         self.stats = BuildStats()
         self._lock: int | None = None
         self._old: ox.Store | None = None
@@ -105,6 +135,10 @@ class StoreBuilder:
         self._releases: set[str] = set()
         self._entities = EntityDescriptions()
         self._started = time_literal(build_time())
+        self._inherited: set[str] | None = None  # document graphs of the checkpoint; None: an empty start
+        self._kept: set[str] = set()
+        self._dropped: set[str] = set()
+        self._unkept: Counter[str] = Counter()  # entity → inherited documents not kept that refer to it
 
     def __enter__(self) -> StoreBuilder:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -122,6 +156,11 @@ class StoreBuilder:
             if current is not None:
                 self._old = ox.Store.read_only(str(current))
             self._new_dir = self.path / f"store-{_number(current) + 1}"
+            if self.inherit and self._has_entities_graph():
+                assert self._old is not None
+                self._old.backup(str(self._new_dir))
+                rows = self._old.query(_DOCUMENT_GRAPHS, prefixes=prefixes())
+                self._inherited = {row["g"].value for row in rows}
             self._new = ox.Store(str(self._new_dir))
         except BaseException:
             self._abort()
@@ -157,36 +196,36 @@ class StoreBuilder:
         return {row["name"].value: row["sha"].value for row in rows}
 
     def keep(self, name: str) -> None:
-        """Copy a document's graph from the current store unchanged, instead of extracting it again.
+        """Keep a document's graph from the current store unchanged, instead of extracting it again.
 
         The entities it refers to count in the new entities graph with their description in the current
-        one (``EntityDescriptions``); its extraction keeps its time and software agent.
+        one (``EntityDescriptions``); its extraction keeps its time and software agent. Nothing is read or
+        written now: the graph is already in the checkpoint, and the rest is counted at publication.
         """
-        graph = ox.NamedNode(doc_iri(name))
-        if self._old is None or not self._old.contains_named_graph(graph):
+        graph = str(doc_iri(name))
+        if self._old is None or not self._old.contains_named_graph(ox.NamedNode(graph)):
             raise ClaimgraphError(f"cannot keep {name!r}: it is not in the current store; extract it instead")
         if not self._has_entities_graph():
             raise ClaimgraphError(
                 f"cannot keep {name!r}: the current store predates the entities graph; extract it instead"
             )
-        quads = list(self._old.quads_for_pattern(None, None, None, graph))
-        for entity in sorted(referenced_entities(quads)):
-            description = self._old.quads_for_pattern(ox.NamedNode(entity), None, None, node(ENTITIES))
-            self._entities.add_description(entity, description)
-        self._write(quads)
-        rows = self._old.query(
-            _EXTRACTION_TIME,
-            prefixes=prefixes(),
-            substitutions={ox.Variable("g"): graph, ox.Variable("build"): node(BUILD)},
-        )
-        for row in rows:
-            self._extraction_times[row["activity"].value] = row["time"]
-            if row["version"] is not None:
-                self._releases.add(row["version"].value)
+        if self._inherited is None:
+            raise ClaimgraphError(f"cannot keep {name!r}: this build starts from an empty store (--force)")
+        if graph in self._kept or graph in self._dropped:
+            raise ClaimgraphError(f"{name!r} is in this build twice: rename one")
+        self._kept.add(graph)
         self.stats.kept += 1
 
     def add(self, x: Extraction) -> None:
         """Write one document's extraction as its own graph; its entities count in the entities graph."""
+        graph = str(doc_iri(x.document.name))
+        if self._inherited is not None and graph in self._inherited:
+            if graph in self._kept or graph in self._dropped:
+                raise ClaimgraphError(f"{x.document.name!r} is in this build twice: rename one")
+            assert self._new is not None
+            self._unkept.update(referenced_entities(self._graph_quads(graph)))
+            self._new.remove_graph(ox.NamedNode(graph))  # before its new quads are loaded
+            self._dropped.add(graph)
         quads = list(extraction_quads(x))
         self._entities.add(x.entities, referenced_entities(quads))
         self._write(quads)
@@ -208,8 +247,56 @@ class StoreBuilder:
         self._new.bulk_extend(self._pending)
         self._pending = []
 
+    def _inherit_kept(self, removed: set[str]) -> set[str]:
+        """What the kept documents bring: their votes in the entities graph, their extraction times.
+
+        Only entities that an added, changed or removed document refers to can change; every other one is
+        referred to by kept documents alone, each voting for its current description, which therefore
+        stays as it is. So only the affected entities are counted again: how many kept documents refer to
+        each (one indexed query per entity, minus the documents not kept) weighs its current description.
+        Returns the affected entities, whose descriptions ``_publish`` replaces.
+        """
+        assert self._old is not None
+        for graph in removed:
+            self._unkept.update(referenced_entities(self._graph_quads(graph)))
+        affected = set(self._unkept) | self._entities.described()
+        for entity in sorted(affected):
+            term = ox.NamedNode(entity)
+            rows = self._old.query(_REFERENCES, substitutions={ox.Variable("entity"): term})
+            kept = sum(int(row["documents"].value) for row in rows) - self._unkept[entity]
+            if kept > 0:
+                description = self._old.quads_for_pattern(term, None, None, node(ENTITIES))
+                self._entities.add_description(entity, description, kept)
+        rows = self._old.query(
+            _EXTRACTION_TIMES, prefixes=prefixes(), substitutions={ox.Variable("build"): node(BUILD)}
+        )
+        for row in rows:
+            if row["g"].value in self._kept:
+                self._extraction_times[row["activity"].value] = row["time"]
+                if row["version"] is not None:
+                    self._releases.add(row["version"].value)
+        return affected
+
+    def _graph_quads(self, graph: str) -> list[ox.Quad]:
+        assert self._old is not None
+        return list(self._old.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
     def _publish(self) -> None:
         """Finish the new store, close it, point ``current`` at it and drop the old one."""
+        assert self._new is not None
+        rewritten = True
+        if self._inherited is not None:
+            removed = self._inherited - self._kept - self._dropped
+            affected = self._inherit_kept(removed)
+            for graph in sorted(removed):
+                self._new.remove_graph(ox.NamedNode(graph))
+            for graph in (BUILD, ONTOLOGY):
+                if self._new.contains_named_graph(node(graph)):
+                    self._new.remove_graph(node(graph))
+            for entity in sorted(affected):
+                for q in list(self._new.quads_for_pattern(ox.NamedNode(entity), None, None, node(ENTITIES))):
+                    self._new.remove(q)
+            rewritten = len(removed) + len(self._dropped) > REWRITE_SHARE * len(self._inherited)
         self._write(ontology_graph_quads())
         self._write(self._entities.quads())
         self._write(build_quads(self._started, self._extraction_times, self._releases))
@@ -217,7 +304,8 @@ class StoreBuilder:
         assert self._new is not None and self._new_dir is not None
         self._new.add_graph(node(ENTITIES))  # even when empty: marks a store that has an entities graph
         self._new.flush()
-        self._new.optimize()
+        if rewritten:
+            self._new.optimize()
         self._new = None  # closes the RocksDB instance before readers open it
         self._old = None
         old = self._current_dir()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import string
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from urllib.parse import unquote
 
@@ -149,6 +149,7 @@ def escape(text: str, safe: str = "") -> str:
     )
 
 
+@lru_cache(maxsize=65536)  # called for every mention, speaker and target: escaping is per character
 def entity_iri(entity_id: str) -> URIRef:
     """IRI of an entity, ``id/entity/<id>``: the same in every document and build."""
     return URIRef(_ENTITY + escape(entity_id))
@@ -159,6 +160,7 @@ def entity_id(iri: str) -> str | None:
     return unquote(iri[len(_ENTITY) :]) if iri.startswith(_ENTITY) else None
 
 
+@lru_cache(maxsize=1024)  # every IRI of a document's graph starts with it
 def doc_iri(name: str) -> URIRef:
     """IRI of a document, ``id/doc/<name>``; it also names the document's graph."""
     return URIRef(_DOC + escape(name, safe="/"))
