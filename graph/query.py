@@ -34,27 +34,23 @@ MAX_CELL = 60
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKENS = re.compile(
+_LEXEMES = (
+    # strings, IRIs and comments, which may hold any word without it being a keyword
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
     r"|#[^\n\r]*"
-    r"|(?<![\w:?$.\-])(FROM|SERVICE|LOAD)(?![\w:\-])",
+)
+_TOKENS = re.compile(
+    _LEXEMES + r"|(?<![\w:?$.\-])(FROM|SERVICE|LOAD)(?![\w:\-])",
     re.IGNORECASE | re.DOTALL,
 )
 
 
 _SCAN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*"
-    r"|(?P<brace>[{}])"
-    r"|(?<![\w:?$.\-])(?P<keyword>WHERE|CONSTRUCT|SELECT|UNION)(?![\w:\-])",
+    _LEXEMES + r"|(?P<brace>[{}])" r"|(?<![\w:?$.\-])(?P<keyword>WHERE|CONSTRUCT|SELECT|UNION)(?![\w:\-])",
     re.IGNORECASE | re.DOTALL,
 )
 
