@@ -21,7 +21,7 @@ from graph.export import FORMATS
 from graph.export import export as run_export
 from graph.export import export_to as run_export_to
 from graph.query import FORMATS as query_formats
-from graph.query import write_answer
+from graph.query import paged, write_answer
 from graph.rows import FORMATS as row_formats
 from graph.server import (
     DEFAULT_HOST,
@@ -367,6 +367,12 @@ def eval_(store: Path, gold_dir: Path, fmt: str) -> None:
     help="Bind ?KEY to VALUE as an RDF term (an IRI, an entity's name, a date, a number, a string).",
 )
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped queries and exit.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    help="Page size: the number of the query's LIMIT clause (shipped queries page in one), or a LIMIT added.",
+)
+@click.option("--offset", type=click.IntRange(min=0), help="Where the page starts: the OFFSET, likewise.")
 @click.option("--format", "fmt", type=click.Choice(query_formats), default="table", show_default=True)
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 @click.pass_obj
@@ -377,6 +383,8 @@ def query(
     query_name: str | None,
     params: tuple[str, ...],
     list_queries: bool,
+    limit: int | None,
+    offset: int | None,
     fmt: str,
     output: str,
 ) -> None:
@@ -391,8 +399,12 @@ def query(
 
     Example:
 
+    Shipped queries that list a large graph give one page (the documents,
+    pairs or entities the query says); --limit and --offset choose another.
+
     \b
         claimgraph query --name claims-by-speaker --param entity='Howard Lutnick'
+        claimgraph query --name claims-about --param entity=DeepSeek --offset 20
         claimgraph query 'SELECT ?name (COUNT(*) AS ?n) WHERE { ?c cg:speaker/skos:prefLabel ?name }
         GROUP BY ?name ORDER BY DESC(?n) LIMIT 5'
     """
@@ -413,6 +425,7 @@ def query(
             text = queries.named(query_name).sparql
         else:
             text = sparql if sparql is not None else query_file.read()
+        text = paged(text, limit, offset)
         graph = open_store(store)
         answer = queries.execute(
             graph,

@@ -74,11 +74,12 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?$")
 
 # The entities graph's IRI is a constant of the code, not a parameter: it is written into the query.
-_LABELS = f"""
-SELECT ?entity ?label ?preferred WHERE {{
+# ?key is bound by substitution (so it is selected): both patterns are index lookups.
+_BY_KEY = f"""
+SELECT ?entity ?preferred ?key WHERE {{
   GRAPH <{ENTITIES}> {{
-    {{ ?entity skos:prefLabel ?label BIND (true AS ?preferred) }}
-    UNION {{ ?entity rdfs:label|skos:altLabel ?label BIND (false AS ?preferred) }}
+    {{ ?entity cg:nameKey ?key BIND (true AS ?preferred) }}
+    UNION {{ ?entity cg:labelKey ?key BIND (false AS ?preferred) }}
   }}
 }}"""
 
@@ -261,11 +262,10 @@ def resolve_entity(store: ox.Store, name: str) -> list[ox.NamedNode]:
     key = name_key(name)
     preferred: set[str] = set()
     other: set[str] = set()
-    answer = store.query(_LABELS, prefixes=prefixes())
+    answer = store.query(_BY_KEY, prefixes=prefixes(), substitutions={ox.Variable("key"): ox.Literal(key)})
     assert isinstance(answer, ox.QuerySolutions)
     for row in answer:
-        if name_key(row["label"].value) == key:
-            (preferred if row["preferred"].value == "true" else other).add(row["entity"].value)
+        (preferred if row["preferred"].value == "true" else other).add(row["entity"].value)
     if not preferred and not other:
         other = {
             row["entity"].value

@@ -102,6 +102,54 @@ def with_values(sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal]) ->
     return f"{sparql[:at]} VALUES ({' '.join('?' + name for name in names)}) {{ ({row}) }}{sparql[at:]}"
 
 
+_PAGE = re.compile(
+    _LEXEMES + r"|(?<![\w:?$.\-])(?P<clause>LIMIT|OFFSET)\s+(?P<number>\d+)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def paged(sparql: str, limit: int | None = None, offset: int | None = None) -> str:
+    r"""``sparql`` with its page set: the numbers of its LIMIT and OFFSET changed, or the clauses added.
+
+    A shipped query that lists a large graph pages in one place (often an inner SELECT, so that only
+    the page's rows are looked up and sorted); that is the clause this changes. The numbers are Python
+    integers, not text from the user.
+
+    >>> paged("SELECT * { { SELECT ?d { ?d a ?t } ORDER BY ?d LIMIT 20 } ?d ?p ?o }", 10, 40)
+    'SELECT * { { SELECT ?d { ?d a ?t } ORDER BY ?d LIMIT 10 OFFSET 40 } ?d ?p ?o }'
+    >>> paged('SELECT ?s { ?s ?p "LIMIT 5" }', 3)
+    'SELECT ?s { ?s ?p "LIMIT 5" }\nLIMIT 3'
+    """
+    if limit is None and offset is None:
+        return sparql
+    if any(n is not None and n < 0 for n in (limit, offset)):
+        raise ClaimgraphError("a page's limit and offset are whole numbers (0 or more)")
+    found: dict[str, list[re.Match[str]]] = {"LIMIT": [], "OFFSET": []}
+    for match in _PAGE.finditer(sparql):
+        if match.group("clause"):
+            found[match.group("clause").upper()].append(match)
+    if len(found["LIMIT"]) > 1 or len(found["OFFSET"]) > 1:
+        raise ClaimgraphError("the query has several LIMIT or OFFSET clauses: set its page in its text")
+    edits: list[tuple[int, int, str]] = []
+    for clause, value in (("LIMIT", limit), ("OFFSET", offset)):
+        if value is None:
+            continue
+        if found[clause]:
+            match = found[clause][0]
+            edits.append((match.start("number"), match.end("number"), str(value)))
+        elif found["LIMIT"] and clause == "OFFSET":
+            at = found["LIMIT"][0].end("number")
+            edits.append((at, at, f" OFFSET {value}"))
+        elif found["OFFSET"] and clause == "LIMIT":
+            at = found["OFFSET"][0].start()
+            edits.append((at, at, f"LIMIT {value} "))
+        else:
+            edits.append((len(sparql), len(sparql), f"\n{clause} {value}"))
+    for start, end, text in sorted(edits, key=lambda e: e[0], reverse=True):
+        sparql = sparql[:start] + text + sparql[end:]
+    return sparql
+
+
 def keywords(sparql: str) -> set[str]:
     """The keywords among FROM, SERVICE and LOAD that ``sparql`` uses, outside strings, IRIs and comments.
 

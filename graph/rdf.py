@@ -18,6 +18,7 @@ build graph.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping
@@ -33,6 +34,7 @@ from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
+from extract.scripts import name_key
 from graph.vocab import (
     BUILD,
     CG,
@@ -88,6 +90,24 @@ def build_time() -> datetime:
 def time_literal(t: datetime) -> ox.Literal:
     """An ``xsd:dateTime`` in UTC, second precision."""
     return ox.Literal(t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=node(rdfns.XSD.dateTime))
+
+
+def post_time_literal(text: str) -> ox.Literal:
+    """A post's time as ``xsd:dateTime`` (``xsd:date`` for a day alone), so SPARQL sorts and compares it
+    as a time; naive, as the forum wrote it. A text that is no ISO time stays a plain string.
+
+    >>> post_time_literal("2025-02-01T09:30").value
+    '2025-02-01T09:30:00'
+    >>> post_time_literal("2025-02-01").datatype.value
+    'http://www.w3.org/2001/XMLSchema#date'
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return ox.Literal(text)
+    if len(text) == len("YYYY-MM-DD"):
+        return ox.Literal(text, datatype=node(rdfns.XSD.date))
+    return ox.Literal(moment.isoformat(timespec="seconds"), datatype=node(rdfns.XSD.dateTime))
 
 
 class _Graph:
@@ -181,7 +201,9 @@ class EntityDescriptions:
     - ``rdfs:label``: the union of every document's language-tagged labels; documents that disagree in
       one language all keep theirs, so a language may have several labels;
     - ``cg:entityType`` (with the ``rdf:type`` class it codes) and ``skos:prefLabel``: the value most
-      documents give; among equally frequent values, the first in code point order (``most_common``).
+      documents give; among equally frequent values, the first in code point order (``most_common``);
+    - ``cg:nameKey`` and ``cg:labelKey``: the ``name_key`` of the preferred label and of every label, by
+      which a name given in either script finds the entity (``graph.queries.resolve_entity``).
 
     An extracted document counts through its ``Entity`` records (``add``); a kept one through the
     previous store's entities graph (``add_description``), whose merged type and name count as that
@@ -242,6 +264,11 @@ class EntityDescriptions:
                 g.add(iri, RDFS.label, label)
             for alias in sorted(votes.aliases - {name}):
                 g.add(iri, SKOS.altLabel, ox.Literal(alias))
+            if name is not None and name_key(name):
+                g.add(iri, CG.nameKey, ox.Literal(name_key(name)))
+            names = {name, *votes.aliases, *(label.value for label in votes.labels)} - {None}
+            for key in sorted({name_key(n) for n in names if n} - {""}):
+                g.add(iri, CG.labelKey, ox.Literal(key))
         return iter(g.quads)
 
 
@@ -280,7 +307,7 @@ def _post(g: _Graph, doc: Document, post: Post, at_span: Mapping[tuple[int, int]
     g.add(iri, CG.floor, ox.Literal(post.floor))
     g.add(iri, CG.posterName, ox.Literal(post.author))
     if post.time:
-        g.add(iri, DCTERMS.created, ox.Literal(post.time))
+        g.add(iri, DCTERMS.created, post_time_literal(post.time))
     _span(g, doc, iri, post.start, post.end)
     poster = at_span.get((post.author_start, post.author_end))
     if poster is not None:
@@ -318,10 +345,13 @@ def _claim(g: _Graph, doc: Document, claim: Claim, iri: str, activity: str, ment
             f"unknown quote kind {claim.quote!r} in {doc.name}: expected {_DIRECT} or {_INDIRECT}"
         )
     g.add(iri, RDF.type, CG.Claim)
-    g.add(iri, CG.speaker, _speaker(g, doc, claim.speaker))
+    speaker = _speaker(g, doc, claim.speaker)
+    g.add(iri, CG.speaker, speaker)
     for target in claim.targets:
         g.add(iri, CG.target, entity_iri(target))
     g.add(iri, CG.claimType, claim_type(claim.type))
+    key = claim_key(speaker, claim_type(claim.type), map(entity_iri, claim.targets))
+    g.add(iri, CG.claimKey, ox.Literal(key))
     if claim.cue:
         g.add(iri, CG.cue, ox.Literal(claim.cue))
     if claim.cue_start is not None and claim.cue_end is not None:
@@ -340,6 +370,15 @@ def _claim(g: _Graph, doc: Document, claim: Claim, iri: str, activity: str, ment
             g.add(iri, CG.targetMention, mention_iri(doc.name, m.start, m.end))
     if claim.post is not None:
         g.add(iri, CG.inPost, post_iri(doc.name, claim.post))
+
+
+def claim_key(speaker: str, kind: str, targets: Iterable[str]) -> str:
+    """``cg:claimKey``: one digest of a claim's speaker, type and targets (in any order), all IRIs.
+
+    >>> claim_key("e:a", "cg:Denial", ["e:b", "e:c"]) == claim_key("e:a", "cg:Denial", ["e:c", "e:b"])
+    True
+    """
+    return hashlib.sha256("\n".join([speaker, kind, *sorted(set(targets))]).encode("utf-8")).hexdigest()
 
 
 def _speaker(g: _Graph, doc: Document, speaker: str) -> str:

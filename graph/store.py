@@ -14,9 +14,10 @@ An update costs what changed. The new store starts as a RocksDB checkpoint of th
 (``Store.backup``: hard links to its immutable files, instant whatever the size); the graphs of changed
 and removed documents are dropped from it, new ones bulk-loaded, the build and ontology graphs written
 anew, and in the entities graph only the entities that added, changed or removed documents refer to are
-described again. Unchanged documents' graphs are never read: what an affected entity's description needs
-of them (how many refer to it) is one indexed query (``ENTITY_LINKS``). A build that keeps nothing
-(``--force``, or no current store) starts from an empty store.
+described and counted (``graph.statistics``) again. Unchanged documents' graphs are never read: what an
+affected entity's description needs of them (how many refer to it) is one indexed query
+(``ENTITY_LINKS``). A build that keeps nothing (``--force``, or no current store) starts from an empty
+store.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from graph.rdf import (
     time_literal,
     tool_version,
 )
+from graph.statistics import statistics_quads
 from graph.vocab import (
     BUILD,
     ENTITIES,
@@ -74,6 +76,8 @@ SELECT ?g ?activity ?time ?version ?build WHERE {
   GRAPH ?g { ?activity a cg:Extraction ; prov:wasAssociatedWith ?agent }
   GRAPH ?build { ?activity prov:startedAtTime ?time OPTIONAL { ?agent owl:versionInfo ?version } }
 }"""
+
+_CURRENT_FORM = f"ASK {{ GRAPH <{ENTITIES}> {{ ?entity cg:nameKey ?key ; cg:mentionCount ?mentions }} }}"
 
 _DOCUMENT_GRAPHS = "SELECT ?g WHERE { GRAPH ?g { ?g a cg:Document } }"
 
@@ -183,7 +187,8 @@ class StoreBuilder:
         """Document name → sha256 in the current store, for documents extracted by this claimgraph version.
 
         Documents extracted by another version are left out, so that an upgrade re-extracts them; so are
-        all documents of a store from before the entities graph, whose document graphs describe entities.
+        all documents of a store from before the entities graph (whose document graphs describe entities)
+        or before its statistics and name keys.
         """
         if not self._has_entities_graph():
             return {}
@@ -235,7 +240,12 @@ class StoreBuilder:
         self.stats.added += 1
 
     def _has_entities_graph(self) -> bool:
-        return self._old is not None and self._old.contains_named_graph(node(ENTITIES))
+        """Whether the current store can be built on: it has an entities graph of today's form (with
+        statistics and name keys), or an empty one."""
+        if self._old is None or not self._old.contains_named_graph(node(ENTITIES)):
+            return False
+        empty = next(iter(self._old.quads_for_pattern(None, None, None, node(ENTITIES))), None) is None
+        return empty or bool(self._old.query(_CURRENT_FORM, prefixes=prefixes()))
 
     def _write(self, quads: Iterable[ox.Quad]) -> None:
         self._pending.extend(quads)
@@ -300,6 +310,10 @@ class StoreBuilder:
         self._write(ontology_graph_quads())
         self._write(self._entities.quads())
         self._write(build_quads(self._started, self._extraction_times, self._releases))
+        self._flush()
+        # counted over the finished store: every document that refers to a described entity is in it
+        described = self._entities.described()
+        self._write(statistics_quads(self._new, described, everything=self._inherited is None))
         self._flush()
         assert self._new is not None and self._new_dir is not None
         self._new.add_graph(node(ENTITIES))  # even when empty: marks a store that has an entities graph

@@ -80,6 +80,17 @@ class CG(rdfns.DefinedNamespace):
     entityType: URIRef
     typeCode: URIRef
     code: URIRef
+    nameKey: URIRef
+    labelKey: URIRef
+
+    # entity statistics
+    mentionCount: URIRef
+    documentCount: URIRef
+    claimsMade: URIRef
+    claimsReceived: URIRef
+    speakerDocumentCount: URIRef
+    targetCount: URIRef
+    madeClaimType: URIRef
 
     # claim
     speaker: URIRef
@@ -88,6 +99,7 @@ class CG(rdfns.DefinedNamespace):
     cue: URIRef
     cueSelector: URIRef
     content: URIRef
+    claimKey: URIRef
     isDirect: URIRef
     speakerMention: URIRef
     targetMention: URIRef
