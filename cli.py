@@ -20,8 +20,9 @@ from graph.atomic import atomic_output
 from graph.export import FORMATS
 from graph.export import export as run_export
 from graph.export import export_to as run_export_to
+from graph.push import with_prefixes
 from graph.query import FORMATS as query_formats
-from graph.query import paged, write_answer
+from graph.query import paged, standalone, write_answer
 from graph.rows import FORMATS as row_formats
 from graph.server import (
     DEFAULT_HOST,
@@ -373,6 +374,12 @@ def eval_(store: Path, gold_dir: Path, fmt: str) -> None:
     help="Page size: the number of the query's LIMIT clause (shipped queries page in one), or a LIMIT added.",
 )
 @click.option("--offset", type=click.IntRange(min=0), help="Where the page starts: the OFFSET, likewise.")
+@click.option(
+    "--show-query",
+    is_flag=True,
+    help="Print the query for another SPARQL endpoint instead of running it: standard SPARQL 1.1 with "
+    "its prefixes declared, its parameters bound as VALUES blocks and its page set.",
+)
 @click.option("--format", "fmt", type=click.Choice(query_formats), default="table", show_default=True)
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
 @click.pass_obj
@@ -385,6 +392,7 @@ def query(
     list_queries: bool,
     limit: int | None,
     offset: int | None,
+    show_query: bool,
     fmt: str,
     output: str,
 ) -> None:
@@ -427,18 +435,23 @@ def query(
             text = sparql if sparql is not None else query_file.read()
         text = paged(text, limit, offset)
         graph = open_store(store)
-        answer = queries.execute(
-            graph,
-            text,
-            queries.parse_params(params),
-            warn=lambda message: click.echo(f"note: {message}", err=True),
-        )
+        values = queries.parse_params(params)
+        if show_query:
+            bound = queries.bind(graph, text, values, warn=_note)
+            with atomic_output(output) as out:
+                out.write(with_prefixes(standalone(text, bound)).encode("utf-8"))
+            return
+        answer = queries.execute(graph, text, values, warn=_note)
         with atomic_output(output) as out:
             write_answer(answer, fmt, out)
     except BrokenPipeError:
         sys.stderr.close()
     except ClaimgraphError as e:
         raise click.ClickException(str(e)) from e
+
+
+def _note(message: str) -> None:
+    click.echo(f"note: {message}", err=True)
 
 
 @main.command()

@@ -150,6 +150,50 @@ def paged(sparql: str, limit: int | None = None, offset: int | None = None) -> s
     return sparql
 
 
+_SELECTS = re.compile(
+    _LEXEMES + r"|(?P<brace>\{)|(?<![\w:?$.\-])(?P<select>SELECT)(?![\w:\-])",
+    re.IGNORECASE | re.DOTALL,
+)
+_ALIAS = re.compile(r"\bAS\s+[?$]\w+", re.IGNORECASE)
+
+
+def standalone(sparql: str, params: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    r"""``sparql`` with ``params`` bound in standard SPARQL 1.1, for any endpoint: a ``VALUES`` block at the
+    head of each WHERE clause that the variable is in scope of (the query's, and each sub-SELECT's that
+    selects it). That is what pyoxigraph's substitution does, where one final VALUES clause would only
+    filter the rows after a sub-SELECT had picked its page among all entities.
+
+    >>> e = {"e": ox.NamedNode("x:e")}
+    >>> print(standalone("SELECT ?e { { SELECT ?e ?d { ?d cg:on ?e } LIMIT 2 } }", e))
+    SELECT ?e { VALUES (?e) { (<x:e>) } { SELECT ?e ?d { VALUES (?e) { (<x:e>) } ?d cg:on ?e } LIMIT 2 } }
+    >>> print(standalone("SELECT ?e { { SELECT ?d { ?d cg:on ?e } } ?d cg:to ?e }", e))
+    SELECT ?e { VALUES (?e) { (<x:e>) } { SELECT ?d { ?d cg:on ?e } } ?d cg:to ?e }
+    >>> standalone("CONSTRUCT { ?e ?p ?o } WHERE { ?e ?p ?o }", e)
+    'CONSTRUCT { ?e ?p ?o } WHERE { VALUES (?e) { (<x:e>) } ?e ?p ?o }'
+    """
+    if not params:
+        return sparql
+    heads: dict[int, list[str]] = {}
+    select: int | None = None
+    for match in _SELECTS.finditer(sparql):
+        if match.group("select"):
+            select = match.end()
+        elif match.group("brace") and select is not None:
+            projection = _ALIAS.sub("", sparql[select : match.start()])
+            chosen = set(re.findall(r"[?$](\w+)", projection))
+            heads[match.end()] = [n for n in params if "*" in projection or n in chosen]
+            select = None
+    top = where_clause(sparql)
+    if top is not None and top not in heads:  # CONSTRUCT, ASK, DESCRIBE
+        heads[top] = list(params)
+    for at in sorted(heads, reverse=True):
+        names = sorted(heads[at])
+        if names:
+            row = " ".join(str(params[name]) for name in names)  # pyoxigraph's escaped N-Triples form
+            sparql = f"{sparql[:at]} VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}{sparql[at:]}"
+    return sparql
+
+
 def keywords(sparql: str) -> set[str]:
     """The keywords among FROM, SERVICE and LOAD that ``sparql`` uses, outside strings, IRIs and comments.
 

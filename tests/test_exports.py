@@ -167,7 +167,7 @@ def test_csv_tables_load_with_the_csv_module_and_hold_every_claim(store: ox.Stor
     author = next(r for r in tables["entities.csv"] if r["type"] == "AUTHOR")
     assert author[":LABEL"] == "Entity;Author"
     floor2 = next(c for c in claims if c["post:int"] == "2")
-    assert floor2["time"] == "2025-01-28 10:05" and floor2[":LABEL"].startswith("Claim;")
+    assert floor2["time"] == "2025-01-28T10:05:00" and floor2[":LABEL"].startswith("Claim;")
 
 
 def test_csv_zip_holds_the_same_tables_and_is_deterministic(store: ox.Store, tmp_path: Path) -> None:

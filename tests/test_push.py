@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from cli import main
 from graph.push import with_prefixes
 from graph.queries import bind, execute, shipped
+from graph.query import standalone
 from graph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,12 +88,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def remote(url: str, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> Counter[str]:
     """The server's answer, as a multiset of rows (or triples) in N-Triples syntax.
 
-    Parameters are bound with a final VALUES clause, which gives the rows pyoxigraph's substitution gives.
+    Parameters are bound as ``claimgraph query --show-query`` binds them (``standalone``): VALUES blocks
+    in each WHERE clause that has the variable in scope, which gives the rows pyoxigraph's substitution
+    gives.
     """
-    if bindings:
-        names = sorted(bindings)
-        row = " ".join(str(bindings[n]) for n in names)
-        sparql += f"\nVALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+    sparql = standalone(sparql, bindings)
     construct = "CONSTRUCT" in sparql
     response = requests.post(
         f"{url}/query",
@@ -160,6 +160,21 @@ def test_the_server_answers_every_shipped_query_as_the_embedded_store(seeds_stor
         ours = local(store, sparql, params)
         assert sum(ours.values()) > 0 or "entity" in params, name
         assert remote(pushed, sparql, bind(store, sparql, params)) == ours, (name, params)
+
+
+def test_the_query_shown_for_another_endpoint_gets_its_answer_there(seeds_store: Path, pushed: str) -> None:
+    args = ["query", "--name", "claims-about", "--param", "entity=卢特尼克", "--limit", "2", "--offset", "1"]
+    shown = run(*args, "--show-query", store=seeds_store)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.startswith("PREFIX ") and "LIMIT 2 OFFSET 1" in shown.output
+    answer = requests.post(
+        f"{pushed}/query", data={"query": shown.output}, headers={"Accept": "application/sparql-results+json"}
+    )
+    assert answer.ok, answer.text
+    theirs = _rows(ox.parse_query_results(answer.content, format=ox.QueryResultsFormat.JSON))
+    ours = run(*args, "--format", "json", store=seeds_store)
+    assert theirs == _rows(ox.parse_query_results(ours.stdout_bytes, format=ox.QueryResultsFormat.JSON))
+    assert sum(theirs.values()) > 0
 
 
 def test_a_document_removed_from_the_store_is_deleted_from_the_server(
