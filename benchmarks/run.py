@@ -218,7 +218,8 @@ def store_size(store: Path) -> tuple[int, float]:
 
 
 def query_cases(store: Any) -> list[tuple[str, dict[str, str]]]:
-    """Each shipped query with no optional parameter (every row), and with ``entity`` bound where it has one.
+    """Each shipped query as shipped (its first page), with no optional parameter, and with ``entity``
+    bound where it has one (``SAMPLE_ENTITY``, by name, as ``--param entity=DeepSeek`` would).
 
     A required ``?claim`` is a claim of the first document with claims, chosen by IRI.
     """
@@ -230,9 +231,11 @@ def query_cases(store: Any) -> list[tuple[str, dict[str, str]]]:
     )["c"].value
     cases = []
     for name, q in shipped().items():
-        required = {p.name: f"<{claim}>" for p in q.params if p.required}
+        required = {
+            p.name: SAMPLE_ENTITY if p.name == "entity" else f"<{claim}>" for p in q.params if p.required
+        }
         cases.append((name, required))
-        if any(p.name == "entity" for p in q.params):
+        if any(p.name == "entity" and not p.required for p in q.params):
             cases.append((name, {**required, "entity": SAMPLE_ENTITY}))
     return cases
 
@@ -435,7 +438,7 @@ def table(results: Results) -> str:
             else:
                 rdf, ratio = s.note, ""
             lines.append(
-                f"| {s.query} | {params or '(none: every row)'} | {s.rows:,} | {s.median_ms:,.1f} ms | "
+                f"| {s.query} | {params or '(none)'} | {s.rows:,} | {s.median_ms:,.1f} ms | "
                 f"{s.p95_ms:,.1f} ms | {s.runs} | {small} | {rdf} | {ratio} |"
             )
     return "\n".join(lines)
