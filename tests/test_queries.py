@@ -25,6 +25,7 @@ from cli import main
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, Entity
 from graph import queries
+from graph.query import paged
 from graph.rdf import EntityDescriptions
 from graph.store import open_store
 from graph.vocab import CG, ONTOLOGY, author_iri, entity_id, entity_iri
@@ -518,3 +519,13 @@ def test_a_name_of_several_entities_is_refused() -> None:
     with pytest.raises(ClaimgraphError, match="fits 2 entities"):
         queries.bind(store, sparql, {"entity": "商务部"})
     assert queries.bind(store, sparql, {"entity": "B"}) == {"entity": ox.NamedNode(iri("b"))}
+
+
+def test_a_page_is_set_in_the_querys_one_limit_and_offset(store: Path) -> None:
+    assert paged("SELECT * { ?s ?p ?o } OFFSET 5", 2) == "SELECT * { ?s ?p ?o } LIMIT 2 OFFSET 5"
+    assert paged("SELECT * { ?s ?p ?o } LIMIT 9", offset=4) == "SELECT * { ?s ?p ?o } LIMIT 9 OFFSET 4"
+    with pytest.raises(ClaimgraphError, match="several LIMIT"):
+        paged("SELECT * { { SELECT ?s { ?s ?p ?o } LIMIT 1 } } LIMIT 2", 3)
+    own = run("query", "SELECT ?c { ?c a cg:Claim }", "--limit", "3", "--format", "csv", store=store)
+    assert own.exit_code == 0 and len(own.stdout.splitlines()) == 1 + 3
+    assert run("query", "--name", "laws", "--limit", "-1", store=store).exit_code == 2
