@@ -26,14 +26,6 @@ def run(*args: str, store: Path, input: bytes | None = None):
 
 
 @pytest.fixture(scope="module")
-def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store")
-    result = run("build", str(SEEDS), "--no-progress", store=store)
-    assert result.exit_code == 0, result.output
-    return store
-
-
-@pytest.fixture(scope="module")
 def seeds_export(seeds_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("export") / "out.jsonl"
     assert run("export", "--format", "jsonl", "-o", str(out), store=seeds_store).exit_code == 0

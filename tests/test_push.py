@@ -42,13 +42,6 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store")
-    assert run("build", str(SEEDS), "--no-progress", "--workers", "1", store=store).exit_code == 0
-    return store
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server on a free loopback port, its default graph the union of the named graphs."""
     port = free_port()

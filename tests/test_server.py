@@ -47,13 +47,6 @@ def cli(*args: str, store: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store")
-    cli("build", str(SEEDS), "--no-progress", store=store)
-    return store
-
-
-@pytest.fixture(scope="module")
 def exported(seeds_store: Path) -> list[dict]:
     return [json.loads(line) for line in cli("export", "--format", "jsonl", store=seeds_store).splitlines()]
 

@@ -37,14 +37,6 @@ def run(*args: str, store: Path):
     return CliRunner().invoke(main, ["--store", str(store), *args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def seeds_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store")
-    result = run("build", str(SEEDS), "--no-progress", store=store)
-    assert result.exit_code == 0, result.output
-    return store
-
-
 def sample_store(path: Path) -> Path:
     """The three hand-made extractions of tests/graph_sample.py, built without spaCy."""
     with StoreBuilder(path) as builder:
