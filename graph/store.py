@@ -143,6 +143,7 @@ class StoreBuilder:
         self._kept: set[str] = set()
         self._dropped: set[str] = set()
         self._unkept: Counter[str] = Counter()  # entity → inherited documents not kept that refer to it
+        self._buildable = False  # the current store has an entities graph of today's form
 
     def __enter__(self) -> StoreBuilder:
         self.path.mkdir(parents=True, exist_ok=True)
@@ -159,8 +160,9 @@ class StoreBuilder:
             self._remove_stale(current)
             if current is not None:
                 self._old = ox.Store.read_only(str(current))
+                self._buildable = _can_build_on(self._old)
             self._new_dir = self.path / f"store-{_number(current) + 1}"
-            if self.inherit and self._has_entities_graph():
+            if self.inherit and self._buildable:
                 assert self._old is not None
                 self._old.backup(str(self._new_dir))
                 rows = self._old.query(_DOCUMENT_GRAPHS, prefixes=prefixes())
@@ -190,7 +192,7 @@ class StoreBuilder:
         all documents of a store from before the entities graph (whose document graphs describe entities)
         or before its statistics and name keys.
         """
-        if not self._has_entities_graph():
+        if not self._buildable:
             return {}
         assert self._old is not None
         rows = self._old.query(
@@ -210,7 +212,7 @@ class StoreBuilder:
         graph = str(doc_iri(name))
         if self._old is None or not self._old.contains_named_graph(ox.NamedNode(graph)):
             raise ClaimgraphError(f"cannot keep {name!r}: it is not in the current store; extract it instead")
-        if not self._has_entities_graph():
+        if not self._buildable:
             raise ClaimgraphError(
                 f"cannot keep {name!r}: the current store predates the entities graph; extract it instead"
             )
@@ -238,14 +240,6 @@ class StoreBuilder:
             self._started
         )
         self.stats.added += 1
-
-    def _has_entities_graph(self) -> bool:
-        """Whether the current store can be built on: it has an entities graph of today's form (with
-        statistics and name keys), or an empty one."""
-        if self._old is None or not self._old.contains_named_graph(node(ENTITIES)):
-            return False
-        empty = next(iter(self._old.quads_for_pattern(None, None, None, node(ENTITIES))), None) is None
-        return empty or bool(self._old.query(_CURRENT_FORM, prefixes=prefixes()))
 
     def _write(self, quads: Iterable[ox.Quad]) -> None:
         self._pending.extend(quads)
@@ -356,6 +350,15 @@ class StoreBuilder:
             if leftover.resolve() != current:
                 shutil.rmtree(leftover, ignore_errors=True)
         (self.path / f"{CURRENT}.tmp").unlink(missing_ok=True)
+
+
+def _can_build_on(store: ox.Store) -> bool:
+    """Whether a build can start from ``store``: its entities graph is of today's form (with statistics
+    and name keys), or empty. Stores from before either are extracted again, whole."""
+    if not store.contains_named_graph(node(ENTITIES)):
+        return False
+    empty = next(iter(store.quads_for_pattern(None, None, None, node(ENTITIES))), None) is None
+    return empty or bool(store.query(_CURRENT_FORM, prefixes=prefixes()))
 
 
 def _number(store_dir: Path | None) -> int:

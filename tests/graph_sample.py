@@ -10,8 +10,11 @@ changes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
+from pathlib import Path
 
 from extract.records import AUTHOR, Claim, Document, Entity, Extraction, Mention, Post, QuotedPost
+from graph.store import StoreBuilder
 
 NEWS_NAME = "news 1.txt"
 NEWS = (
@@ -216,3 +219,13 @@ def later() -> Extraction:
     return Extraction(
         _document(LATER_NAME, LATER, "text/plain"), entities, _mentions(LATER_NAME, LATER, surface), claims
     )
+
+
+def build_samples(path: Path, xs: list[Extraction], keep: Collection[str] = frozenset()) -> None:
+    """Build a store of ``xs`` at ``path``, keeping from the current store the documents named in ``keep``."""
+    with StoreBuilder(path) as builder:
+        for x in xs:
+            if x.document.name in keep:
+                builder.keep(x.document.name)
+            else:
+                builder.add(x)

@@ -11,16 +11,11 @@ import pytest
 from extract.records import AUTHOR, Extraction
 from graph.store import StoreBuilder, open_store
 from graph.vocab import CG, ENTITIES, claim_type, entity_iri, node
-from tests.graph_sample import NEWS_NAME, forum, later, news
+from tests.graph_sample import NEWS_NAME, build_samples, forum, later, news
 
 
 def _build(path: Path, xs: list[Extraction], keep: frozenset[str] = frozenset()) -> ox.Store:
-    with StoreBuilder(path) as builder:
-        for x in xs:
-            if x.document.name in keep:
-                builder.keep(x.document.name)
-            else:
-                builder.add(x)
+    build_samples(path, xs, keep)
     return open_store(path)
 
 

@@ -19,7 +19,7 @@ from graph.export import export
 from graph.rdf import extraction_quads, tool_version
 from graph.store import StoreBuilder, open_store, store_path_default
 from graph.vocab import BUILD, ENTITIES, doc_iri, entity_iri, extraction_iri, software_iri
-from tests.graph_sample import FORUM_NAME, LATER_NAME, NEWS_NAME, forum, later, news
+from tests.graph_sample import FORUM_NAME, LATER_NAME, NEWS_NAME, build_samples, forum, later, news
 
 
 def _build(path: Path, epoch: int, monkeypatch: pytest.MonkeyPatch) -> StoreBuilder:
@@ -55,15 +55,6 @@ def _disagreeing() -> list[Extraction]:
         "deepseek/r1", "ORG", "DeepSeek-R1", {"zh-Hans": "深度求索R1"}, ["DeepSeek R1"]
     )
     return [news(), lutnick, thread]
-
-
-def _build_all(path: Path, xs: list[Extraction], keep: set[str] = frozenset()) -> None:
-    with StoreBuilder(path) as builder:
-        for x in xs:
-            if x.document.name in keep:
-                builder.keep(x.document.name)
-            else:
-                builder.add(x)
 
 
 def _started(store: ox.Store, activity: str) -> str:
@@ -195,9 +186,9 @@ def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path: Path, monkeypatch)
 
 def test_keeping_every_document_gives_the_bytes_of_a_full_build(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    _build_all(tmp_path, _disagreeing())
+    build_samples(tmp_path, _disagreeing())
     full = _nquads(tmp_path)
-    _build_all(tmp_path, _disagreeing(), keep={NEWS_NAME, LATER_NAME, FORUM_NAME})
+    build_samples(tmp_path, _disagreeing(), keep={NEWS_NAME, LATER_NAME, FORUM_NAME})
     assert (tmp_path / "current").resolve() == tmp_path / "store-2"
     assert _nquads(tmp_path) == full
 
@@ -207,9 +198,9 @@ def test_keeping_some_documents_gives_the_entities_graph_of_a_full_build(
     tmp_path: Path, monkeypatch, kept: set[str]
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    _build_all(tmp_path / "full", _disagreeing())
-    _build_all(tmp_path / "inc", _disagreeing())
-    _build_all(tmp_path / "inc", _disagreeing(), keep=kept)
+    build_samples(tmp_path / "full", _disagreeing())
+    build_samples(tmp_path / "inc", _disagreeing())
+    build_samples(tmp_path / "inc", _disagreeing(), keep=kept)
     assert _entities(tmp_path / "inc") == _entities(tmp_path / "full")
     assert _nquads(tmp_path / "inc") == _nquads(tmp_path / "full")
     merged = "\n".join(_entities(tmp_path / "full"))
@@ -218,14 +209,14 @@ def test_keeping_some_documents_gives_the_entities_graph_of_a_full_build(
 
 def test_entities_of_a_removed_document_disappear(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    _build_all(tmp_path / "inc", [news(), forum()])
-    _build_all(tmp_path / "inc", [forum()], keep={FORUM_NAME})
+    build_samples(tmp_path / "inc", [news(), forum()])
+    build_samples(tmp_path / "inc", [forum()], keep={FORUM_NAME})
     described = {
         q.subject.value
         for q in open_store(tmp_path / "inc").quads_for_pattern(None, None, None, ox.NamedNode(ENTITIES))
     }
     assert described == {str(entity_iri(e)) for e in ("sellboy", "laowang", "deepseek/r1", "chatgpt")}
-    _build_all(tmp_path / "full", [forum()])
+    build_samples(tmp_path / "full", [forum()])
     assert _entities(tmp_path / "inc") == _entities(tmp_path / "full")
 
 
@@ -240,7 +231,7 @@ def test_a_kept_document_of_another_release_keeps_its_agent(tmp_path: Path, monk
     with monkeypatch.context() as old:
         old.setattr("graph.rdf.tool_version", lambda: "0.0.1")
         old.setattr("graph.store.tool_version", lambda: "0.0.1")
-        _build_all(tmp_path, [news()])
+        build_samples(tmp_path, [news()])
     with StoreBuilder(tmp_path) as builder:
         assert builder.previous_hashes() == {}  # another release: build.py would extract it again
         builder.keep(NEWS_NAME)
