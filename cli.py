@@ -405,10 +405,10 @@ def query(
 
     Prefixes cg:, entity:, prov:, oa:, skos:, rdfs: and dcterms: are predeclared.
 
-    Example:
-
     Shipped queries that list a large graph give one page (the documents,
     pairs or entities the query says); --limit and --offset choose another.
+
+    Example:
 
     \b
         claimgraph query --name claims-by-speaker --param entity='Howard Lutnick'

@@ -70,9 +70,9 @@ def statistics_quads(
     wanted = set(entities)
     if not wanted:
         return
-    # each IRI written by pyoxigraph's own N-Triples serialiser
-    values = " ".join(str(ox.NamedNode(e)) for e in sorted(wanted))
-    scope = "" if everything else f"VALUES ?entity {{ {values} }}"
+    scope = ""
+    if not everything:  # each IRI written by pyoxigraph's own N-Triples serialiser
+        scope = "VALUES ?entity { " + " ".join(str(ox.NamedNode(e)) for e in sorted(wanted)) + " }"
     counts: dict[str, dict[str, int]] = {e: dict.fromkeys(map(str, COUNTS), 0) for e in wanted}
     for query in _COUNTS:
         answer = _select(store, query % scope)

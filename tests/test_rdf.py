@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as rdfns
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, Entity, Extraction
@@ -280,7 +281,7 @@ def test_posts_have_floor_poster_time_body_and_quotes() -> None:
     assert _one(store, first, CG.posterMention) == mention_iri(FORUM_NAME, *span(FORUM, "sellboy"))
     assert _one(store, first, DCTERMS.created) == "2025-01-28T10:00:00"  # the forum wrote "2025-01-28 10:00"
     (created,) = store.quads_for_pattern(ox.NamedNode(first), ox.NamedNode(DCTERMS.created), None, None)
-    assert created.object.datatype == ox.NamedNode(XSD.dateTime)  # sorted and compared as a time
+    assert created.object.datatype == ox.NamedNode(rdfns.XSD.dateTime)  # sorted and compared as a time
     quoted = _one(store, second, CG.quotes)
     assert quoted == quoted_post_iri(FORUM_NAME, 2, 1)
     assert _one(store, quoted, RDF.type) == CG.QuotedPost
