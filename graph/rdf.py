@@ -34,7 +34,6 @@ from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
-from extract.scripts import name_key
 from graph.vocab import (
     BUILD,
     CG,
@@ -250,6 +249,8 @@ class EntityDescriptions:
 
     def quads(self) -> Iterator[ox.Quad]:
         """The merged descriptions, in the entities graph."""
+        from extract.scripts import name_key  # OpenCC: loaded by a build only, not by every command
+
         g = _Graph(ENTITIES)
         for iri in sorted(self._votes):
             votes = self._votes[iri]

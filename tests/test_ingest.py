@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import importlib.util
 import io
 import re
 from pathlib import Path
@@ -21,21 +20,14 @@ from extract.ingest import (
     read_documents,
 )
 from extract.records import Document
+from tests.scripts import load_script
 
 DATA = Path(__file__).parent / "data"
 BAD_INPUT = DATA / "bad_input"
 SEEDS = Path(__file__).parent.parent / "seeds"
 
 
-def _load_fixture_script():
-    spec = importlib.util.spec_from_file_location("make_bad_input", DATA / "make_bad_input.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fixtures = _load_fixture_script()
+fixtures = load_script(DATA / "make_bad_input.py")
 
 
 def test_committed_fixtures_are_what_the_script_writes(tmp_path):

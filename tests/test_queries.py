@@ -6,7 +6,6 @@ tests hold while extraction improves; docs/model.md's worked example must be thi
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import statistics
 import time
@@ -29,21 +28,14 @@ from graph.query import paged
 from graph.rdf import EntityDescriptions
 from graph.store import open_store
 from graph.vocab import CG, ONTOLOGY, author_iri, entity_id, entity_iri
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 INJECTION = 'x" } ; DROP ALL ; #'
 
 
-def _docs_model():
-    spec = importlib.util.spec_from_file_location("docs_model", ROOT / "docs" / "model.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-DOCS = _docs_model()
+DOCS = load_script(ROOT / "docs" / "model.py")
 
 
 def run(*args: str, store: Path):

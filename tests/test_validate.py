@@ -3,7 +3,6 @@ ontology and docs/model.md agree term by term."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,23 +13,16 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SH
 
 from cli import main
-from graph.store import StoreBuilder, open_store
+from graph.store import open_store
 from graph.validate import shapes_bytes, validate_store
 from graph.vocab import CG, OA, claim_types, entity_classes, ontology_bytes
-from tests.graph_sample import forum, later, news
+from tests.graph_sample import build_samples, forum, later, news
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHAPES = Graph().parse(data=shapes_bytes(), format="turtle")
 ONTOLOGY = Graph().parse(data=ontology_bytes(), format="turtle")
-
-
-def _docs_model():
-    spec = importlib.util.spec_from_file_location("docs_model", ROOT / "docs" / "model.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run(*args: str, store: Path):
@@ -39,9 +31,7 @@ def run(*args: str, store: Path):
 
 def sample_store(path: Path) -> Path:
     """The three hand-made extractions of tests/graph_sample.py, built without spaCy."""
-    with StoreBuilder(path) as builder:
-        for sample in (news, later, forum):
-            builder.add(sample())
+    build_samples(path, [news(), later(), forum()])
     return path
 
 
@@ -229,7 +219,7 @@ def test_the_claim_types_of_the_shapes_are_the_ontologys() -> None:
 
 
 def test_the_model_doc_lists_every_term_of_the_ontology() -> None:
-    docs = _docs_model()
+    docs = load_script(ROOT / "docs" / "model.py")
     model = docs.MODEL.read_text(encoding="utf-8")
     assert docs.section(model, "terms") == docs.terms_markdown(), "run: .venv/bin/python docs/model.py"
     assert docs.section(model, "figure") == docs.figure_mermaid(), "run: .venv/bin/python docs/model.py"
