@@ -121,8 +121,9 @@ class GazetteerRuler:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        simple = to_simplified(doc.text)
-        target = self.make_doc(simple) if len(simple) == len(doc.text) else doc
+        text = doc.text
+        simple = to_simplified(text)
+        target = self.make_doc(simple) if len(simple) == len(text) else doc
         for matcher in (self.exact, self.folded):
             for match_id, start, end in matcher(target):
                 key = doc.vocab.strings[match_id]

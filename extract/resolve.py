@@ -39,6 +39,7 @@ the canonical name (English where the text gives one, else simplified Chinese).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -87,6 +88,41 @@ class Group:
     proposals: list[Proposal] = field(default_factory=list)
 
 
+class Spans:
+    """Disjoint, non-empty ``[start, end)`` spans: whether another one is free, in logarithmic time.
+
+    Resolution asks this for every proposal and every repeat of a name; asked of a plain list, a
+    book-length document (thousands of names) would cost quadratic time.
+
+    >>> taken = Spans([(2, 4)])
+    >>> taken.free(0, 2), taken.free(3, 5), taken.free(4, 6)
+    (True, False, True)
+    >>> taken.add(4, 6); taken.containing(4, 5)
+    (4, 6)
+    """
+
+    def __init__(self, spans: list[tuple[int, int]] | None = None) -> None:
+        self._spans: list[tuple[int, int]] = sorted(spans or [])
+
+    def _before(self, start: int) -> int:
+        """Index of the last span that starts at or before ``start``, -1 if none."""
+        return bisect_right(self._spans, (start, float("inf"))) - 1
+
+    def free(self, start: int, end: int) -> bool:
+        i = self._before(start)
+        if i >= 0 and self._spans[i][1] > start:
+            return False
+        return i + 1 >= len(self._spans) or self._spans[i + 1][0] >= end
+
+    def add(self, start: int, end: int) -> None:
+        insort(self._spans, (start, end))
+
+    def containing(self, start: int, end: int) -> tuple[int, int] | None:
+        """The span that covers ``[start, end)``, if any."""
+        i = self._before(start)
+        return self._spans[i] if i >= 0 and self._spans[i][1] >= end else None
+
+
 def choose(proposals: list[Proposal]) -> list[Proposal]:
     """Non-overlapping proposals, longest first, then by source rank (rule 1).
 
@@ -94,14 +130,14 @@ def choose(proposals: list[Proposal]) -> list[Proposal]:
     >>> [(p.start, p.end, p.label) for p in kept]
     [(0, 5, 'ORG')]
     """
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     kept = []
     rules = [p for p in proposals if p.source != "ner"]
     statistical = [p for p in proposals if p.source == "ner"]
     for group in (rules, statistical):
         for p in sorted(group, key=lambda p: p.rank):
-            if all(p.end <= s or p.start >= e for s, e in taken):
-                taken.append((p.start, p.end))
+            if taken.free(p.start, p.end):
+                taken.add(p.start, p.end)
                 kept.append(p)
     return sorted(kept, key=lambda p: p.start)
 
@@ -141,11 +177,11 @@ def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]
     >>> [(p.start, p.end, p.nested) for p in nested_in([outer], [outer, inner])]
     [(0, 2, True)]
     """
+    outer = Spans([(k.start, k.end) for k in kept])
     inside = [
         Proposal(p.start, p.end, p.label, p.source, p.ids, nested=True)
         for p in proposals
-        if p.source == "gazetteer"
-        and any(k.start <= p.start and p.end <= k.end and (k.start, k.end) != (p.start, p.end) for k in kept)
+        if p.source == "gazetteer" and outer.containing(p.start, p.end) not in (None, (p.start, p.end))
     ]
     return choose(inside)
 
@@ -205,6 +241,7 @@ class Resolver:
         self.text = text
         proposals = proposals + compounds(text, proposals)
         self.kept = choose(proposals)
+        self.taken = Spans([(p.start, p.end) for p in self.kept])
         self.nested = self._variants(nested_in(self.kept, proposals))
         self.countries = _country_counts(self.kept)
         self.named = {p.ids[0] for p in self.kept + self.nested if len(p.ids) == 1}
@@ -214,8 +251,11 @@ class Resolver:
     def _variants(self, nested: list[Proposal]) -> list[Proposal]:
         """Rule 7, second half: an outer name takes the id of a same-type gazetteer name inside most of it."""
         remaining = []
+        kept = {(k.start, k.end): k for k in self.kept}
         for inner in nested:
-            outer = next(k for k in self.kept if k.start <= inner.start and inner.end <= k.end)
+            span = self.taken.containing(inner.start, inner.end)
+            assert span is not None, "nested_in gives only proposals inside a kept one"
+            outer = kept[span]
             if (
                 not outer.ids
                 and outer.label == inner.label
@@ -257,8 +297,11 @@ class Resolver:
             self._add(keep, p)
         gone.proposals = []
 
-    def _free(self, start: int, end: int) -> bool:
-        return all(end <= p.start or start >= p.end for p in self.kept)
+    def _keep(self, group: Group, p: Proposal) -> None:
+        """A proposal found by a rule after the choice, where no kept one overlaps it."""
+        self.kept.append(p)
+        self.taken.add(p.start, p.end)
+        self._add(group, p)
 
     def _appositions(self) -> None:
         """Rule 3."""
@@ -272,10 +315,8 @@ class Resolver:
             if other is not None and other.end == a_end:
                 if other.label == p.label or not self.group_of[id(other)].gazetteer_id:
                     self._merge(self.group_of[id(p)], self.group_of[id(other)])
-            elif _SHORT_FORM.match(m.group("alias")) and self._free(a_start, a_end):
-                alias = Proposal(a_start, a_end, p.label, "patterns")
-                self.kept.append(alias)
-                self._add(self.group_of[id(p)], alias)
+            elif _SHORT_FORM.match(m.group("alias")) and self.taken.free(a_start, a_end):
+                self._keep(self.group_of[id(p)], Proposal(a_start, a_end, p.label, "patterns"))
         self.kept.sort(key=lambda p: p.start)
 
     def _short_names(self) -> None:
@@ -306,10 +347,8 @@ class Resolver:
             boundary = r"(?<![A-Za-z])" if short.isascii() else ""
             tail = r"(?![A-Za-z])" if short.isascii() else ""
             for m in re.finditer(boundary + re.escape(short) + tail, self.text):
-                if self._free(m.start(), m.end()):
-                    p = Proposal(m.start(), m.end(), "PERSON", "patterns")
-                    self.kept.append(p)
-                    self._add(owner, p)
+                if self.taken.free(m.start(), m.end()):
+                    self._keep(owner, Proposal(m.start(), m.end(), "PERSON", "patterns"))
         self.kept.sort(key=lambda p: p.start)
 
     def _repeats(self) -> None:
@@ -321,26 +360,39 @@ class Resolver:
                     continue
                 bounds = (r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])") if surface.isascii() else ("", "")
                 for m in re.finditer(bounds[0] + re.escape(surface) + bounds[1], self.text):
-                    if self._free(m.start(), m.end()):
-                        p = Proposal(m.start(), m.end(), label, "patterns")
-                        self.kept.append(p)
-                        self._add(group, p)
+                    if self.taken.free(m.start(), m.end()):
+                        self._keep(group, Proposal(m.start(), m.end(), label, "patterns"))
         self.kept.sort(key=lambda p: p.start)
 
     def _containment(self) -> None:
-        """Rule 5."""
+        """Rule 5. Groups are found through the endings of their names, not by comparing every pair."""
         loose = [g for g in self.groups if g.proposals and not g.gazetteer_id]
-        for group in loose:
+        keys = [{name_key(self.text[p.start : p.end]) for p in g.proposals} for g in loose]
+        ending: dict[str, set[int]] = {}  # a name's ending of 4 characters or more → groups with that name
+
+        def index(i: int, names: set[str]) -> None:
+            for name in names:
+                for cut in range(len(name) - 3):
+                    ending.setdefault(name[cut:], set()).add(i)
+
+        for i, names in enumerate(keys):
+            index(i, names)
+        for i, group in enumerate(loose):
             label = group.proposals[0].label
             if label not in ("ORG", "LAW"):
                 continue
-            keys = {name_key(self.text[p.start : p.end]) for p in group.proposals}
-            for other in loose:
-                if other is group or not other.proposals or other.proposals[0].label != label:
-                    continue
-                other_keys = {name_key(self.text[p.start : p.end]) for p in other.proposals}
-                if any(len(k) >= 4 and o != k and o.endswith(k) for k in keys for o in other_keys):
+            longer = (
+                j
+                for k in keys[i]
+                for j in ending.get(k, ())
+                if any(o != k and o.endswith(k) for o in keys[j])
+            )
+            for j in sorted(set(longer)):
+                other = loose[j]
+                if j != i and other.proposals and other.proposals[0].label == label:
                     self._merge(other, group)
+                    keys[j] |= keys[i]
+                    index(j, keys[i])
                     break
 
 
@@ -407,11 +459,12 @@ class ResolverComponent:
     """Sets ``doc.ents`` (label = type, ``kb_id`` = entity id) and ``doc._.entities``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        groups = Resolver(doc.text, proposals_of(doc)).run()
+        text = doc.text  # joined from the tokens at every access: read it once
+        groups = Resolver(text, proposals_of(doc)).run()
         entities: dict[str, Entity] = {}
         spans, nested = [], []
         for group in groups:
-            entity = build_entity(group, doc.text)
+            entity = build_entity(group, text)
             known = entities.get(entity.id)
             if known is None:
                 entities[entity.id] = entity
