@@ -608,7 +608,8 @@ class ClaimFinder:
             return
         speaker_id, sp_start, sp_end = speaker
         content = self.text[start:end]
-        inside = [m for m in self.mentions if start <= m.start and m.end <= end]
+        first, last = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        inside = [m for m in self.mentions[first:last] if m.end <= end]
         targets = list(dict.fromkeys(m.entity for m in inside if m.entity != speaker_id))
         if self.r.self_reference.search(content) and self._label_of(speaker_id) == "ORG":
             targets.append(speaker_id)  # an organisation's "我们" speaks of itself

@@ -455,25 +455,47 @@ def proposals_of(doc: Doc) -> list[Proposal]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A mention after resolution: its span, its entity's type and id, and whether it is nested (rule 7)."""
+
+    start: int
+    end: int
+    label: str
+    entity: str
+    nested: bool
+
+
+def resolve(text: str, proposals: list[Proposal]) -> tuple[dict[str, Entity], list[Resolved]]:
+    """The entities of one document and every mention of them, from the proposals on its ``text``.
+
+    Text in, records out: the component below applies it to a spaCy ``Doc``, and a document too long
+    for one ``Doc`` is resolved whole from its pieces' proposals (``extract.pipeline``).
+    """
+    entities: dict[str, Entity] = {}
+    found: list[Resolved] = []
+    for group in Resolver(text, proposals).run():
+        entity = build_entity(group, text)
+        known = entities.get(entity.id)
+        if known is None:
+            entities[entity.id] = entity
+        else:
+            known.aliases.extend(a for a in entity.aliases if a not in known.aliases)
+        label = entities[entity.id].type
+        found += [Resolved(p.start, p.end, label, entity.id, p.nested) for p in group.proposals]
+    return entities, found
+
+
 class ResolverComponent:
     """Sets ``doc.ents`` (label = type, ``kb_id`` = entity id) and ``doc._.entities``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # joined from the tokens at every access: read it once
-        groups = Resolver(text, proposals_of(doc)).run()
-        entities: dict[str, Entity] = {}
+        entities, found = resolve(doc.text, proposals_of(doc))
         spans, nested = [], []
-        for group in groups:
-            entity = build_entity(group, text)
-            known = entities.get(entity.id)
-            if known is None:
-                entities[entity.id] = entity
-            else:
-                known.aliases.extend(a for a in entity.aliases if a not in known.aliases)
-            for p in group.proposals:
-                span = doc.char_span(p.start, p.end, label=entities[entity.id].type, kb_id=entity.id)
-                if span is not None:
-                    (nested if p.nested else spans).append(span)
+        for m in found:
+            span = doc.char_span(m.start, m.end, label=m.label, kb_id=m.entity)
+            if span is not None:
+                (nested if m.nested else spans).append(span)
         doc.ents = sorted(spans, key=lambda s: s.start)
         doc.spans[MENTIONS] = sorted(spans + nested, key=lambda s: (s.start, s.end))
         doc._.entities = entities
