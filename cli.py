@@ -140,6 +140,7 @@ def build(
             force=force,
             stdin=sys.stdin.buffer,
             on_skip=warn,
+            on_wait=_note,
             progress=progress,
             workers=workers,
             engine=engine,

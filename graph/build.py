@@ -38,6 +38,7 @@ def build(
     force: bool = False,
     stdin: BinaryIO | None = None,
     on_skip: Callable[[Skipped], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
     progress: bool | None = None,
     workers: int | None = None,
     engine: str = "local",
@@ -48,7 +49,9 @@ def build(
     Documents whose content hash is unchanged since the last build are copied
     over, not extracted again (unless ``force``). Bad files are reported through
     ``on_skip`` and left out; the rest builds. The store is replaced atomically:
-    if anything fails, the previous store stays as it was.
+    if anything fails, the previous store stays as it was. While a writable server
+    holds the store, the build waits, saying so through ``on_wait`` (without it,
+    it is refused).
 
     Documents stream through in chunks of ``batch_size``: read here, extracted by ``engine`` (``local``:
     ``workers`` processes, default every core; ``dask``: the cluster at ``scheduler``), written here in
@@ -57,7 +60,7 @@ def build(
     extract = _engine(engine, workers, scheduler, batch_size)
     report = BuildReport()
     total = len(list(iter_sources(paths)))
-    with StoreBuilder(store_path, inherit=not force) as builder:
+    with StoreBuilder(store_path, inherit=not force, on_wait=on_wait) as builder:
         previous = {} if force else builder.previous_hashes()
         seen: dict[str, str] = {}
         bar = tqdm(

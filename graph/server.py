@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import html
 import io
 import itertools
@@ -69,7 +68,7 @@ from starlette.staticfiles import StaticFiles
 from extract.errors import ClaimgraphError
 from graph.queries import header_fields
 from graph.query import keywords
-from graph.store import CURRENT, open_store
+from graph.store import CURRENT, OpenedStore, open_store, take_write_lock
 from graph.vocab import prefixes
 
 DEFAULT_HOST = "127.0.0.1"
@@ -359,15 +358,16 @@ class _OpenedStore:
         self.path = path
         self.writable = writable
         self.target: Path | None = None
-        self.store: ox.Store | None = None
+        self.store: OpenedStore | None = None
         self.get()
 
-    def get(self) -> ox.Store:
+    def get(self) -> OpenedStore:
         target = (self.path / CURRENT).resolve()
         if self.store is None or (not self.writable and target != self.target):
-            self.store = None
+            if self.store is not None:
+                self.store.close()  # lets the next build remove the old store
             self.store = open_store(self.path, read_only=not self.writable)
-            self.target = target
+            self.target = self.store.folder
         return self.store
 
 
@@ -533,15 +533,7 @@ class QueryPool:
     def _take_build_lock(self) -> None:
         if not (self.store / CURRENT).is_dir():
             raise ClaimgraphError(f"no store at {self.store}: run `claimgraph build DOCS` first")
-        self._lock = os.open(self.store / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock)
-            self._lock = None
-            raise ClaimgraphError(
-                f"a build is writing the store at {self.store}: wait for it to finish, then serve"
-            ) from None
+        self._lock = take_write_lock(self.store, "serve")
 
     async def run(self, job: Job) -> Reply:
         if self._idle is None:  # created here, inside the server's event loop

@@ -4,11 +4,19 @@ Layout of a store folder (default ``./.claimgraph``)::
 
     current -> store-3     symlink to the store that readers open
     store-3/               a pyoxigraph (RocksDB) store, never written again once published
-    .lock                  held by the one build that may run at a time
+    .stores                the store folders claimgraph made here and has not removed yet (JSON)
+    .lock                  held by the one build (or ``serve --allow-update``) that may write
 
-A build writes a brand-new ``store-<n+1>`` next to the current one, then points ``current`` at it with
-one ``os.replace`` of a temporary symlink and removes the old folder. Readers therefore see either the
-old or the new store, never a half-built one, and a build that fails leaves the previous store as it was.
+A build writes a brand-new ``store-<n>`` next to the current one (``n`` above every ``store-*`` name in
+the folder, so it never reuses a name), then points ``current`` at it with one ``os.replace`` of a
+temporary symlink. Readers therefore see either the old or the new store, never a half-built one, and a
+build that fails leaves the previous store as it was.
+
+Nothing is removed that claimgraph cannot prove it made: a store folder's name is written to ``.stores``
+before the folder is made, and only folders listed there are ever removed (the user's own ``store-photos``
+is safe). A reader pins the store it opens with a shared ``flock`` on its folder for as long as it has it
+open (``OpenedStore``); a build removes an old store only when it can take that lock exclusively, so a
+reader is never pulled out from under, and a store still pinned is removed by a later build.
 
 An update costs what changed. The new store starts as a RocksDB checkpoint of the current one
 (``Store.backup``: hard links to its immutable files, instant whatever the size); the graphs of changed
@@ -23,13 +31,17 @@ store.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
+import re
 import shutil
+import weakref
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -59,6 +71,10 @@ from graph.vocab import (
 )
 
 CURRENT = "current"
+MADE = ".stores"
+"""The store folders a build made here and no build has removed yet: the only ones ever removed."""
+_STORE_NAME = re.compile(r"store-(\d+)")
+_OPEN_ATTEMPTS = 20
 BATCH = 200_000
 """Quads buffered before one bulk load: few large writes instead of many small ones."""
 
@@ -97,16 +113,86 @@ def store_path_default() -> Path:
     return Path(os.environ.get("CLAIMGRAPH_STORE") or ".claimgraph")
 
 
-def open_store(path: Path, *, read_only: bool = True) -> ox.Store:
-    """Open the current store under ``path``; read-only by default, so several readers can share it."""
+def open_store(path: Path, *, read_only: bool = True) -> OpenedStore:
+    """Open the current store under ``path``; read-only by default, so several readers can share it.
+
+    The store is pinned while the returned object lives (see the module's docstring). If a build
+    publishes a new store while this opens the old one, it opens the new one instead.
+    """
     current = path / CURRENT
-    if not current.is_dir():
-        raise ClaimgraphError(f"no store at {path}: run `claimgraph build DOCS` first")
-    target = str(current.resolve())
+    for _ in range(_OPEN_ATTEMPTS):
+        if not current.is_dir():
+            raise ClaimgraphError(f"no store at {path}: run `claimgraph build DOCS` first")
+        target = current.resolve()
+        pin = _pin(target)
+        if pin is None or current.resolve() != target:
+            if pin is not None:
+                os.close(pin)
+            continue  # a build published another store meanwhile: open that one
+        try:
+            store = ox.Store.read_only(str(target)) if read_only else ox.Store(str(target))
+        except (OSError, RuntimeError) as e:
+            os.close(pin)
+            raise ClaimgraphError(damaged(path, e)) from e
+        return OpenedStore(store, target, pin)
+    raise ClaimgraphError(f"the store at {path} changed {_OPEN_ATTEMPTS} times while opening it: try again")
+
+
+def damaged(path: Path, error: BaseException) -> str:
+    """The message for a store that RocksDB cannot read: what it said, and how to start over."""
+    said = str(error).split("  ")[0].strip() or type(error).__name__
+    return (
+        f"the store at {path} cannot be read ({said}): rebuild it with `claimgraph build --force DOCS`, "
+        "which makes a new store without reading this one"
+    )
+
+
+def _pin(folder: Path) -> int | None:
+    """A shared lock on ``folder`` (``None`` if it is gone): no build removes it while the lock is held."""
     try:
-        return ox.Store.read_only(target) if read_only else ox.Store(target)
-    except OSError as e:
-        raise ClaimgraphError(f"cannot open the store at {path}: {e}") from e
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while a build removes it, an instant
+    if not os.path.isdir(folder):
+        os.close(fd)
+        return None
+    return fd
+
+
+class OpenedStore:
+    """A ``pyoxigraph.Store`` opened through ``current``, pinned while this object lives.
+
+    Use it as the store itself: attributes, ``len``, iteration and ``in`` are the store's. The pin (a
+    shared ``flock`` on the store's folder) is released when the object is collected, or by ``close``.
+    """
+
+    __slots__ = ("__weakref__", "_release", "folder", "store")
+
+    def __init__(self, store: ox.Store, folder: Path, pin: int) -> None:
+        self.store = store
+        self.folder = folder
+        self._release = weakref.finalize(self, os.close, pin)
+
+    def close(self) -> None:
+        """Let builds remove this store: drop the handle and the pin now rather than when collected."""
+        self.store = None  # type: ignore[assignment]  # closes RocksDB before the pin goes
+        self._release()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return iter(self.store)
+
+    def __contains__(self, quad: object) -> bool:
+        return quad in self.store
+
+    def __bool__(self) -> bool:
+        return bool(self.store)
 
 
 @dataclass
@@ -126,9 +212,12 @@ class StoreBuilder:
     {}
     """
 
-    def __init__(self, path: Path, *, inherit: bool = True) -> None:
+    def __init__(
+        self, path: Path, *, inherit: bool = True, on_wait: Callable[[str], None] | None = None
+    ) -> None:
         self.path = path
         self.inherit = inherit
+        self.on_wait = on_wait
         self.stats = BuildStats()
         self._lock: int | None = None
         self._old: ox.Store | None = None
@@ -146,23 +235,19 @@ class StoreBuilder:
         self._buildable = False  # the current store has an entities graph of today's form
 
     def __enter__(self) -> StoreBuilder:
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._lock = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._unlock()
-            raise ClaimgraphError(
-                f"another build is writing the store at {self.path}: wait for it to finish"
-            ) from None
+        self._lock = take_write_lock(self.path, "build", self.on_wait)
         try:
             current = self._current_dir()
-            self._remove_stale(current)
-            if current is not None:
-                self._old = ox.Store.read_only(str(current))
-                self._buildable = _can_build_on(self._old)
-            self._new_dir = self.path / f"store-{_number(current) + 1}"
-            if self.inherit and self._buildable:
+            collect(self.path, keep=current)
+            if current is not None and self.inherit:
+                try:
+                    self._old = ox.Store.read_only(str(current))
+                    self._buildable = _can_build_on(self._old)
+                except (OSError, RuntimeError) as e:
+                    raise ClaimgraphError(damaged(self.path, e)) from e
+            self._new_dir = self.path / _new_name(self.path)
+            _record_made(self.path, add=self._new_dir.name)
+            if self._buildable:
                 assert self._old is not None
                 self._old.backup(str(self._new_dir))
                 rows = self._old.query(_DOCUMENT_GRAPHS, prefixes=prefixes())
@@ -316,14 +401,14 @@ class StoreBuilder:
             self._new.optimize()
         self._new = None  # closes the RocksDB instance before readers open it
         self._old = None
-        old = self._current_dir()
         tmp = self.path / f"{CURRENT}.tmp"
+        if tmp.is_symlink():
+            tmp.unlink()  # what a build killed at this very step left (we hold the lock)
         os.symlink(self._new_dir.name, tmp)
         os.replace(tmp, self.path / CURRENT)
-        self._new_dir = None  # published: from here on, failing must not remove it
+        published, self._new_dir = self._new_dir, None  # from here on, failing must not remove it
         _fsync_dir(self.path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        collect(self.path, keep=published)
         self._unlock()
 
     def _abort(self) -> None:
@@ -331,8 +416,9 @@ class StoreBuilder:
         self._new = None
         self._old = None
         self._pending = []
-        if self._new_dir is not None:
-            shutil.rmtree(self._new_dir, ignore_errors=True)
+        if self._new_dir is not None and self._lock is not None:
+            collect(self.path, keep=self._current_dir())
+        self._new_dir = None
         self._unlock()
 
     def _unlock(self) -> None:
@@ -344,12 +430,100 @@ class StoreBuilder:
         current = self.path / CURRENT
         return current.resolve() if current.is_dir() else None
 
-    def _remove_stale(self, current: Path | None) -> None:
-        """Remove what a killed build left behind (we hold the lock, so no build is running)."""
-        for leftover in self.path.glob("store-*"):
-            if leftover.resolve() != current:
-                shutil.rmtree(leftover, ignore_errors=True)
-        (self.path / f"{CURRENT}.tmp").unlink(missing_ok=True)
+
+def take_write_lock(path: Path, role: str, on_wait: Callable[[str], None] | None = None) -> int:
+    """Hold the store folder's write lock (``.lock``) for a build or a writable server (``role``).
+
+    Two builds do not wait for each other: the second is refused. A build waits for a server that
+    holds the lock (``serve --allow-update``) if told how to say so (``on_wait``), and is refused if not.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise ClaimgraphError(f"cannot use {path} as a store folder: {e.strerror or e}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 64, 0).decode("ascii", "replace").split()
+        if role == "build" and holder[:1] == ["serve"] and on_wait is not None:
+            on_wait(f"waiting for `claimgraph serve --allow-update` (pid {holder[1]}) on {path} to stop")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            os.close(fd)
+            writer = "a server started with --allow-update" if holder[:1] == ["serve"] else "another build"
+            raise ClaimgraphError(f"{writer} is writing the store at {path}: wait for it to finish") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{role} {os.getpid()}\n".encode("ascii"), 0)
+    return fd
+
+
+def collect(path: Path, *, keep: Path | None) -> None:
+    """Remove the store folders claimgraph made under ``path``, but ``keep`` and those a reader pins.
+
+    Call with the write lock held. Only names recorded in ``.stores`` are candidates.
+    """
+    remaining = []
+    for name in _made(path):
+        folder = path / name
+        if keep is not None and folder.resolve() == keep.resolve():
+            remaining.append(name)
+            continue
+        try:
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # gone already
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            remaining.append(name)  # a reader has it open: a later build removes it
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+            if folder.exists():
+                remaining.append(name)
+        finally:
+            os.close(fd)
+    _write_made(path, remaining)
+
+
+def _made(path: Path) -> list[str]:
+    """Store folder names recorded in ``.stores``; a store from before that file: the current one."""
+    try:
+        names = json.loads((path / MADE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        current = path / CURRENT
+        names = (
+            [current.resolve().name]
+            if current.is_dir() and current.resolve().parent == path.resolve()
+            else []
+        )
+    except (OSError, ValueError):
+        names = []  # unreadable: remove nothing
+    return [n for n in names if isinstance(n, str) and _STORE_NAME.fullmatch(n)]
+
+
+def _record_made(path: Path, *, add: str) -> None:
+    """Record ``add`` as made here, durably, before the folder itself is made."""
+    _write_made(path, [*_made(path), add])
+
+
+def _write_made(path: Path, names: list[str]) -> None:
+    tmp = path / f"{MADE}.tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        json.dump(sorted(set(names), key=_number), out)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path / MADE)
+    _fsync_dir(path)
+
+
+def _new_name(path: Path) -> str:
+    """``store-<n>``, ``n`` above every store name in the folder, recorded or not: never a name in use."""
+    names = [p.name for p in path.iterdir()] + _made(path)
+    current = path / CURRENT
+    if current.is_symlink():
+        names.append(Path(os.readlink(current)).name)
+    return f"store-{max((_number(n) for n in names), default=0) + 1}"
 
 
 def _can_build_on(store: ox.Store) -> bool:
@@ -361,9 +535,14 @@ def _can_build_on(store: ox.Store) -> bool:
     return empty or bool(store.query(_CURRENT_FORM, prefixes=prefixes()))
 
 
-def _number(store_dir: Path | None) -> int:
-    """The ``n`` of ``store-<n>``; 0 when there is no store yet."""
-    return int(store_dir.name.removeprefix("store-")) if store_dir is not None else 0
+def _number(name: str) -> int:
+    """The ``n`` of ``store-<n>``; 0 for any other name.
+
+    >>> _number("store-12"), _number("store-photos"), _number("current")
+    (12, 0, 0)
+    """
+    match = _STORE_NAME.fullmatch(name)
+    return int(match.group(1)) if match else 0
 
 
 def _fsync_dir(path: Path) -> None:

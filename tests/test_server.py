@@ -11,6 +11,7 @@ import io
 import json
 import re
 import shutil
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -261,8 +262,21 @@ def test_updates_with_allow_update_on_a_copy(seeds_store: Path, tmp_path: Path, 
         assert get(writable, COUNT).json()["results"]["bindings"][0]["n"]["value"] != "0"
         bad = requests.post(writable, data={"update": "CLEAR XYZ"}, timeout=30)
         assert bad.status_code == 400
-        with pytest.raises(ClaimgraphError, match="another build"), StoreBuilder(copy):
-            pass
+        with pytest.raises(ClaimgraphError, match="started with --allow-update"), StoreBuilder(copy):
+            pass  # refused when it cannot say that it waits
+        said: list[str] = []
+        built: list[dict[str, str]] = []
+
+        def build_when_free() -> None:
+            with StoreBuilder(copy, on_wait=said.append) as builder:
+                built.append(builder.previous_hashes())
+
+        waiting = threading.Thread(target=build_when_free)
+        waiting.start()
+        time.sleep(1)
+        assert said and "waiting for `claimgraph serve --allow-update`" in said[0] and not built
+    waiting.join(60)
+    assert len(built) == 1 and len(built[0]) == 5  # issue 13: the build waited for the server, then ran
     assert get(endpoint, ask).json()["boolean"] is False  # the seeds store itself is untouched
 
 

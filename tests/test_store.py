@@ -7,6 +7,8 @@ extracted again, and without the entities no document refers to any more.
 from __future__ import annotations
 
 import io
+import os
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -179,7 +181,54 @@ def test_a_relative_store_path_survives_rebuilds(tmp_path: Path, monkeypatch) ->
 
 def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path: Path, monkeypatch) -> None:
     _build(tmp_path, 1_700_000_000, monkeypatch)
-    (tmp_path / "store-7").mkdir()
+    killed = StoreBuilder(tmp_path).__enter__()  # a build that never gets to finish or abort
+    killed._new = None
+    os.close(killed._lock)  # what the system does when it dies
+    assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-1", "store-2"]
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert [p.name for p in tmp_path.glob("store-*")] == [(tmp_path / "current").resolve().name]
+
+
+def test_folders_of_the_user_named_like_stores_are_never_removed(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, defect 2: `--store` on an existing folder deleted the user's `store-*` folders."""
+    for name in ("store-photos", "store-7"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "keep.txt").write_text("mine")
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert (tmp_path / "current").resolve().name == "store-9"  # never a name already in the folder
+    for name in ("store-photos", "store-7"):
+        assert (tmp_path / name / "keep.txt").read_text() == "mine"
+    assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-7", "store-9", "store-photos"]
+
+
+def test_a_build_keeps_the_store_it_made_when_current_pointed_at_a_lost_one(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Issue 13, defect 1: with `current` pointing at a missing `store-1`, the new store took that name
+    and the publication removed it as the "old" one."""
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    shutil.rmtree(tmp_path / "store-1")
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert len(open_store(tmp_path)) > 0
+    assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-2"]
+
+
+def test_a_store_a_reader_has_open_is_removed_only_after_it_lets_go(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, defect 8: a reader opening the old store while a build removed it got a RocksDB error."""
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    reader = open_store(tmp_path)
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert (tmp_path / "current").resolve().name == "store-2"
+    assert (tmp_path / "store-1").is_dir() and len(reader) > 0  # still there, still readable
+    reader.close()
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-3"]
+
+
+def test_a_reader_collected_lets_go_of_its_store(tmp_path: Path, monkeypatch) -> None:
+    _build(tmp_path, 1_700_000_000, monkeypatch)
+    assert len(open_store(tmp_path)) > 0  # the object is gone after this line
     _build(tmp_path, 1_700_000_000, monkeypatch)
     assert sorted(p.name for p in tmp_path.glob("store-*")) == ["store-2"]
 
