@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import sys
+import threading
+from contextlib import suppress
 from pathlib import Path
 
 import click
@@ -36,6 +40,48 @@ from graph.server import serve as run_server
 from graph.store import open_store, store_path_default
 
 EXIT_SKIPPED = 3
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+"""What a shell reports for a program stopped by a closed pipe (``claimgraph export | head``)."""
+
+
+class Commands(click.Group):
+    """The command group: one place that turns errors into a line and an exit code.
+
+    ``ClaimgraphError`` (the message says what to do) is an error line and exit 1; a reader that closed
+    the pipe ends the command quietly with ``EXIT_BROKEN_PIPE``; ``SIGTERM`` and ``SIGHUP`` unwind like
+    Ctrl-C, so a build or an export stopped that way removes what it had half written.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        main_thread = threading.current_thread() is threading.main_thread()
+        stops = [(signum, signal.signal(signum, _stop)) for signum in _STOPS] if main_thread else []
+        try:
+            return super().invoke(ctx)
+        except ClaimgraphError as e:
+            raise click.ClickException(str(e)) from e
+        except BrokenPipeError:
+            with suppress(OSError, ValueError):  # nothing more can reach the reader: flush into nowhere
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
+        finally:
+            for signum, handler in stops:
+                signal.signal(signum, handler)
+
+
+_STOPS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def printable(name: str) -> str:
+    r"""``name`` as it can be printed on one line: quoted and escaped if it holds control characters.
+
+    >>> print(printable("新闻.txt"), printable("a\nwarning: forged"))
+    新闻.txt 'a\nwarning: forged'
+    """
+    return name if name.isprintable() else repr(name)
 
 
 def _default_batch_size() -> int:
@@ -45,7 +91,7 @@ def _default_batch_size() -> int:
     return DEFAULT_BATCH_SIZE
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     type=click.Path(path_type=Path, file_okay=False),
@@ -129,27 +175,25 @@ def build(
     from graph.build import build as run_build  # spaCy: loaded only to build
 
     def warn(item: Skipped) -> None:
-        click.echo(f"warning: skipped {item.name}: {item.reason}", err=True)
+        click.echo(f"warning: skipped {printable(item.name)}: {printable(item.reason)}", err=True)
 
-    try:
-        report = run_build(
-            list(paths),
-            store,
-            max_bytes=max_bytes,
-            batch_size=batch_size,
-            force=force,
-            stdin=sys.stdin.buffer,
-            on_skip=warn,
-            on_wait=_note,
-            progress=progress,
-            workers=workers,
-            engine=engine,
-            scheduler=scheduler,
-        )
-    except ClaimgraphError as e:
-        raise click.ClickException(str(e)) from e
+    report = run_build(
+        list(paths),
+        store,
+        max_bytes=max_bytes,
+        batch_size=batch_size,
+        force=force,
+        stdin=sys.stdin.buffer,
+        on_skip=warn,
+        on_wait=_note,
+        progress=progress,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+    )
+    removed = f"{report.removed} removed, " if report.removed else ""
     click.echo(
-        f"built {store}: {report.extracted} extracted, {report.kept} unchanged, "
+        f"built {store}: {report.extracted} extracted, {report.kept} unchanged, {removed}"
         f"{len(report.skipped)} skipped",
         err=True,
     )
@@ -193,12 +237,7 @@ def export(store: Path, fmt: str, output: str) -> None:
         claimgraph export --format gexf -o claims.gexf
         claimgraph export --format csv -o tables.zip
     """
-    try:
-        run_export_to(open_store(store), fmt, output)
-    except BrokenPipeError:
-        sys.stderr.close()
-    except ClaimgraphError as e:
-        raise click.ClickException(str(e)) from e
+    run_export_to(open_store(store), fmt, output)
 
 
 @main.command()
@@ -238,16 +277,11 @@ def analyze(
     if name not in ANALYSES:
         raise click.UsageError(f"no analysis {name!r}: use one of {', '.join(ANALYSES)}")
     analysis = ANALYSES[name]
-    try:
-        graph = open_store(store)
-        network = load_comentions(graph) if analysis.network == "comentions" else load_network(graph)
-        rows = analysis.function(network)
-        with atomic_output(output) as out:
-            write_rows(rows[:top] if top else rows, fmt, out)
-    except BrokenPipeError:
-        sys.stderr.close()
-    except ClaimgraphError as e:
-        raise click.ClickException(str(e)) from e
+    graph = open_store(store)
+    network = load_comentions(graph) if analysis.network == "comentions" else load_network(graph)
+    rows = analysis.function(network)
+    with atomic_output(output) as out:
+        write_rows(rows[:top] if top else rows, fmt, out)
 
 
 @main.command(name="map")
@@ -294,6 +328,8 @@ def map_(
     """
     from graph.maps import MapFilter, map_html  # pyvis and Jinja: loaded only for maps
 
+    if focus is not None and not focus.strip():
+        raise click.BadParameter("give an entity's name, id or IRI", param_hint="--focus")
     flt = MapFilter(
         focus=focus,
         hops=hops,
@@ -303,15 +339,9 @@ def map_(
         until=until,
         max_nodes=max_nodes,
     )
-    try:
-        html, counts = map_html(open_store(store), flt, title=title)
-        with atomic_output(output) as out:
-            out.write(html.encode("utf-8"))
-    except BrokenPipeError:
-        sys.stderr.close()
-        return
-    except ClaimgraphError as e:
-        raise click.ClickException(str(e)) from e
+    html, counts = map_html(open_store(store), flt, title=title)
+    with atomic_output(output) as out:
+        out.write(html.encode("utf-8"))
     click.echo(
         f"wrote {output}: {counts['entities']} entities, {counts['links']} links, {counts['claims']} claims "
         f"from {counts['documents']} document{'s' if counts['documents'] != 1 else ''}",
@@ -418,10 +448,7 @@ def query(
         GROUP BY ?name ORDER BY DESC(?n) LIMIT 5'
     """
     if list_queries:
-        try:
-            shipped = queries.shipped()
-        except ClaimgraphError as e:
-            raise click.ClickException(str(e)) from e
+        shipped = queries.shipped()
         width = max(len(name) for name in shipped)
         for q in shipped.values():
             names = " ".join(f"?{p.name}" for p in q.params)
@@ -429,26 +456,26 @@ def query(
         return
     if sum(x is not None for x in (sparql, query_file, query_name)) != 1:
         raise click.UsageError("give a query, -f FILE.rq or --name NAME (--list shows the names)")
+    if query_name is not None:
+        text = queries.named(query_name).sparql
+    else:
+        text = sparql if sparql is not None else query_file.read()
+    text = paged(text, limit, offset)
+    graph = open_store(store)
+    values = queries.parse_params(params)
+    if show_query:
+        bound = queries.bind(graph, text, values, warn=_note)
+        with atomic_output(output) as out:
+            out.write(with_prefixes(standalone(text, bound)).encode("utf-8"))
+        return
+    answer = queries.execute(graph, text, values, warn=_note)
     try:
-        if query_name is not None:
-            text = queries.named(query_name).sparql
-        else:
-            text = sparql if sparql is not None else query_file.read()
-        text = paged(text, limit, offset)
-        graph = open_store(store)
-        values = queries.parse_params(params)
-        if show_query:
-            bound = queries.bind(graph, text, values, warn=_note)
-            with atomic_output(output) as out:
-                out.write(with_prefixes(standalone(text, bound)).encode("utf-8"))
-            return
-        answer = queries.execute(graph, text, values, warn=_note)
         with atomic_output(output) as out:
             write_answer(answer, fmt, out)
-    except BrokenPipeError:
-        sys.stderr.close()
-    except ClaimgraphError as e:
-        raise click.ClickException(str(e)) from e
+    except (BrokenPipeError, ClaimgraphError):
+        raise
+    except (OSError, RuntimeError) as e:  # raised by the engine while it evaluates, row by row
+        raise click.ClickException(f"the query failed while it ran: {e}") from e
 
 
 def _note(message: str) -> None:
@@ -546,13 +573,10 @@ def serve(
         workers=workers,
         allow_update=allow_update,
     )
-    try:
-        run_server(
-            settings,
-            on_start=lambda url: click.echo(f"serving {store} at {url}/ (SPARQL: {url}/sparql)", err=True),
-        )
-    except ClaimgraphError as e:
-        raise click.ClickException(str(e)) from e
+    run_server(
+        settings,
+        on_start=lambda url: click.echo(f"serving {store} at {url}/ (SPARQL: {url}/sparql)", err=True),
+    )
 
 
 @main.command()
@@ -604,23 +628,20 @@ def push(
     if user is not None and ":" not in user:
         raise click.UsageError("--user takes NAME:PASSWORD")
     auth = tuple(user.split(":", 1)) if user is not None else None
-    try:
-        graph = open_store(store)
-        total = sum(1 for _ in graph.named_graphs())
-        with tqdm(
-            total=total, unit="graph", desc="push", disable=None if progress is None else not progress
-        ) as bar:
-            report = run_push(
-                graph,
-                endpoint,
-                sparql=sparql,
-                jobs=jobs,
-                timeout=timeout,
-                auth=auth,  # type: ignore[arg-type]
-                on_graph=lambda _: bar.update(),
-            )
-    except ClaimgraphError as e:
-        raise click.ClickException(str(e)) from e
+    graph = open_store(store)
+    total = sum(1 for _ in graph.named_graphs())
+    with tqdm(
+        total=total, unit="graph", desc="push", disable=None if progress is None else not progress
+    ) as bar:
+        report = run_push(
+            graph,
+            endpoint,
+            sparql=sparql,
+            jobs=jobs,
+            timeout=timeout,
+            auth=auth,  # type: ignore[arg-type]
+            on_graph=lambda _: bar.update(),
+        )
     deleted = f"; deleted {len(report.deleted)} stale document graphs" if report.deleted else ""
     click.echo(f"pushed {report.graphs} graphs ({report.triples:,} triples) to {endpoint}{deleted}", err=True)
 

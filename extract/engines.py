@@ -8,7 +8,10 @@ At most ``prefetch`` chunks per worker are in flight, so memory does not grow wi
 documents: reading waits for extraction, and extraction for the writer.
 
 - ``extract_local`` (``--workers N``): a ``ProcessPoolExecutor`` of N processes started with ``spawn``
-  (the parent holds RocksDB threads, which ``fork`` must not copy); each loads the pipeline once.
+  (the parent holds RocksDB threads, which ``fork`` must not copy); each loads the pipeline once. Workers
+  die with the build: the kernel kills them when their parent dies (``PR_SET_PDEATHSIG``), Ctrl-C is the
+  parent's to handle (they ignore ``SIGINT``), and a build that stops for any reason terminates them.
+  A worker that dies (the kernel's out-of-memory killer) fails the build with the documents it held.
 - ``extract_dask`` (``--engine dask --scheduler ADDRESS``): the chunks are Dask tasks on an existing
   ``dask.distributed`` cluster; each worker process loads the pipeline once (``load_pipeline`` is cached)
   and the workers need claimgraph installed, as the client does.
@@ -16,11 +19,15 @@ documents: reading waits for extraction, and extraction for the writer.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
@@ -60,8 +67,16 @@ def extract_chunk(documents: list[Document], batch_size: int) -> list[Extraction
     return list(extract_documents(documents, batch_size=batch_size))
 
 
-def _load() -> None:
-    """Worker initializer: load the pipeline once, before the first chunk arrives."""
+_PR_SET_PDEATHSIG = 1
+
+
+def _load(parent: int) -> None:
+    """Worker initializer: die with the parent, leave Ctrl-C to it, load the pipeline once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
     from extract.pipeline import load_pipeline
 
     load_pipeline()
@@ -71,13 +86,26 @@ def _in_order(
     submit: Callable[[list[Document]], Future[Any]], work: Iterable[list[Document]], in_flight: int
 ) -> Iterator[Extraction]:
     """Submit chunks while fewer than ``in_flight`` are pending; yield their results in submission order."""
-    pending: deque[Future[Any]] = deque()
+    pending: deque[tuple[Future[Any], list[Document]]] = deque()
     for chunk in work:
-        pending.append(submit(chunk))
+        pending.append((submit(chunk), chunk))
         if len(pending) >= in_flight:
-            yield from pending.popleft().result()
+            yield from _result(*pending.popleft())
     while pending:
-        yield from pending.popleft().result()
+        yield from _result(*pending.popleft())
+
+
+def _result(future: Future[Any], chunk: list[Document]) -> list[Extraction]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        names = ", ".join(d.name for d in chunk[:3]) + (
+            f" and {len(chunk) - 3} more" if len(chunk) > 3 else ""
+        )
+        raise ClaimgraphError(
+            f"an extraction worker died while extracting {names} (killed by the system, likely out of "
+            "memory): nothing was published; try fewer --workers or a smaller --batch-size"
+        ) from None
 
 
 def extract_local(
@@ -96,16 +124,32 @@ def extract_local(
         yield from extract_documents(_chain(rest, work), batch_size=batch_size)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_load) as pool:
-        try:
-            yield from _in_order(
-                lambda chunk: pool.submit(extract_chunk, chunk, batch_size),
-                _prepend([first, second], work),
-                workers * prefetch,
-            )
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_load, initargs=(os.getpid(),)
+    )
+    try:
+        yield from _in_order(
+            lambda chunk: pool.submit(extract_chunk, chunk, batch_size),
+            _prepend([first, second], work),
+            workers * prefetch,
+        )
+    except BaseException:
+        _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: drop what is queued, kill the workers (their work is lost anyway), reap them.
+
+    The executor has no public way to stop a running task, hence its ``_processes``.
+    """
+    workers = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join()
 
 
 def extract_dask(

@@ -7,6 +7,7 @@ looks complete, nor destroy the previous one: write a temporary file beside the 
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -14,6 +15,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
+
+from extract.errors import ClaimgraphError
+
+_WRITE_FAILURES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO, errno.EACCES})
+
+
+def output_path(path: str | os.PathLike[str], *, folder_ok: bool = False) -> Path:
+    """``path`` checked as somewhere to write: not empty, in a folder that exists, not a folder itself
+    (unless ``folder_ok``). Raises ``ClaimgraphError`` saying what to give instead."""
+    if not str(path).strip():
+        raise ClaimgraphError("the output name is empty: give a file name, or - for standard output")
+    target = Path(path)
+    if target.is_dir() and not folder_ok:
+        raise ClaimgraphError(f"{target} is a folder: give a file name inside it")
+    if not target.parent.is_dir():
+        raise ClaimgraphError(f"no folder {target.parent} to write {target.name} in: create it first")
+    return target
 
 
 @contextmanager
@@ -23,8 +41,11 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    target = output_path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as e:
+        raise ClaimgraphError(f"cannot write {target}: {e.strerror}") from e
     try:
         with os.fdopen(fd, "wb") as out:
             yield out
@@ -32,9 +53,11 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
             os.fsync(out.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         with suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(e, OSError) and e.errno in _WRITE_FAILURES:
+            raise ClaimgraphError(f"cannot write {target}: {e.strerror}; it was left as it was") from e
         raise
 
 

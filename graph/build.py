@@ -26,6 +26,8 @@ class BuildReport:
 
     extracted: int = 0
     kept: int = 0
+    removed: int = 0
+    """Documents of the previous store that are no longer among the inputs, or no longer readable."""
     skipped: list[Skipped] = field(default_factory=list)
 
 
@@ -81,7 +83,7 @@ def build(
                     bar.update()
                 elif isinstance(item, Unchanged):
                     seen[item.name] = item.source
-                    builder.keep(item.name)
+                    builder.keep(item.name, item.source)
                     report.kept += 1
                     bar.update()
                 else:
@@ -95,6 +97,7 @@ def build(
         bar.close()
         if not seen:
             raise ClaimgraphError("no readable document in " + ", ".join(paths) + ": nothing to build")
+    report.removed = builder.stats.removed
     return report
 
 

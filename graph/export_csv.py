@@ -43,7 +43,7 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
-from graph.atomic import atomic_output
+from graph.atomic import atomic_output, output_path
 from graph.export import records
 from graph.vocab import claim_types, entity_classes
 
@@ -201,6 +201,7 @@ def write_csv(store: ox.Store, path: Path) -> int:
     The folder is replaced only when the export succeeds, and only if it holds nothing but these files.
     Returns the number of claims.
     """
+    output_path(path, folder_ok=True)  # before any work
     if path.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory(prefix="claimgraph-csv-") as tmp:
             n = write_tables(records(store), Path(tmp))
@@ -213,7 +214,6 @@ def write_csv(store: ox.Store, path: Path) -> int:
         raise ClaimgraphError(
             f"{path} holds other files ({', '.join(other[:3])}): give a new or empty folder, or a .zip"
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         n = write_tables(records(store), tmp)

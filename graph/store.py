@@ -38,12 +38,14 @@ import shutil
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import pyoxigraph as ox
+from rdflib.namespace import DCTERMS
 
 from extract.errors import ClaimgraphError
 from extract.records import Extraction
@@ -92,6 +94,8 @@ SELECT ?g ?activity ?time ?version ?build WHERE {
   GRAPH ?g { ?activity a cg:Extraction ; prov:wasAssociatedWith ?agent }
   GRAPH ?build { ?activity prov:startedAtTime ?time OPTIONAL { ?agent owl:versionInfo ?version } }
 }"""
+
+_SOURCES = "SELECT ?g ?source WHERE { GRAPH ?g { ?g a cg:Document ; dcterms:source ?source } }"
 
 _CURRENT_FORM = f"ASK {{ GRAPH <{ENTITIES}> {{ ?entity cg:nameKey ?key ; cg:mentionCount ?mentions }} }}"
 
@@ -197,10 +201,11 @@ class OpenedStore:
 
 @dataclass
 class BuildStats:
-    """What a build did: documents extracted anew, and documents copied unchanged."""
+    """What a build did: documents extracted anew, copied unchanged, and dropped from the previous store."""
 
     added: int = 0
     kept: int = 0
+    removed: int = 0
 
 
 class StoreBuilder:
@@ -230,6 +235,7 @@ class StoreBuilder:
         self._started = time_literal(build_time())
         self._inherited: set[str] | None = None  # document graphs of the checkpoint; None: an empty start
         self._kept: set[str] = set()
+        self._sources: dict[str, str] = {}  # kept document graph → where it was read from this time
         self._dropped: set[str] = set()
         self._unkept: Counter[str] = Counter()  # entity → inherited documents not kept that refer to it
         self._buildable = False  # the current store has an entities graph of today's form
@@ -246,13 +252,14 @@ class StoreBuilder:
                 except (OSError, RuntimeError) as e:
                     raise ClaimgraphError(damaged(self.path, e)) from e
             self._new_dir = self.path / _new_name(self.path)
-            _record_made(self.path, add=self._new_dir.name)
-            if self._buildable:
-                assert self._old is not None
-                self._old.backup(str(self._new_dir))
-                rows = self._old.query(_DOCUMENT_GRAPHS, prefixes=prefixes())
-                self._inherited = {row["g"].value for row in rows}
-            self._new = ox.Store(str(self._new_dir))
+            with self._writing():
+                _record_made(self.path, add=self._new_dir.name)
+                if self._buildable:
+                    assert self._old is not None
+                    self._old.backup(str(self._new_dir))
+                    rows = self._old.query(_DOCUMENT_GRAPHS, prefixes=prefixes())
+                    self._inherited = {row["g"].value for row in rows}
+                self._new = ox.Store(str(self._new_dir))
         except BaseException:
             self._abort()
             raise
@@ -265,7 +272,8 @@ class StoreBuilder:
             self._abort()
             return
         try:
-            self._publish()
+            with self._writing():
+                self._publish()
         except BaseException:
             self._abort()
             raise
@@ -287,12 +295,14 @@ class StoreBuilder:
         )
         return {row["name"].value: row["sha"].value for row in rows}
 
-    def keep(self, name: str) -> None:
+    def keep(self, name: str, source: str | None = None) -> None:
         """Keep a document's graph from the current store unchanged, instead of extracting it again.
 
         The entities it refers to count in the new entities graph with their description in the current
         one (``EntityDescriptions``); its extraction keeps its time and software agent. Nothing is read or
-        written now: the graph is already in the checkpoint, and the rest is counted at publication.
+        written now: the graph is already in the checkpoint, and the rest is counted at publication. Only
+        where it was read from (``source``, when given) is written anew if it moved, as a fresh build
+        would write it.
         """
         graph = str(doc_iri(name))
         if self._old is None or not self._old.contains_named_graph(ox.NamedNode(graph)):
@@ -306,6 +316,8 @@ class StoreBuilder:
         if graph in self._kept or graph in self._dropped:
             raise ClaimgraphError(f"{name!r} is in this build twice: rename one")
         self._kept.add(graph)
+        if source is not None:
+            self._sources[graph] = source
         self.stats.kept += 1
 
     def add(self, x: Extraction) -> None:
@@ -333,8 +345,21 @@ class StoreBuilder:
 
     def _flush(self) -> None:
         assert self._new is not None, "StoreBuilder must be used as a context manager"
-        self._new.bulk_extend(self._pending)
+        with self._writing():
+            self._new.bulk_extend(self._pending)
         self._pending = []
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Turn a failed write (a full disk, a lost folder) into one line; the build is then rolled back."""
+        try:
+            yield
+        except OSError as e:
+            said = str(e).split(": While")[0]
+            raise ClaimgraphError(
+                f"cannot write the new store in {self.path} ({said}): the build was rolled back and the "
+                "current store is unchanged"
+            ) from e
 
     def _inherit_kept(self, removed: set[str]) -> set[str]:
         """What the kept documents bring: their votes in the entities graph, their extraction times.
@@ -366,6 +391,16 @@ class StoreBuilder:
                     self._releases.add(row["version"].value)
         return affected
 
+    def _move_sources(self) -> None:
+        """Kept documents read from another path than last time: their ``dcterms:source`` says the new one."""
+        assert self._new is not None
+        for row in self._new.query(_SOURCES, prefixes=prefixes()):
+            graph = row["g"]
+            moved = self._sources.get(graph.value)
+            if moved is not None and moved != row["source"].value:
+                self._new.remove(ox.Quad(graph, node(DCTERMS.source), row["source"], graph))
+                self._new.add(ox.Quad(graph, node(DCTERMS.source), ox.Literal(moved), graph))
+
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         assert self._old is not None
         return list(self._old.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
@@ -376,6 +411,7 @@ class StoreBuilder:
         rewritten = True
         if self._inherited is not None:
             removed = self._inherited - self._kept - self._dropped
+            self.stats.removed = len(removed)
             affected = self._inherit_kept(removed)
             for graph in sorted(removed):
                 self._new.remove_graph(ox.NamedNode(graph))
@@ -386,6 +422,7 @@ class StoreBuilder:
                 for q in list(self._new.quads_for_pattern(ox.NamedNode(entity), None, None, node(ENTITIES))):
                     self._new.remove(q)
             rewritten = len(removed) + len(self._dropped) > REWRITE_SHARE * len(self._inherited)
+            self._move_sources()
         self._write(ontology_graph_quads())
         self._write(self._entities.quads())
         self._write(build_quads(self._started, self._extraction_times, self._releases))
