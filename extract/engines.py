@@ -71,8 +71,13 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _load(parent: int) -> None:
-    """Worker initializer: die with the parent, leave Ctrl-C to it, load the pipeline once."""
+    """Worker initializer: die with the parent, leave Ctrl-C to it, load the pipeline once.
+
+    The worker started with ``SIGINT`` blocked (``_spawning``), so a Ctrl-C while it was starting up is
+    dropped here rather than raised as a traceback.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above
@@ -129,7 +134,7 @@ def extract_local(
     )
     try:
         yield from _in_order(
-            lambda chunk: pool.submit(extract_chunk, chunk, batch_size),
+            lambda chunk: _spawning(pool.submit, extract_chunk, chunk, batch_size),
             _prepend([first, second], work),
             workers * prefetch,
         )
@@ -137,6 +142,15 @@ def extract_local(
         _terminate(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def _spawning(submit: Callable[..., Future[Any]], *args: Any) -> Future[Any]:
+    """``submit(*args)`` with ``SIGINT`` blocked: a worker it starts inherits the mask (see ``_load``)."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return submit(*args)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
