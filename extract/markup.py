@@ -2,14 +2,36 @@
 
 Extraction runs over the blanked copy and its offsets hold for the original
 text, so no mapping table between "clean" and "raw" text is ever needed.
-Where the markup is comes from the standard library's ``HTMLParser``; this
-module only turns its event positions into offsets.
+
+Both readers are linear in the length of the text, however it is malformed:
+
+* An HTML document goes through the tokenizer of turbohtml (the WHATWG
+  tokenization in C), which gives each token's line, column and source text,
+  so every tag, comment, doctype and processing instruction has exact offsets;
+  the tokenizer also knows which elements hold raw text (script, style,
+  textarea, ...). What it drops (``</>``, a tag cut off by the end of the
+  document) keeps its text, as it did before.
+* Plain text and Markdown go through no HTML parser at all. One scan visits
+  each ``<`` once: a compiled expression tries a well-formed tag there, with
+  possessive quantifiers (it never backtracks, and reads past a ``<`` or
+  ``>`` only inside a quoted attribute value); a ``<!--`` looks for its end
+  once, and when there is none no later comment can have one either.
+
+Until issue 13 the standard library's ``HTMLParser`` read both. On Python
+3.11.7 it rescans to the end of the text for each ``<`` it cannot close
+(CVE-2025-6069): ``"<a " * 33000`` (99 KB) took 100 s and 1 MB hours. Its
+fix also changed what an unclosed construct becomes, so the output depended
+on the Python patch release. Of the tokenizers looked at (html5lib and its
+fork html5rdf, lxml, selectolax/lexbor, justhtml, markupever/html5ever,
+turbohtml), turbohtml's is the one that reports where each token is in the
+source; the others build a tree or stream tokens without offsets.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+
+import turbohtml
 
 _BLOCK = (
     "p div br blockquote li ul ol h1 h2 h3 h4 h5 h6 tr td table section article header footer hr title pre"
@@ -19,6 +41,14 @@ BLOCK_TAGS = frozenset(_BLOCK.split())
 
 HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 """Elements whose whole content is not readable text."""
+
+_HIDDEN_IN_HTML = HIDDEN_TAGS | {"iframe", "noembed", "noframes"}
+"""Hidden in an HTML document too: the tokenizer reads their content as raw text, never shown."""
+
+_RAW_TEXT = frozenset(
+    {"script", "style", "noscript", "xmp", "textarea", "title", "plaintext", "iframe", "noembed", "noframes"}
+)
+"""Elements whose content the HTML tokenizer reads as text up to their end tag; ``/>`` does not close them."""
 
 _ELEMENTS = """a abbr acronym address area article aside audio b base bdi bdo big blink blockquote body br
     button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir
@@ -31,12 +61,30 @@ _ELEMENTS = """a abbr acronym address area article aside audio b base bdi bdo bi
 HTML_ELEMENTS = frozenset(_ELEMENTS.split())
 """Element names recognised as markup inside plain text (where ``a<b`` is just text)."""
 
-_MARKUP = frozenset({"start", "end", "startend", "comment", "decl", "pi"})
+_OPENING = re.compile(r"<(?:!--|/?[a-zA-Z])")
 _WELL_FORMED_TAG = re.compile(
-    r"""<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>"""
-    r"|</[a-zA-Z][a-zA-Z0-9]*\s*>"
+    r"""<(?:
+        (?P<start>[a-zA-Z][a-zA-Z0-9]*+)
+        (?:\s++[^\s"'<>/=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>`]++))?+)*+
+        \s*+(?P<slash>/?)>
+      | /(?P<end>[a-zA-Z][a-zA-Z0-9]*+)\s*+>
+    )""",
+    re.VERBOSE,
 )
-"""What a tag inside plain text must look like; the parser itself accepts ``<b and <<书名>`` too."""
+"""What a tag inside plain text must look like, so that ``a<b`` and ``<<书名>>`` are text."""
+_COMMENT_END = re.compile(r"--\s*>")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+_KINDS = {
+    turbohtml.TokenType.COMMENT: "comment",
+    turbohtml.TokenType.DOCTYPE: "decl",
+    turbohtml.TokenType.PROCESSING_INSTRUCTION: "pi",
+    turbohtml.TokenType.END_TAG: "end",
+}
+_READABLE = frozenset({turbohtml.TokenType.TEXT, turbohtml.TokenType.CHARACTER_REFERENCE})
+
+_Markup = tuple[int, int, str, str]
+"""``(start, end, kind, tag)``: kind is start, startend or end for a tag, else comment, decl or pi."""
 
 
 def blank_markup(text: str, *, html_document: bool) -> str:
@@ -54,7 +102,10 @@ def blank_markup(text: str, *, html_document: bool) -> str:
     >>> blank_markup("a<b and <<书名>>", html_document=False)
     'a<b and <<书名>>'
     """
-    spans = _markup_spans(_events(text, html_document), text, html_document)
+    if html_document:
+        spans = _spans(_html_markup(text), len(text), _HIDDEN_IN_HTML, hide_unclosed=True)
+    else:
+        spans = _spans(_text_markup(text), len(text), HIDDEN_TAGS, hide_unclosed=False)
     parts: list[str] = []
     done = 0
     for start, end, newline in spans:
@@ -65,137 +116,87 @@ def blank_markup(text: str, *, html_document: bool) -> str:
     return "".join(parts)
 
 
-class _Recorder(HTMLParser):
-    """Records ``(offset, kind, tag, end)`` for every parser event; ``end`` is exact or ``None``."""
-
-    def __init__(self, text: str, base: int, html_document: bool) -> None:
-        super().__init__(convert_charrefs=False)
-        self.events: list[tuple[int, str, str, int | None]] = []
-        self._base = base
-        self._html = html_document
-        self._line_starts = [0]
-        self._line_starts += [i + 1 for i, c in enumerate(text) if c == "\n"]
-
-    def position(self) -> int:
-        line, col = self.getpos()
-        return self._base + self._line_starts[line - 1] + col
-
-    def _add(self, kind: str, tag: str = "", length: int | None = None) -> None:
-        start = self.position()
-        self.events.append((start, kind, tag, None if length is None else start + length))
-
-    def set_cdata_mode(self, elem: str) -> None:
-        # In plain text a "<script>" is usually words about scripts; reading on
-        # as raw text to a "</script>" that never comes would hide later tags.
-        if self._html:
-            super().set_cdata_mode(elem)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._add("start", tag, len(self.get_starttag_text() or ""))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._add("startend", tag, len(self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self._add("end", tag)
-
-    def handle_comment(self, data: str) -> None:
-        self._add("comment")
-
-    def handle_decl(self, decl: str) -> None:
-        self._add("decl")
-
-    def unknown_decl(self, data: str) -> None:
-        self._add("decl")
-
-    def handle_pi(self, data: str) -> None:
-        self._add("pi")
-
-    def handle_data(self, data: str) -> None:
-        self._add("data")
-
-    def handle_entityref(self, name: str) -> None:
-        self._add("data")
-
-    def handle_charref(self, name: str) -> None:
-        self._add("data")
-
-
-def _events(text: str, html_document: bool) -> list[tuple[int, str, str, int]]:
-    """Parse ``text`` into events with exact ``[start, end)`` spans.
-
-    A construct the parser rejects (it raises on some malformed declarations)
-    is left as text: parsing restarts just after its ``<``.
-    """
-    raw: list[tuple[int, str, str, int | None]] = []
-    base = 0
-    while base < len(text):
-        parser = _Recorder(text[base:], base, html_document)
-        try:
-            parser.feed(text[base:])
-            parser.close()
-        except Exception:  # HTMLParser raises AssertionError and others on odd input
-            failed = parser.position()
-            raw += [e for e in parser.events if e[0] < failed]
-            raw.append((failed, "data", "", None))
-            base = failed + 1
+def _text_markup(text: str) -> list[_Markup]:
+    """Well-formed tags with a known element name, and closed comments, in plain text."""
+    markup: list[_Markup] = []
+    comments_can_close = True
+    at = 0
+    while (opening := _OPENING.search(text, at)) is not None:
+        start = at = opening.start()
+        if opening.group() == "<!--":
+            close = _COMMENT_END.search(text, start + 4) if comments_can_close else None
+            if close is None:
+                comments_can_close = False  # nor can any later "<!--"
+                at += 1
+            else:
+                markup.append((start, close.end(), "comment", ""))
+                at = close.end()
             continue
-        raw += parser.events
-        break
-    events = []
-    for i, (start, kind, tag, end) in enumerate(raw):
-        limit = raw[i + 1][0] if i + 1 < len(raw) else len(text)
-        if end is None:
-            end = limit
-            # The parser skips a few characters without an event (a stray "</>",
-            # a "&" at the very end); markup ends at its last ">".
-            if kind in _MARKUP and not text.endswith(">", start, end):
-                gt = text.rfind(">", start, end)
-                end = gt + 1 if gt >= 0 else end
-        events.append((start, kind, tag, min(end, limit)))
-    return events
+        tag = _WELL_FORMED_TAG.match(text, start)
+        if tag is None:
+            at += 1
+            continue
+        # A well-formed tag of no known element is text, and so is what it quotes.
+        at = tag.end()
+        name = (tag["start"] or tag["end"]).lower()
+        if name in HTML_ELEMENTS:
+            kind = "end" if tag["end"] else "startend" if tag["slash"] else "start"
+            markup.append((start, at, kind, name))
+    return markup
 
 
-def _is_markup(text: str, event: tuple[int, str, str, int], html_document: bool) -> bool:
-    start, kind, tag, end = event
-    if html_document:
-        return kind in _MARKUP
-    if kind == "comment":
-        return text.startswith("<!--", start)
-    return (
-        kind in ("start", "end", "startend")
-        and tag in HTML_ELEMENTS
-        and _WELL_FORMED_TAG.fullmatch(text, start, end) is not None
-    )
+def _html_markup(text: str) -> list[_Markup]:
+    """Every tag, comment, doctype and processing instruction of an HTML document.
+
+    The tokenizer counts a line break (``\\r\\n``, ``\\r`` or ``\\n``) as one
+    character; a token's line and column, and the line breaks in its source,
+    place it exactly in ``text``.
+    """
+    line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    markup: list[_Markup] = []
+    for token in turbohtml.tokenize(text, capture_source=True, resolve_references=False):
+        if token.type in _READABLE:
+            continue
+        start = line_starts[token.line - 1] + token.col
+        source = token.source or ""
+        breaks = source.count("\n")
+        if breaks:
+            end = line_starts[token.line - 1 + breaks] + len(source) - source.rfind("\n") - 1
+        else:
+            end = start + len(source)
+        if token.type == turbohtml.TokenType.START_TAG:
+            tag = token.tag or ""
+            kind = "startend" if token.self_closing and tag not in _RAW_TEXT else "start"
+        else:
+            tag, kind = token.tag or "", _KINDS[token.type]
+        markup.append((start, end, kind, tag))
+    return markup
 
 
-def _markup_spans(
-    events: list[tuple[int, str, str, int]], text: str, html_document: bool
+def _spans(
+    markup: list[_Markup], length: int, hidden: frozenset[str], *, hide_unclosed: bool
 ) -> list[tuple[int, int, bool]]:
     """Spans to blank, in order and disjoint, with whether each starts a new line."""
-    closes = _hidden_pairs(events)
+    closes = _hidden_pairs(markup, hidden)
     spans: list[tuple[int, int, bool]] = []
     i = 0
-    while i < len(events):
-        start, kind, tag, end = events[i]
-        if not _is_markup(text, events[i], html_document):
-            i += 1
-            continue
-        if kind == "start" and tag in HIDDEN_TAGS and (i in closes or html_document):
+    while i < len(markup):
+        start, end, kind, tag = markup[i]
+        if kind == "start" and tag in hidden and (i in closes or hide_unclosed):
             close = closes.get(i)
-            spans.append((start, len(text) if close is None else events[close][3], False))
-            i = len(events) if close is None else close + 1
+            spans.append((start, length if close is None else markup[close][1], False))
+            i = len(markup) if close is None else close + 1
             continue
         spans.append((start, end, tag in BLOCK_TAGS))
         i += 1
     return spans
 
 
-def _hidden_pairs(events: list[tuple[int, str, str, int]]) -> dict[int, int]:
+def _hidden_pairs(markup: list[_Markup], hidden: frozenset[str]) -> dict[int, int]:
     """Map the index of each hidden element's start tag to the index of its end tag."""
-    open_at: dict[str, list[int]] = {tag: [] for tag in HIDDEN_TAGS}
+    open_at: dict[str, list[int]] = {tag: [] for tag in hidden}
     pairs: dict[int, int] = {}
-    for i, (_, kind, tag, _) in enumerate(events):
+    for i, (_, _, kind, tag) in enumerate(markup):
         if tag not in open_at:
             continue
         if kind == "start":

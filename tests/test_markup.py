@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import signal
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -153,3 +156,141 @@ def test_fuzz_never_raises_and_only_blanks(html_document):
         assert plain.count("\n") - text.count("\n") <= text.count("<"), text
         if "<" not in text:
             assert plain == text
+
+
+# Issue 13: on Python 3.11.7 the standard library's HTMLParser rescans to the end of the text for every
+# "<" it cannot close (CVE-2025-6069), so "<a " * 33000 (99 KB) took 100 s and 1 MB hours, in .txt too.
+PATHOLOGICAL = [
+    "<a ",
+    '<a href="',
+    "<a x='",
+    "<!--",
+    "<!-- >",
+    "</",
+    "</a",
+    "<!",
+    "<![foo[",
+    "<![CDATA[",
+    "<!DOCTYPE",
+    "<?",
+    "a<b",
+    "<<",
+    "<script>",
+    "<svg><p>",
+]
+
+
+class _Overtime(BaseException):
+    """Not an ``Exception``, so that no ``except Exception`` on the way can swallow it."""
+
+
+@contextmanager
+def _deadline(seconds):
+    """Fail a call still running after ``seconds`` of CPU: a quadratic blanking fails fast, not hangs."""
+
+    def expire(signum, frame):
+        raise _Overtime(f"blank_markup took more than {seconds} s of CPU")
+
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+WELL_FORMED = '<p>关税</p>见<b>此</b>文<br>完 Lutnick said <a href="x">链接</a><!-- c -->\n'
+
+
+def _seconds(texts, html_document):
+    """Seconds for each text, the best of three rounds that take turns, so that both see the same load."""
+    best = [float("inf")] * len(texts)
+    for _ in range(3):
+        for i, text in enumerate(texts):
+            with _deadline(2.0):
+                start = time.perf_counter()
+                blank_markup(text, html_document=html_document)
+                best[i] = min(best[i], time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("html_document", [True, False], ids=["html", "text"])
+@pytest.mark.parametrize("unit", PATHOLOGICAL)
+def test_unterminated_markup_costs_about_what_well_formed_markup_does(unit, html_document):
+    # Quadratic, 64 KB of these took from seconds to a minute; linear, about as long as 64 KB of good HTML.
+    length = 64_000
+    pathological, well_formed = (
+        (piece * (length // len(piece) + 1))[:length] for piece in (unit, WELL_FORMED)
+    )
+    seconds, baseline = _seconds([pathological, well_formed], html_document)
+    assert seconds < 10 * baseline + 0.005, (seconds, baseline)
+
+
+@pytest.mark.parametrize("html_document", [True, False], ids=["html", "text"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<a " * 33_000,
+        "<a" + " b=c" * 50_000,
+        '<a x="' + "字" * 200_000,
+        "<!--" + "-- " * 50_000,
+        "x<b and " * 20_000,
+        ("<p>段落</p>" + "<a " * 10 + "<!--") * 5_000,
+        '<a x="<b y=' + '" q=" y=' * 30_000,
+    ],
+    ids=["issue", "attributes", "open-quote", "dashes", "less-than", "mixed", "quotes-out-of-step"],
+)
+def test_long_unterminated_markup_takes_no_more_than_two_seconds(text, html_document):
+    with _deadline(2.0):
+        plain = blank_markup(text, html_document=html_document)
+    assert len(plain) == len(text)
+
+
+def test_offsets_hold_across_every_line_break_and_astral_characters():
+    # The HTML tokenizer counts "\r\n" as one character; its positions are mapped back exactly.
+    text = "😀\r\n<p\r\nclass=x>见\r<b>a</b>\n𠀀<br/>"
+    expected = "😀\r\n\n" + " " * 11 + "见\r   a    \n𠀀\n    "
+    assert blank_markup(text, html_document=True) == expected
+    assert blank_markup(text, html_document=False) == expected
+
+
+def test_unclosed_comment_hides_the_rest_of_an_html_document_only():
+    text = "a<!-- b <p>c"
+    assert blank_markup(text, html_document=True) == "a" + " " * 11
+    assert blank_markup(text, html_document=False) == "a<!-- b \n  c"
+
+
+def test_html_raw_text_elements():
+    text = "<title>a<b>c</title><iframe><p>x</p></iframe>d<script/>e</script>f"
+    expected = "\n      a<b>c\n       " + " " * 25 + "d" + " " * 19 + "f"
+    assert blank_markup(text, html_document=True) == expected
+
+
+def test_plain_text_tag_after_a_lone_less_than_is_still_a_tag():
+    assert blank_markup("a<b and <i>x</i>", html_document=False) == "a<b and    x    "
+    assert blank_markup("<!-- x <b>y</b>", html_document=False) == "<!-- x    y    "
+
+
+@pytest.mark.parametrize("html_document", [True, False])
+def test_generated_documents_with_carriage_returns_and_astral_characters(html_document):
+    text_pieces = [*TEXT_PIECES, "\r", "😀", "𠀀", "\r\r\n"]
+    markup_pieces = [
+        *MARKUP_PIECES,
+        ("<span\r\nclass=x>", False),
+        ("<!--\r\n注释\r-->", False),
+        ("<P\rclass='😀'>", True),
+    ]
+    rng = random.Random(13)
+    for _ in range(300):
+        text, expected = "", ""
+        for _ in range(rng.randrange(1, 25)):
+            if rng.random() < 0.4:
+                tag, block = rng.choice(markup_pieces)
+                text += tag
+                expected += ("\n" + " " * (len(tag) - 1)) if block else " " * len(tag)
+            else:
+                piece = rng.choice(text_pieces)
+                text += piece
+                expected += piece
+        assert blank_markup(text, html_document=html_document) == expected, text
