@@ -7,7 +7,6 @@ is wrong, so a batch run can report skipped files instead of ingesting mojibake.
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 import sys
@@ -16,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from charset_normalizer import from_bytes
-
+from extract.decoding import decode_bytes
 from extract.errors import InputError
 from extract.forum import split_posts
 from extract.markup import blank_markup
@@ -35,36 +33,6 @@ _MEDIA_TYPES = {
     ".txt": "text/plain",
 }
 _HTML_SNIFF = re.compile(r"<html[\s>]|<!doctype\s+html", re.IGNORECASE)
-
-_BOMS = (  # (mark, codec for the rest, reported name); UTF-32 first: its LE mark begins with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16-be"),
-)
-_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive or Office document"),
-    (b"PK\x05\x06", "ZIP archive"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"BZh91AY&SY", "bzip2 archive"),
-    (b"\xfd7zXZ\x00", "xz archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
-    (b"Rar!\x1a\x07", "RAR archive"),
-    (b"\x28\xb5\x2f\xfd", "zstd archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office document"),
-    (b"\x7fELF", "ELF executable"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"OggS", "Ogg media"),
-)
-_CN_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
-"""GB18030 decodes everything GBK and GB2312 do, and more (rare names, ethnic scripts)."""
-_WIDE = ("utf-16", "utf-32")
 
 
 @dataclass(frozen=True)
@@ -108,81 +76,6 @@ def _expand(paths: Sequence[str]) -> Iterator[tuple[str, Path | None]]:
             continue
         found = [p for p in path.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()]
         yield from sorted((p.relative_to(path).as_posix(), p) for p in found)
-
-
-def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a file's bytes exactly, returning ``(text, encoding)``; raise ``InputError`` if unfit.
-
-    In order: empty or whitespace-only data is refused; known binary formats
-    are refused by their magic number; a byte-order mark decides the encoding
-    (and is not part of the text); data with NUL bytes is text only if
-    charset-normalizer reads it as UTF-16/UTF-32; then strict UTF-8.
-
-    Damaged UTF-8 is refused, not re-read as another encoding. Let V be the
-    number of well-formed multi-byte UTF-8 sequences and I the number of bytes
-    that belong to none. If V >= I > 0 the data is UTF-8 with damage and the
-    error names the first bad byte. Legacy CJK text scores far lower by chance
-    (V/I is about 0.2 for GB18030, 0.15 for Big5, under 0.1 for UTF-16).
-
-    Anything else goes to charset-normalizer; GBK and GB2312 are read as their
-    superset GB18030; data it finds too chaotic for every encoding is refused.
-    The text is not normalised in any way: it is the reference for offsets.
-    """
-    if not data.strip():
-        raise InputError("empty file")
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            raise InputError(f"binary file ({kind})")
-    for bom, codec, encoding in _BOMS:
-        if data.startswith(bom):
-            return _checked(_strict(data, codec, skip=len(bom)), encoding)
-    if b"\x00" in data:
-        encoding = _detect(data)
-        if encoding is None or not encoding.startswith(_WIDE):
-            raise InputError("binary file (contains NUL bytes)")
-        return _checked(_strict(data, encoding), encoding)
-    try:
-        return _checked(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    _refuse_damaged_utf8(data)
-    encoding = _detect(data)
-    if encoding is None:
-        raise InputError("undecodable (no encoding fits)")
-    return _checked(_strict(data, encoding), encoding)
-
-
-def _strict(data: bytes, encoding: str, *, skip: int = 0) -> str:
-    try:
-        return data[skip:].decode(encoding)
-    except UnicodeDecodeError as e:
-        raise InputError(f"invalid {encoding.upper()} at byte {skip + e.start}") from None
-
-
-def _checked(text: str, encoding: str) -> tuple[str, str]:
-    if not text.strip():
-        raise InputError("empty file")
-    return text, encoding
-
-
-def _refuse_damaged_utf8(data: bytes) -> None:
-    """Raise if ``data`` is mostly UTF-8 with some bad bytes (the rule in ``decode_bytes``)."""
-    text = data.decode("utf-8", "surrogateescape")  # each bad byte becomes one U+DC80..U+DCFF
-    invalid = sum(1 for c in text if "\udc80" <= c <= "\udcff")
-    valid = sum(1 for c in text if c > "\x7f") - invalid
-    if valid >= invalid:
-        first = next(i for i, c in enumerate(text) if "\udc80" <= c <= "\udcff")
-        offset = len(text[:first].encode("utf-8", "surrogateescape"))
-        raise InputError(f"invalid UTF-8 at byte {offset}")
-
-
-def _detect(data: bytes) -> str | None:
-    """The encoding charset-normalizer finds, as a Python codec name, or ``None`` if none fits."""
-    match = from_bytes(data).best()
-    if match is None:
-        return None
-    name = codecs.lookup(match.encoding).name
-    return _CN_SUPERSETS.get(name, name)
 
 
 def read_document(
