@@ -8,6 +8,7 @@ is wrong, so a batch run can report skipped files instead of ingesting mojibake.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -52,12 +53,28 @@ class Skipped:
     reason: str
 
 
-def iter_sources(paths: Sequence[str]) -> Iterator[tuple[str, Path | None]]:
-    """Expand arguments into ``(name, path)`` pairs; ``path`` is ``None`` for ``-`` (stdin).
+@dataclass(frozen=True)
+class Source:
+    """One input: its name (the document's), where to read it (``None`` for stdin), or why it cannot be.
+
+    A name is text: a file name whose bytes are not UTF-8 (GBK names from a Chinese desktop) is read as
+    GB18030, else its odd bytes are shown as ``\\xNN`` (``readable_name``).
+    """
+
+    name: str
+    path: Path | None
+    problem: str | None = None
+
+
+def iter_sources(paths: Sequence[str]) -> Iterator[Source]:
+    """Expand arguments into sources; ``path`` is ``None`` for ``-`` (stdin).
 
     A folder gives every text file below it, sorted, named by its path relative
-    to the folder. Every argument is checked here, before anything is read, so a
-    typo fails the run at once instead of after an hour of extraction.
+    to the folder; what it cannot read (a folder without permission, a broken
+    link, a link to a folder, which is not followed) comes as a ``Source`` with
+    its ``problem``, to be reported. Every argument is checked here, before
+    anything is read, so a typo fails the run at once instead of after an hour
+    of extraction.
     """
     for arg in paths:
         if arg != "-" and not Path(arg).exists():
@@ -65,17 +82,61 @@ def iter_sources(paths: Sequence[str]) -> Iterator[tuple[str, Path | None]]:
     return _expand(paths)
 
 
-def _expand(paths: Sequence[str]) -> Iterator[tuple[str, Path | None]]:
+def _expand(paths: Sequence[str]) -> Iterator[Source]:
     for arg in paths:
         if arg == "-":
-            yield "stdin", None
+            yield Source("stdin", None)
             continue
         path = Path(arg)
         if not path.is_dir():
-            yield path.name, path
+            yield Source(readable_name(path.name), path)
             continue
-        found = [p for p in path.rglob("*") if p.suffix.lower() in TEXT_SUFFIXES and p.is_file()]
-        yield from sorted((p.relative_to(path).as_posix(), p) for p in found)
+        yield from sorted(_walk(path, path), key=lambda source: source.name)
+
+
+def _walk(root: Path, folder: Path) -> Iterator[Source]:
+    """Text files below ``folder``, and what could not be read there, named relative to ``root``."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as e:
+        yield Source(_relative(root, folder) + "/", None, f"unreadable folder: {e.strerror or e}")
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        text = path.suffix.lower() in TEXT_SUFFIXES
+        if entry.is_symlink() and not path.exists():
+            if text:
+                yield Source(_relative(root, path), None, "broken symbolic link")
+        elif entry.is_symlink() and path.is_dir():
+            why = "a symbolic link to a folder, not followed: give that folder as an argument to read it"
+            yield Source(_relative(root, path) + "/", None, why)
+        elif entry.is_dir():
+            yield from _walk(root, path)
+        elif text and path.is_file():
+            yield Source(_relative(root, path), path)
+
+
+def _relative(root: Path, path: Path) -> str:
+    return readable_name(path.relative_to(root).as_posix())
+
+
+def readable_name(name: str) -> str:
+    """A file name as text. Python keeps the bytes of a name that is not UTF-8 as lone surrogates, which
+    no IRI, literal or terminal takes; they are read as GB18030 (what a Chinese desktop writes), else
+    shown as ``\\xNN``. The same bytes always give the same name, so rebuilds give the same IRIs.
+
+    >>> readable_name(b"\\xd0\\xc2\\xce\\xc5.txt".decode("utf-8", "surrogateescape"))
+    '新闻.txt'
+    >>> readable_name(b"\\xff\\x30.txt".decode("utf-8", "surrogateescape"))
+    '\\\\xff0.txt'
+    """
+    if name.isascii() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    raw = os.fsencode(name)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
 
 
 def read_document(
@@ -122,12 +183,15 @@ def read_documents(
     it comes as ``Unchanged`` (an incremental build keeps it as it was).
     """
     sources = iter_sources(paths)
-    return (_read_source(name, path, max_bytes, stdin, known or {}) for name, path in sources)
+    return (_read_source(source, max_bytes, stdin, known or {}) for source in sources)
 
 
 def _read_source(
-    name: str, path: Path | None, max_bytes: int, stdin: BinaryIO | None, known: Mapping[str, str]
+    source: Source, max_bytes: int, stdin: BinaryIO | None, known: Mapping[str, str]
 ) -> Document | Skipped | Unchanged:
+    name, path = source.name, source.path
+    if source.problem is not None:
+        return Skipped(name, source.problem)
     try:
         if path is None:
             stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
@@ -146,8 +210,9 @@ def _read_source(
             data = file.read(max_bytes + 1)  # the file may have grown since stat()
         if len(data) > max_bytes:
             return Skipped(name, _too_large(None, max_bytes))
-        return _unchanged(name, data, str(path), known) or read_document(
-            name, data, max_bytes=max_bytes, source=str(path)
+        where = readable_name(str(path))
+        return _unchanged(name, data, where, known) or read_document(
+            name, data, max_bytes=max_bytes, source=where
         )
     except InputError as e:
         return Skipped(name, str(e))

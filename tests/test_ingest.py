@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from extract.errors import InputError
 from extract.ingest import (
     DEFAULT_MAX_BYTES,
     Skipped,
+    Source,
     decode_bytes,
     iter_sources,
     read_document,
@@ -139,9 +141,45 @@ def test_iter_sources_expands_folders_sorted_and_relative(tmp_path):
         (tmp_path / rel).write_text("x")
     (tmp_path / "dir.txt").mkdir()
     single = tmp_path / "sub" / "z.html"
-    names = [name for name, _ in iter_sources([str(tmp_path), str(single), "-"])]
+    names = [source.name for source in iter_sources([str(tmp_path), str(single), "-"])]
     assert names == ["a.md", "b.txt", "c.markdown", "sub/deeper/y.HTM", "sub/z.html", "z.html", "stdin"]
-    assert list(iter_sources(["-"])) == [("stdin", None)]
+    assert list(iter_sources(["-"])) == [Source("stdin", None)]
+
+
+def test_links_and_folders_that_cannot_be_read_are_reported_not_skipped_silently(tmp_path):
+    """Issue 13, defect 12: symlinked or unreadable subfolders and broken links were skipped with exit 0."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.txt").write_text("制裁")
+    (tmp_path / "corpus" / "a.txt").write_text("关税")
+    (tmp_path / "corpus" / "linked").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "corpus" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "corpus" / "file-link.txt").symlink_to(tmp_path / "elsewhere" / "x.txt")
+    results = {r.name: r for r in read_documents([str(tmp_path / "corpus")])}
+    assert sorted(results) == ["a.txt", "file-link.txt", "gone.txt", "linked/"]
+    assert isinstance(results["file-link.txt"], Document)
+    assert results["gone.txt"] == Skipped("gone.txt", "broken symbolic link")
+    assert "not followed" in results["linked/"].reason
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
+def test_an_unreadable_subfolder_is_reported(tmp_path):
+    (tmp_path / "locked").mkdir(mode=0o000)
+    (tmp_path / "a.txt").write_text("关税")
+    results = {r.name: r for r in read_documents([str(tmp_path)])}
+    assert results["locked/"] == Skipped("locked/", "unreadable folder: Permission denied")
+
+
+def test_names_that_are_not_utf8_become_text(tmp_path):
+    """Issue 13, defect 4: a GBK file name stopped the whole build after extraction."""
+    gbk = os.path.join(os.fsencode(tmp_path), "新闻稿.txt".encode("gbk"))
+    odd = os.path.join(os.fsencode(tmp_path), b"\xff\xfe.txt")
+    for path in (gbk, odd):
+        with open(path, "wb") as out:
+            out.write("美国商务部宣布新的出口管制。".encode())
+    results = {r.name: r for r in read_documents([str(tmp_path)])}
+    assert sorted(results) == ["\\xff\\xfe.txt", "新闻稿.txt"]
+    assert all(isinstance(r, Document) and r.source.isprintable() for r in results.values())
 
 
 def test_missing_path_fails_before_anything_is_read(tmp_path):
