@@ -10,6 +10,8 @@
    peak memory polled (psutil): the whole process tree (main process and extraction workers) and the
    main process alone.
 3. **Incremental** rebuild of the largest corpus: nothing changed, then one document changed.
+   **One long document** (``--long-chars``, 1,000,000 characters: the corpus run together) built alone,
+   timed with its peak memory: long documents go through extraction in bounded pieces.
 4. **SPARQL** latency, median and p95 over repeated runs, of every shipped query on the largest store;
    and on a smaller store (``--baseline-docs``) the same queries on pyoxigraph and on rdflib's in-memory
    ``Dataset`` loaded from the same N-Quads, as the baseline ratio.
@@ -88,6 +90,7 @@ class Results:
     throughput: dict[str, Any] = field(default_factory=dict)
     builds: list[Build] = field(default_factory=list)
     incremental: dict[str, Any] = field(default_factory=dict)
+    long_document: Build | None = None
     sparql: list[Latency] = field(default_factory=list)
     baseline: dict[str, Any] = field(default_factory=dict)
 
@@ -204,6 +207,20 @@ def run_build(corpus: Path, store: Path, extra: tuple[str, ...] = ()) -> Build:
         peak_main_mb=peak.main / 2**20,
         output=output.decode().strip(),
     )
+
+
+def long_document(corpus: Path, folder: Path, chars: int) -> Path:
+    """A folder holding one document of ``chars`` characters: the corpus's documents run together."""
+    parts, size = [], 0
+    while size < chars:
+        for path in sorted(corpus.glob("*.txt")):
+            parts.append(path.read_text(encoding="utf-8"))
+            size += len(parts[-1]) + 2
+            if size >= chars:
+                break
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "long.txt").write_text("\n\n".join(parts)[:chars], encoding="utf-8")
+    return folder
 
 
 def store_size(store: Path) -> tuple[int, float]:
@@ -411,6 +428,13 @@ def table(results: Results) -> str:
             f"one document changed {inc['one']['seconds']:.1f} s "
             f"(peak {inc['one']['peak_tree_mb']:,.0f} MB).",
         ]
+    if r.long_document:
+        d = r.long_document
+        lines += [
+            "",
+            f"**One long document** of {d.characters:,} characters built alone: {d.seconds:,.1f} s, "
+            f"peak {d.peak_tree_mb:,.0f} MB (whole process tree), {d.peak_main_mb:,.0f} MB (main process).",
+        ]
     if r.sparql:
         b = r.baseline
         lines += [
@@ -466,6 +490,9 @@ def main(argv: list[str] | None = None) -> Results:
         "--baseline-timeout", type=int, default=60, help="seconds before an rdflib query is given up"
     )
     parser.add_argument(
+        "--long-chars", type=int, default=1_000_000, help="characters of the one long document (0: none)"
+    )
+    parser.add_argument(
         "--no-write", action="store_true", help="print the table; leave README and results.json"
     )
     args = parser.parse_args(argv)
@@ -509,6 +536,11 @@ def main(argv: list[str] | None = None) -> Results:
         "one": asdict(one),
     }
     log(f"incremental: unchanged {unchanged.seconds:.1f} s, one changed {one.seconds:.1f} s ({one.output})")
+
+    if args.long_chars:
+        folder = long_document(corpora[big], work / "long", args.long_chars)
+        long = results.long_document = run_build(folder, work / "store-long", extra)
+        log(f"long document: {long.seconds:.1f} s, tree {long.peak_tree_mb:.0f} MB")
 
     import pyoxigraph as ox
 

@@ -70,6 +70,8 @@ def test_one_run_gives_every_figure(tmp_path: Path) -> None:
             "5",
             "--workers",
             "2",
+            "--long-chars",
+            "3000",
             "--no-write",
         ]
     )
@@ -77,6 +79,7 @@ def test_one_run_gives_every_figure(tmp_path: Path) -> None:
     assert [b.documents for b in results.builds] == [3, 6]
     assert all(b.seconds > 0 and b.peak_tree_mb > 0 and b.quads > 0 for b in results.builds)
     assert "1 extracted, 5 unchanged" in results.incremental["one"]["output"]
+    assert results.long_document is not None and results.long_document.characters == 3000
     assert {s.query for s in results.sparql} >= {"claims-about", "denials", "top-speakers"}
     assert all(s.oxigraph_small_median_ms is not None for s in results.sparql)
     table = bench.table(results)
