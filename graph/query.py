@@ -35,8 +35,10 @@ Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LEXEMES = (
-    # strings, IRIs and comments, which may hold any word without it being a keyword
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    # strings, IRIs and comments, which may hold any word without it being a keyword; and the escapes of
+    # a prefixed name's local part (``ex:a\\#b``), whose ``#`` does not start a comment
+    r"\\[_~.\-!$&'()*+,;=/?#@%]"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
@@ -202,6 +204,8 @@ def keywords(sparql: str) -> set[str]:
     >>> sorted(keywords('SELECT ?from FROM <g#x> WHERE { ?s ex:service "FROM" } # SERVICE'))
     ['FROM']
     >>> keywords('SELECT * { \\\\u0053ERVICE <http://x/> { ?s ?p ?o } }')
+    {'SERVICE'}
+    >>> keywords('SELECT * { BIND(ex:o\\\\# AS ?v) SERVICE <http://x/> { ?s ?p ?o } }')
     {'SERVICE'}
     """
     text = _ESCAPE.sub(_unescape, sparql)

@@ -5,25 +5,43 @@ every answer is written by pyoxigraph's own serializers. What the server does, a
 
 - ``GET /sparql?query=…``, ``POST`` ``application/x-www-form-urlencoded`` (``query=…``) or ``POST``
   ``application/sparql-query`` (the query as the body, UTF-8). ``default-graph-uri`` and
-  ``named-graph-uri`` choose the dataset; without them (and without ``FROM`` in the query) the default
-  graph is the union of all graphs, as in ``claimgraph query``, and the ontology's prefixes are
-  predeclared.
+  ``named-graph-uri`` choose the dataset (either alone leaves the other empty, as the protocol says);
+  without them (and without ``FROM`` in the query) the default graph is the union of all graphs, as in
+  ``claimgraph query``, and the ontology's prefixes are predeclared. With ``--allow-update``, updates
+  by POST, with ``using-graph-uri`` and ``using-named-graph-uri``.
 - The format follows the ``Accept`` header (q-values; ``*/*`` gives SPARQL JSON for SELECT/ASK and
-  Turtle for CONSTRUCT/DESCRIBE), or a ``format=`` parameter (``json``, ``xml``, ``csv``, ``tsv``,
-  ``turtle``, ``ntriples``, ``rdfxml``, ``jsonld`` or a media type), which wins over the header.
+  Turtle for CONSTRUCT/DESCRIBE), or a ``format=``, ``output=`` or ``results=`` parameter as
+  SPARQLWrapper, Virtuoso and Fuseki clients send it (``json``, ``xml``, ``csv``, ``tsv``, ``turtle``,
+  ``n3``, ``ntriples``, ``rdf+xml``, ``json-ld``… or a media type), which wins over the header when it
+  names a format for the kind of answer; one it does not know is ignored. The answer's
+  ``Content-Type`` is the media type that was asked for.
 - Errors are plain text saying what to change: 400 malformed query or request (several ``query``,
-  no query, an update by GET, a bad graph IRI, an unknown ``format``); 403 an update without
-  ``--allow-update``, a cross-site update, or a query that would fetch other URLs (``SERVICE``,
-  ``LOAD``); 405 a method other than GET/POST; 406 no acceptable format; 413 an answer of more than
-  ``--max-rows`` rows (or triples), or a request body over 16 MiB; 415 a POST whose media type or
+  no query, an update by GET, a bad graph IRI, a query string that is not UTF-8, an unknown function,
+  brackets nested deeper than 64); 403 an update without ``--allow-update``, a cross-site update, or a
+  query that would fetch other URLs (``SERVICE``, ``LOAD``, found in the parsed query by
+  ``graph.guard``); 405 a method other than GET/POST; 406 no acceptable format; 413 an answer of more
+  than ``--max-rows`` rows (or triples), a query that needed more than ``--max-memory``, or a request
+  body over 16 MiB; 414 and 431 a URL or request head over 64 KiB; 415 a POST whose media type or
   charset is not one of the above; 503 a query stopped at ``--timeout``, or every worker busy that long.
 
 Why worker processes: a pyoxigraph query runs in native code and cannot be interrupted from another
 thread, and checking a deadline between rows does not stop a query that computes for minutes before
-its first row (an ORDER BY or a COUNT over a cross join). So each query is evaluated *and serialized*
-in one of a few worker processes, each with its own read-only handle on the store; the server waits
-for the answer up to the timeout, and past it kills that worker (SIGKILL: nothing to clean up in a
-read-only store, and an update is a transaction that is then never committed) and starts a new one.
+its first row (an ORDER BY or a COUNT over a cross join). So each query is checked, evaluated *and
+serialized* in one of a few worker processes, each with its own read-only handle on the store; the
+server waits for the answer up to the timeout, and past it kills that worker (SIGKILL: nothing to
+clean up in a read-only store, and an update is a transaction that is then never committed) and
+starts a new one. The same happens when the client disconnects: its query stops with it.
+
+A worker is confined (``graph.sandbox``): it cannot open a network socket, and its memory is capped
+at ``--max-memory`` (past it, the query is answered with 413, like a too large answer: the query, not
+the moment, is at fault, and sending it again will not help). A worker whose memory stays high after a
+query is replaced.
+
+Slow queries do not hold every worker: there is one worker more than ``--workers``, and a query that
+runs past half a second takes one of ``--workers`` long-query slots (and runs at a lower CPU priority,
+so short queries keep their share of the cores). When every slot is taken, the query is stopped and
+waits for a slot; its text is remembered, and next time it waits for a slot at once. Short queries
+therefore always have a worker.
 
 The row limit is counted while pyoxigraph writes the answer, never after: solutions are serialized
 as TSV (one line per row) into a buffer that stops the writer as soon as there is one row too many,
@@ -36,24 +54,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import html
 import io
+import ipaddress
 import itertools
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import h11
 import mimeparse
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -64,10 +87,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from extract.errors import ClaimgraphError
+from graph import guard, sandbox
 from graph.queries import header_fields
-from graph.query import keywords
 from graph.store import CURRENT, OpenedStore, open_store, take_write_lock
 from graph.vocab import prefixes
 
@@ -76,9 +101,23 @@ DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 100_000
 DEFAULT_WORKERS = 2
+DEFAULT_MAX_MEMORY = 2048
+"""Megabytes of private memory a query worker may use (``--max-memory``)."""
+FAST_TIME = 0.5
+"""Seconds after which a query counts as long and needs one of the ``--workers`` long-query slots."""
+LONG_NICE = 10
+"""The CPU niceness of a worker running a long query: short queries keep most of the cores."""
+RECYCLE_FRACTION = 4
+"""A worker whose resident memory stays above ``--max-memory`` / 4 after a query is replaced."""
+REMEMBERED = 512
+"""Query texts remembered as long, so that they wait for a long-query slot at once."""
 MAX_BODY = 16 * 1024 * 1024
+MAX_HEAD = 64 * 1024
+"""Bytes of request line and headers; past them, 414 (a long URL: POST the query) or 431."""
 STARTUP_TIMEOUT = 60.0
 """Seconds a new worker may take to import and open the store."""
+CLIENT_GONE = 499
+"""The status logged for a request whose client disconnected before its answer (nginx's usage)."""
 
 STATIC = Path(__file__).with_name("static")
 
@@ -95,12 +134,26 @@ SOLUTION_FORMATS: dict[str, tuple[ox.QueryResultsFormat, tuple[str, ...]]] = {
 }
 BOOLEAN_FORMATS = ("json", "xml")  # CSV and TSV define no boolean answer
 GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, tuple[str, ...]]] = {
-    "turtle": (ox.RdfFormat.TURTLE, ("text/turtle", "application/x-turtle")),
+    # Turtle is N3 without N3's extensions: an N3 client reads it (SPARQLWrapper's N3 asks for text/n3)
+    "turtle": (
+        ox.RdfFormat.TURTLE,
+        (
+            "text/turtle",
+            "application/x-turtle",
+            "application/turtle",
+            "text/n3",
+            "text/rdf+n3",
+            "application/n3",
+        ),
+    ),
     "ntriples": (ox.RdfFormat.N_TRIPLES, ("application/n-triples",)),
     "rdfxml": (ox.RdfFormat.RDF_XML, ("application/rdf+xml", "application/xml", "text/xml")),
-    "jsonld": (ox.RdfFormat.JSON_LD, ("application/ld+json", "application/json")),
+    "jsonld": (ox.RdfFormat.JSON_LD, ("application/ld+json", "application/x-json+ld", "application/json")),
 }
-# format= names that mean one thing for solutions and another for graphs (as Virtuoso and SPARQLWrapper do)
+FORMAT_PARAMS = ("format", "output", "results")
+"""Where clients name a format: Virtuoso and SPARQLWrapper ``format``, Fuseki ``output``, others
+``results``."""
+# format names that mean one thing for solutions and another for graphs (as Virtuoso and SPARQLWrapper do)
 _FORMAT_NAMES = {
     "json": ("json", "jsonld"),
     "xml": ("xml", "rdfxml"),
@@ -108,16 +161,23 @@ _FORMAT_NAMES = {
     "tsv": ("tsv", None),
     "turtle": (None, "turtle"),
     "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),
     "ntriples": (None, "ntriples"),
+    "n-triples": (None, "ntriples"),
     "nt": (None, "ntriples"),
     "rdfxml": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),
+    "rdf/xml": (None, "rdfxml"),
+    "rdf": (None, "rdfxml"),
     "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
 }
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+PAGE_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"}
 
 
 class ProtocolError(Exception):
@@ -131,64 +191,76 @@ class ProtocolError(Exception):
 
 # --- content negotiation ---------------------------------------------------------------------------
 
+Choice = tuple[str, str]
+"""A format's name and the media type the answer is sent as."""
+
 
 @dataclass(frozen=True)
 class Formats:
     """The format to write for each kind of answer; ``None`` where the client accepts none (406)."""
 
-    solutions: str | None = "json"
-    boolean: str | None = "json"
-    graph: str | None = "turtle"
+    solutions: Choice | None = ("json", "application/sparql-results+json")
+    boolean: Choice | None = ("json", "application/sparql-results+json")
+    graph: Choice | None = ("turtle", "text/turtle")
 
 
-def negotiate(accept: str | None, fmt: str | None = None) -> Formats:
-    """Choose the answer formats from a ``format=`` parameter, else from the ``Accept`` header.
+def negotiate(accept: str | None, requested: list[str] | None = None) -> Formats:
+    """Choose the answer formats: for each kind, the first ``format=`` value that names one, else ``Accept``.
 
-    >>> negotiate("*/*")
-    Formats(solutions='json', boolean='json', graph='turtle')
-    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml;q=0.9")
-    Formats(solutions='xml', boolean='xml', graph=None)
-    >>> negotiate("text/turtle")
-    Formats(solutions=None, boolean=None, graph='turtle')
-    >>> negotiate("text/turtle", "xml")
-    Formats(solutions='xml', boolean='xml', graph='rdfxml')
+    >>> negotiate("*/*").solutions, negotiate("*/*").graph
+    (('json', 'application/sparql-results+json'), ('turtle', 'text/turtle'))
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml;q=0.9").solutions
+    ('xml', 'application/sparql-results+xml')
+    >>> negotiate("text/turtle").solutions is None
+    True
+    >>> negotiate("text/*").boolean
+    ('xml', 'text/xml')
+    >>> negotiate("application/rdf+xml", ["rdf+xml", "application/rdf+xml"]).graph
+    ('rdfxml', 'application/rdf+xml')
+    >>> negotiate("text/turtle", ["csv"]).graph
+    ('turtle', 'text/turtle')
     """
-    if fmt:
-        return _from_format_param(fmt)
-    header = accept.strip() if accept else ""
-    header = header or "*/*"
+    named = [_from_format_param(value) for value in requested or ()]
+    header = (accept or "").strip() or "*/*"
     try:
-        solutions = _best(header, {k: v[1] for k, v in SOLUTION_FORMATS.items()})
-        boolean = _best(header, {k: SOLUTION_FORMATS[k][1] for k in BOOLEAN_FORMATS})
-        graph = _best(header, {k: v[1] for k, v in GRAPH_FORMATS.items()})
+        by_accept = Formats(
+            _best(header, {k: v[1] for k, v in SOLUTION_FORMATS.items()}),
+            _best(header, {k: SOLUTION_FORMATS[k][1] for k in BOOLEAN_FORMATS}),
+            _best(header, {k: v[1] for k, v in GRAPH_FORMATS.items()}),
+        )
     except (mimeparse.MimeTypeParseException, ValueError) as e:
         raise ProtocolError(400, f"cannot read the Accept header {header!r}: {e}") from e
-    return Formats(solutions, boolean, graph)
+    return Formats(
+        next((n.solutions for n in named if n.solutions), by_accept.solutions),
+        next((n.boolean for n in named if n.boolean), by_accept.boolean),
+        next((n.graph for n in named if n.graph), by_accept.graph),
+    )
 
 
-def _best(header: str, offered: dict[str, tuple[str, ...]]) -> str | None:
+def _best(header: str, offered: dict[str, tuple[str, ...]]) -> Choice | None:
     by_type = {media: name for name, medias in offered.items() for media in medias}
     # mimeparse breaks ties in favour of the last type offered, so offer the preferred ones last
     match = mimeparse.best_match(list(reversed(by_type)), header)
-    return by_type.get(match) if match else None
+    return (by_type[match], match) if match else None
 
 
-def _from_format_param(fmt: str) -> Formats:
-    value = fmt.strip().lower()
+def _from_format_param(value: str) -> Formats:
+    """What one ``format=`` value names, for each kind of answer (all ``None``: a value not known)."""
+    value = value.strip().lower()
     if value in _FORMAT_NAMES:
         solutions, graph = _FORMAT_NAMES[value]
+        chosen = (
+            (solutions, SOLUTION_FORMATS[solutions][1][0]) if solutions else None,
+            (graph, GRAPH_FORMATS[graph][1][0]) if graph else None,
+        )
     else:
         media = value.split(";")[0].strip()
-        solutions = next((k for k, v in SOLUTION_FORMATS.items() if media in v[1]), None)
+        solution = next((k for k, v in SOLUTION_FORMATS.items() if media in v[1]), None)
         graph = next((k for k, v in GRAPH_FORMATS.items() if media in v[1]), None)
-        if solutions is None and graph is None:
-            raise ProtocolError(
-                400, f"unknown format {fmt!r}: use one of {', '.join(_FORMAT_NAMES)} or a media type"
-            )
-    return Formats(solutions, solutions if solutions in BOOLEAN_FORMATS else None, graph)
+        chosen = ((solution, media) if solution else None, (graph, media) if graph else None)
+    boolean = chosen[0] if chosen[0] and chosen[0][0] in BOOLEAN_FORMATS else None
+    return Formats(chosen[0], boolean, chosen[1])
 
-
-# --- what a query asks for, read from its tokens ----------------------------------------------------
 
 # --- evaluation, in a worker process ----------------------------------------------------------------
 
@@ -200,19 +272,30 @@ class Job:
     text: str
     update: bool = False
     base_iri: str | None = None
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
+    default_graphs: tuple[str, ...] | None = None
+    """The protocol's dataset (``default-graph-uri``, or an update's ``using-graph-uri``); ``None``: none."""
+    named_graphs: tuple[str, ...] | None = None
     formats: Formats = field(default_factory=Formats)
     max_rows: int = DEFAULT_MAX_ROWS
+    allow_service: bool = False
+
+    def key(self) -> str:
+        """What identifies the work: the text and the dataset, not the answer's format."""
+        parts = [self.text, str(self.update), repr(self.default_graphs), repr(self.named_graphs)]
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)
 class Reply:
-    """What a worker answers: an HTTP status, a media type and the body."""
+    """What a worker answers: an HTTP status, a media type (none for 204) and the body."""
 
     status: int
     body: bytes
-    media_type: str = "text/plain; charset=utf-8"
+    media_type: str | None = "text/plain; charset=utf-8"
+    resident: int = 0
+    """The worker's resident memory after writing this reply, in bytes."""
+    recycle: bool = False
+    """The worker should be replaced (it ran out of memory)."""
 
     @classmethod
     def error(cls, status: int, message: str) -> Reply:
@@ -248,30 +331,58 @@ def _too_many(kind: str, max_rows: int) -> Reply:
     )
 
 
+def _out_of_memory(max_memory: int | None) -> Reply:
+    limit = f"{max_memory} MB" if max_memory else "the memory it may use"
+    return replace(
+        Reply.error(
+            413,
+            f"the query needed more than {limit} (--max-memory): make it more selective (fewer rows "
+            "to sort or group, no cross product), or start the server with a larger --max-memory",
+        ),
+        recycle=True,
+    )
+
+
+_UNKNOWN_FUNCTION = "The custom function "
+
+
 def evaluate(store: ox.Store, job: Job) -> Reply:
-    """Run one query or update and write its answer; every failure becomes an error reply.
+    """Check one query or update with the guard, run it and write its answer; every failure is a reply.
 
     >>> store = ox.Store()
-    >>> reply = evaluate(store, Job("SELECT (1 AS ?one) {}", formats=Formats(solutions="csv")))
+    >>> reply = evaluate(store, Job("SELECT (1 AS ?one) {}", formats=Formats(solutions=("csv", "text/csv"))))
     >>> reply.status, reply.media_type, reply.body
     (200, 'text/csv; charset=utf-8', b'one\\r\\n1\\r\\n')
     >>> evaluate(store, Job("SELECT ?s { VALUES ?s { 1 2 3 } }", max_rows=2)).status
     413
     >>> evaluate(store, Job("SELEC ?s")).status
     400
+    >>> evaluate(store, Job("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")).status
+    403
+    >>> evaluate(store, Job("SELECT (<x:f>(1) AS ?x) {}")).status
+    400
     """
+    what = "update" if job.update else "query"
+    try:
+        checked = guard.check(job.text, update=job.update, allow_service=job.allow_service)
+        text = job.text
+        if job.update and (job.default_graphs or job.named_graphs):
+            text = guard.with_using(text, job.default_graphs or (), job.named_graphs or ())
+    except guard.Refused as e:
+        return Reply.error(e.status, str(e))
     try:
         if job.update:
-            store.update(job.text, base_iri=job.base_iri, prefixes=prefixes())
-            return Reply(204, b"")
-        answer = store.query(job.text, base_iri=job.base_iri, prefixes=prefixes(), **_dataset(job))
+            store.update(text, base_iri=job.base_iri, prefixes=prefixes())
+            return Reply(204, b"", None)
+        answer = store.query(text, base_iri=job.base_iri, prefixes=prefixes(), **_dataset(job, checked))
     except SyntaxError as e:
-        what = "update" if job.update else "query"
         return Reply.error(400, f"the {what} is not valid SPARQL: {e}")
-    except (OSError, ValueError, RuntimeError) as e:
-        return Reply.error(
-            500, f"the store could not evaluate the {'update' if job.update else 'query'}: {e}"
-        )
+    except RuntimeError as e:
+        if str(e).startswith(_UNKNOWN_FUNCTION):  # found while planning, before anything ran
+            return Reply.error(400, f"{e}: this endpoint has the SPARQL 1.1 functions and the XSD casts")
+        return Reply.error(500, f"the store could not evaluate the {what}: {e}")
+    except (OSError, ValueError) as e:
+        return Reply.error(500, f"the store could not evaluate the {what}: {e}")
     try:
         if isinstance(answer, ox.QueryBoolean):
             return _write_boolean(answer, job.formats.boolean)
@@ -282,14 +393,18 @@ def evaluate(store: ox.Store, job: Job) -> Reply:
         return Reply.error(500, f"the store could not evaluate the query: {e}")
 
 
-def _dataset(job: Job) -> dict[str, Any]:
-    """pyoxigraph's dataset arguments: the protocol's graphs, the query's FROM, else the union."""
-    if job.default_graphs or job.named_graphs:
+def _dataset(job: Job, checked: guard.Checked) -> dict[str, Any]:
+    """pyoxigraph's dataset arguments: the protocol's graphs, the query's FROM, else the union.
+
+    The protocol's dataset replaces the query's: ``default-graph-uri`` alone leaves no named graph,
+    ``named-graph-uri`` alone an empty default graph (SPARQL 1.1 Protocol §2.1.4, Query §13.2).
+    """
+    if job.default_graphs is not None or job.named_graphs is not None:
         return {
-            "default_graph": [ox.NamedNode(g) for g in job.default_graphs],
-            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs else None,
+            "default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()],
+            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()],
         }
-    if "FROM" in keywords(job.text):
+    if checked.dataset:
         return {}
     return {"use_default_graph_as_union": True}
 
@@ -303,26 +418,26 @@ def _media_types(name: str) -> tuple[str, ...]:
     return SOLUTION_FORMATS[name][1] if name in SOLUTION_FORMATS else GRAPH_FORMATS[name][1]
 
 
-def _write_boolean(answer: ox.QueryBoolean, name: str | None) -> Reply:
-    if name is None:
+def _write_boolean(answer: ox.QueryBoolean, choice: Choice | None) -> Reply:
+    if choice is None:
         return _not_acceptable("an ASK answer", list(BOOLEAN_FORMATS))
-    fmt = SOLUTION_FORMATS[name][0]
-    return Reply(200, answer.serialize(format=fmt), fmt.media_type)
+    fmt = SOLUTION_FORMATS[choice[0]][0]
+    return Reply(200, answer.serialize(format=fmt), _with_charset(choice[1]))
 
 
-def _write_graph(answer: ox.QueryTriples, name: str | None, max_rows: int) -> Reply:
-    if name is None:
+def _write_graph(answer: ox.QueryTriples, choice: Choice | None, max_rows: int) -> Reply:
+    if choice is None:
         return _not_acceptable("a CONSTRUCT or DESCRIBE answer", list(GRAPH_FORMATS))
     triples = list(itertools.islice(answer, max_rows + 1))
     if len(triples) > max_rows:
         return _too_many("triples", max_rows)
-    fmt = GRAPH_FORMATS[name][0]
+    fmt = GRAPH_FORMATS[choice[0]][0]
     extra = {"prefixes": prefixes()} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
-    return Reply(200, ox.serialize(triples, format=fmt, **extra), _with_charset(fmt.media_type))
+    return Reply(200, ox.serialize(triples, format=fmt, **extra), _with_charset(choice[1]))
 
 
-def _write_solutions(answer: ox.QuerySolutions, name: str | None, max_rows: int) -> Reply:
-    if name is None:
+def _write_solutions(answer: ox.QuerySolutions, choice: Choice | None, max_rows: int) -> Reply:
+    if choice is None:
         return _not_acceptable("a SELECT answer", list(SOLUTION_FORMATS))
     sink = _RowLimitedBuffer(max_rows)
     try:
@@ -331,10 +446,10 @@ def _write_solutions(answer: ox.QuerySolutions, name: str | None, max_rows: int)
         if sink.exceeded:
             return _too_many("rows", max_rows)
         raise
-    fmt = SOLUTION_FORMATS[name][0]
+    fmt = SOLUTION_FORMATS[choice[0]][0]
     tsv = sink.getvalue()
     body = tsv if fmt is ox.QueryResultsFormat.TSV else _convert(tsv, fmt)
-    return Reply(200, body, _with_charset(fmt.media_type))
+    return Reply(200, body, _with_charset(choice[1]))
 
 
 def _convert(tsv: bytes, fmt: ox.QueryResultsFormat) -> bytes:
@@ -371,15 +486,42 @@ class _OpenedStore:
         return self.store
 
 
-def _worker_main(conn: Connection, store_path: str, writable: bool) -> None:
-    """A worker process: open the store, say so, then answer jobs until the connection closes."""
+@dataclass(frozen=True)
+class WorkerOptions:
+    """How a worker process starts: its store, and how it is confined."""
+
+    store: str
+    writable: bool = False
+    max_memory: int | None = DEFAULT_MAX_MEMORY
+    """Megabytes of private memory (``RLIMIT_DATA``); ``None``: no cap."""
+    allow_network: bool = False
+
+
+def _worker_main(conn: Connection, options: WorkerOptions) -> None:
+    """A worker process: confine itself, open the store, say so, then answer jobs until the connection closes.
+
+    Its first message is ``("ready", how it is confined)`` or ``("error", message)``.
+    """
+    confinement = "network allowed (--allow-service)"
+    if not options.allow_network:
+        try:
+            confinement = sandbox.deny_network()
+        except sandbox.Unconfined as e:
+            confinement = f"unconfined: {e}"
     try:
-        opened = _OpenedStore(Path(store_path), writable)
+        if options.max_memory:
+            sandbox.limit_memory(options.max_memory * 1024 * 1024)
+        opened = _OpenedStore(Path(options.store), options.writable)
         prefixes()
     except ClaimgraphError as e:
-        conn.send(str(e))
+        conn.send(("error", str(e)))
         return
-    conn.send(None)
+    except MemoryError:
+        conn.send(
+            ("error", f"a query worker cannot open the store within --max-memory {options.max_memory} MB")
+        )
+        return
+    conn.send(("ready", confinement))
     while True:
         try:
             job = conn.recv()
@@ -387,24 +529,27 @@ def _worker_main(conn: Connection, store_path: str, writable: bool) -> None:
             return
         try:
             reply = evaluate(opened.get(), job)
+        except MemoryError:
+            reply = _out_of_memory(options.max_memory)
         except Exception as e:  # a worker answers every job; an error here is a bug or a lost store
             reply = Reply.error(
                 500, f"{type(e).__name__}: {e}" if not isinstance(e, ClaimgraphError) else str(e)
             )
-        conn.send(reply)
+        sandbox.give_back_memory()
+        conn.send(replace(reply, resident=sandbox.resident_bytes()))
 
 
 def _worker_entry() -> None:
-    """``python -c`` entry of a worker: ``argv`` is the socket's descriptor, the store, and 0/1 writable."""
-    fd, store_path, writable = sys.argv[1:4]
-    _worker_main(Connection(int(fd)), store_path, writable == "1")
+    """``python -c`` entry of a worker: ``argv`` is the socket's descriptor and the options as JSON."""
+    fd, options = sys.argv[1:3]
+    _worker_main(Connection(int(fd)), WorkerOptions(**json.loads(options)))
 
 
 # --- the pool of workers, in the server process ----------------------------------------------------
 
 
-class QueryTimeout(Exception):
-    pass
+class _WorkerFailed(Exception):
+    """A worker that could not start: the message says why."""
 
 
 class _Worker:
@@ -414,11 +559,14 @@ class _Worker:
     ``claimgraph`` script means the whole CLI and spaCy. The worker runs ``graph.server`` only, with
     the server's ``sys.path``, in its own session (Ctrl-C stops the server, which stops the workers),
     and talks over a socket pair with ``multiprocessing.connection`` (pickled jobs and replies).
+    Its blocking methods run in a thread of the server; the pool kills the process to unblock them.
     """
 
-    def __init__(self, store: Path, writable: bool) -> None:
-        self._store = store
-        self._writable = writable
+    def __init__(self, options: WorkerOptions) -> None:
+        self.options = options
+        self.confinement = ""
+        self.long = False
+        self.niced = False
         self._start()
 
     def _start(self) -> None:
@@ -427,7 +575,7 @@ class _Worker:
             "import sys, json; sys.path[:] = json.loads(sys.argv.pop(1)); "
             "from graph.server import _worker_entry; _worker_entry()"
         )
-        argv = [json.dumps(sys.path), str(theirs.fileno()), str(self._store), "1" if self._writable else "0"]
+        argv = [json.dumps(sys.path), str(theirs.fileno()), json.dumps(self.options.__dict__)]
         with theirs:
             self.process = subprocess.Popen(
                 [sys.executable, "-c", code, *argv],
@@ -437,51 +585,66 @@ class _Worker:
             )
         self.conn = Connection(ours.detach())
         self.ready = False
+        self.failed: str | None = None
+        self.niced = False
 
     def wait_ready(self) -> None:
+        """Block until the worker said it is ready; raise ``_WorkerFailed`` if it could not start."""
+        if self.failed is not None:
+            raise _WorkerFailed(self.failed)
         if self.ready:
             return
-        if not self.conn.poll(STARTUP_TIMEOUT):
-            self.stop()
-            raise ClaimgraphError(f"a query worker did not start within {STARTUP_TIMEOUT:.0f} s")
         try:
-            message = self.conn.recv()
-        except EOFError:
-            message = f"a query worker exited at start (exit code {self.process.poll()})"
-        if message is not None:
-            self.stop()
-            raise ClaimgraphError(message)
+            if not self.conn.poll(STARTUP_TIMEOUT):
+                raise _WorkerFailed(f"a query worker did not start within {STARTUP_TIMEOUT:.0f} s")
+            kind, message = self.conn.recv()
+        except (EOFError, OSError):
+            kind, message = "error", f"a query worker exited at start ({self.exit_status()})"
+        except _WorkerFailed as e:
+            kind, message = "error", str(e)
+        if kind != "ready":
+            self.failed = message
+            raise _WorkerFailed(message)
+        self.confinement = message
         self.ready = True
 
-    def call(self, job: Job, timeout: float) -> Reply:
-        """Evaluate ``job``; past ``timeout`` seconds, kill this worker, start another, raise QueryTimeout."""
+    def exchange(self, job: Job) -> Reply:
+        """Send ``job`` and wait for its reply (blocking; ``EOFError`` if the process dies)."""
+        self.wait_ready()
+        self.conn.send(job)
+        return self.conn.recv()
+
+    def exit_status(self) -> str:
         try:
-            self.wait_ready()
-        except ClaimgraphError as e:
-            self._start()
-            return Reply.error(500, str(e))
-        try:
-            self.conn.send(job)
-        except OSError:  # the worker died while idle (killed from outside): replace it, send again
-            self.restart()
-            return self.call(job, timeout)
-        if not self.conn.poll(timeout):
-            self.restart()
-            raise QueryTimeout
-        try:
-            return self.conn.recv()
-        except (EOFError, OSError):
-            code = self.process.poll()
-            self.restart()
-            return Reply.error(500, f"the query's worker process died (exit code {code}); it was restarted")
+            code = self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            return "still running"
+        if code < 0:
+            return f"killed by {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.process.kill()
 
     def restart(self) -> None:
+        """Replace the process (blocking: call it when nothing else reads its connection)."""
         self.stop(kill=True)
         self._start()
 
+    def set_nice(self, nice: int) -> bool:
+        """Set every thread's CPU niceness; False where the system refuses (lowering it needs privilege)."""
+        try:
+            for task in os.listdir(f"/proc/{self.process.pid}/task"):
+                os.setpriority(os.PRIO_PROCESS, int(task), nice)
+        except (OSError, ValueError):
+            return False
+        self.niced = nice > 0
+        return True
+
     def stop(self, *, kill: bool = False) -> None:
         if kill:
-            self.process.kill()
+            self.kill()
         self.conn.close()  # a waiting worker reads EOF and exits
         try:
             self.process.wait(5)
@@ -493,30 +656,56 @@ class _Worker:
 class QueryPool:
     """Worker processes that evaluate queries, each killed and replaced when it runs past the timeout.
 
-    Read-only by default, each worker with its own handle on the store. Writable (``--allow-update``)
-    means one worker, the only process that opens the store, holding the build lock so that no build
-    replaces the store under it.
+    Read-only by default, each worker with its own handle on the store: ``workers`` long-query slots,
+    and one worker more, so that a query that finishes within ``FAST_TIME`` always finds one.
+    Writable (``--allow-update``) means one worker, the only process that opens the store, holding the
+    build lock so that no build replaces the store under it.
     """
 
-    def __init__(self, store: Path, *, workers: int, timeout: float, writable: bool = False) -> None:
+    def __init__(
+        self,
+        store: Path,
+        *,
+        workers: int,
+        timeout: float,
+        writable: bool = False,
+        max_memory: int | None = DEFAULT_MAX_MEMORY,
+        allow_service: bool = False,
+        fast_time: float = FAST_TIME,
+    ) -> None:
         self.store = store
-        self.size = 1 if writable else workers
+        self.size = 1 if writable else workers + 1
+        self.long_slots = 1 if writable else workers
         self.timeout = timeout
         self.writable = writable
+        self.max_memory = max_memory
+        self.allow_service = allow_service
+        self.fast_time = fast_time
+        self.confinement = ""
+        self._options = WorkerOptions(str(store), writable, max_memory, allow_service)
         self._workers: list[_Worker] = []
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: list[_Worker] = []
+        self._long_running = 0
+        self._waiting: list[asyncio.Future[None]] = []
+        self._remembered: OrderedDict[str, None] = OrderedDict()
         self._lock: int | None = None
+        self._background: set[asyncio.Task[Any]] = set()
 
     def __enter__(self) -> QueryPool:
         if self.writable:
             self._take_build_lock()
         try:
-            self._workers = [_Worker(self.store, self.writable) for _ in range(self.size)]
+            self._workers = [_Worker(self._options) for _ in range(self.size)]
             for worker in self._workers:
                 worker.wait_ready()
+        except _WorkerFailed as e:
+            self.close()
+            raise ClaimgraphError(str(e)) from None
         except BaseException:
             self.close()
             raise
+        self.confinement = self._workers[0].confinement
+        self._idle = list(self._workers)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -535,28 +724,147 @@ class QueryPool:
             raise ClaimgraphError(f"no store at {self.store}: run `claimgraph build DOCS` first")
         self._lock = take_write_lock(self.store, "serve")
 
-    async def run(self, job: Job) -> Reply:
-        if self._idle is None:  # created here, inside the server's event loop
-            self._idle = asyncio.Queue()
-            for worker in self._workers:
-                self._idle.put_nowait(worker)
+    async def run(self, job: Job, disconnected: asyncio.Future[Any] | None = None) -> Reply | None:
+        """Evaluate ``job`` on a worker; ``None`` if ``disconnected`` completed first (the work stops)."""
+        deadline = asyncio.get_running_loop().time() + self.timeout
+        key = job.key()
+        long = key in self._remembered
+        while True:
+            worker = await self._acquire(long, deadline, disconnected)
+            if worker is None:
+                return None
+            outcome = await self._evaluate(worker, job, deadline, disconnected)
+            if not isinstance(outcome, _NoSlot):
+                return outcome
+            long = True  # it ran past FAST_TIME with every long-query slot taken: wait for one
+            self._remembered[key] = None
+            while len(self._remembered) > REMEMBERED:
+                self._remembered.popitem(last=False)
+
+    async def _acquire(
+        self, long: bool, deadline: float, disconnected: asyncio.Future[Any] | None
+    ) -> _Worker | None:
+        """An idle worker (and a long-query slot for a ``long`` job); ``None`` if the client went away."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._idle and (not long or self._long_running < self.long_slots):
+                worker = self._idle.pop()
+                if long:
+                    self._take_slot(worker)
+                return worker
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise ProtocolError(
+                    503,
+                    f"all {self.size} query workers stayed busy for {self.timeout:g} s: try again later",
+                )
+            woken: asyncio.Future[None] = loop.create_future()
+            self._waiting.append(woken)
+            try:
+                await asyncio.wait(
+                    {woken, *([disconnected] if disconnected else [])},
+                    timeout=remaining,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            finally:
+                self._waiting.remove(woken)
+            if disconnected is not None and disconnected.done():
+                return None
+
+    def _take_slot(self, worker: _Worker) -> None:
+        self._long_running += 1
+        worker.long = True
+        worker.set_nice(LONG_NICE)
+
+    async def _evaluate(
+        self, worker: _Worker, job: Job, deadline: float, disconnected: asyncio.Future[Any] | None
+    ) -> Reply | _NoSlot | None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(run_in_threadpool(worker.exchange, job))
+        waits: set[asyncio.Future[Any]] = {task, *([disconnected] if disconnected else [])}
+        replace_worker = False
         try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
-        except TimeoutError:
-            raise ProtocolError(
-                503, f"all {self.size} query workers stayed busy for {self.timeout:g} s: try again later"
-            ) from None
-        try:
-            return await run_in_threadpool(worker.call, job, self.timeout)
-        except QueryTimeout:
-            what = "update" if job.update else "query"
-            raise ProtocolError(
-                503,
-                f"the {what} ran longer than {self.timeout:g} s and was stopped: make it more selective "
-                "or add LIMIT, or start the server with a larger --timeout",
-            ) from None
+            if not worker.long:
+                fast = min(self.fast_time, max(deadline - loop.time(), 0))
+                await asyncio.wait(waits, timeout=fast, return_when=asyncio.FIRST_COMPLETED)
+                if not task.done() and not (disconnected and disconnected.done()):
+                    if self._long_running >= self.long_slots:
+                        replace_worker = True
+                        return _NoSlot()
+                    self._take_slot(worker)
+            if not task.done() and not (disconnected and disconnected.done()):
+                remaining = max(deadline - loop.time(), 0)
+                await asyncio.wait(waits, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+            if not task.done():
+                replace_worker = True
+                if disconnected is not None and disconnected.done():
+                    return None
+                what = "update" if job.update else "query"
+                raise ProtocolError(
+                    503,
+                    f"the {what} ran longer than {self.timeout:g} s and was stopped: make it more selective "
+                    "or add LIMIT, or start the server with a larger --timeout",
+                )
+            try:
+                reply: Reply = task.result()
+            except _WorkerFailed as e:
+                replace_worker = True
+                return Reply.error(500, str(e))
+            except (EOFError, OSError):
+                replace_worker = True
+                return await self._died(worker, job)
+            max_resident = (self.max_memory or DEFAULT_MAX_MEMORY) * 1024 * 1024 // RECYCLE_FRACTION
+            replace_worker = reply.recycle or reply.resident > max_resident
+            return reply
         finally:
-            self._idle.put_nowait(worker)
+            if replace_worker:
+                worker.kill()  # now: the CPU and memory are free before the answer is sent
+            self._release(worker, task, replace_worker)
+
+    async def _died(self, worker: _Worker, job: Job) -> Reply:
+        status = await run_in_threadpool(worker.exit_status)
+        if status in ("killed by SIGABRT", "killed by SIGKILL") and self.max_memory:
+            # Rust and RocksDB abort when an allocation fails; the kernel's OOM killer sends SIGKILL
+            return _out_of_memory(self.max_memory)
+        what = "update" if job.update else "query"
+        return Reply.error(500, f"the {what}'s worker process died ({status}); it was replaced")
+
+    def _release(self, worker: _Worker, task: asyncio.Future[Any], replace_worker: bool) -> None:
+        if worker.long:
+            self._long_running -= 1
+            worker.long = False
+            self._wake()
+        if worker.niced and not replace_worker and not worker.set_nice(0):
+            replace_worker = True  # only a privileged server can give a worker its priority back
+        if replace_worker:
+            background = asyncio.ensure_future(self._replace(worker, task))
+            self._background.add(background)
+            background.add_done_callback(self._background.discard)
+        else:
+            self._give_back(worker)
+
+    async def _replace(self, worker: _Worker, task: asyncio.Future[Any]) -> None:
+        """Kill the worker, let its thread see it die, start another, give it back once it is ready."""
+        worker.kill()
+        with contextlib.suppress(BaseException):
+            await task
+        await run_in_threadpool(worker.restart)
+        with contextlib.suppress(_WorkerFailed):  # a failed start answers its next job with the reason
+            await run_in_threadpool(worker.wait_ready)
+        self._give_back(worker)
+
+    def _give_back(self, worker: _Worker) -> None:
+        self._idle.append(worker)
+        self._wake()
+
+    def _wake(self) -> None:
+        for woken in self._waiting:
+            if not woken.done():
+                woken.set_result(None)
+
+
+class _NoSlot:
+    """What ``_evaluate`` answers for a query stopped because it became long with every slot taken."""
 
 
 # --- HTTP ------------------------------------------------------------------------------------------
@@ -574,6 +882,41 @@ class Settings:
     workers: int = DEFAULT_WORKERS
     allow_update: bool = False
     queries: Path | None = None
+    max_memory: int | None = DEFAULT_MAX_MEMORY
+    allow_service: bool = False
+    fast_time: float = FAST_TIME
+
+
+def exposure_warnings(settings: Settings) -> list[str]:
+    """What a person starting the server should know about who can reach what.
+
+    >>> exposure_warnings(Settings(Path("s"), host="0.0.0.0", allow_update=True))[0][:44]
+    '--allow-update on 0.0.0.0: anyone who can co'
+    >>> exposure_warnings(Settings(Path("s"), allow_update=True))
+    []
+    """
+    found = []
+    if settings.allow_update and not _loopback(settings.host):
+        found.append(
+            f"--allow-update on {settings.host}: anyone who can connect may change or delete the store "
+            "(there is no authentication); serve on 127.0.0.1 behind a reverse proxy that authenticates"
+        )
+    if settings.allow_service:
+        found.append(
+            "--allow-service: queries may make this machine fetch any URL (SERVICE, LOAD), "
+            "including addresses of your local network"
+        )
+    return found
+
+
+def _loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -622,26 +965,35 @@ def render_page(queries: list[ShippedQuery]) -> str:
     return page.replace("<!-- queries -->", items)
 
 
+class _StaticFiles(StaticFiles):
+    """The page's script and style, with the page's headers (CSP): ``static/index.html`` is the page too."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers.update(PAGE_HEADERS)
+        return response
+
+
 def create_app(pool: QueryPool, settings: Settings) -> Starlette:
     """The ASGI application: ``/`` (page), ``/static`` (its script and style), ``/sparql`` (protocol)."""
 
     async def page(request: Request) -> Response:
         body = await run_in_threadpool(lambda: render_page(shipped_queries(settings.queries)))
-        return HTMLResponse(
-            body,
-            headers={
-                "Content-Security-Policy": CSP,
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "no-store",
-            },
-        )
+        return HTMLResponse(body, headers={**PAGE_HEADERS, "Cache-Control": "no-store"})
 
     async def sparql(request: Request) -> Response:
+        reply: Reply | None
         try:
             job = await _read_job(request, settings)
-            reply = await pool.run(job)
+            disconnected = asyncio.ensure_future(_disconnect(request))
+            try:
+                reply = await pool.run(job, disconnected)
+            finally:
+                disconnected.cancel()
         except ProtocolError as e:
             reply = Reply.error(e.status, e.message)
+        if reply is None:
+            return Response(status_code=CLIENT_GONE)
         headers = {"Vary": "Accept", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
         return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
@@ -650,7 +1002,7 @@ def create_app(pool: QueryPool, settings: Settings) -> Starlette:
             Route("/", page, methods=["GET"]),
             Route("/sparql", sparql, methods=["GET", "POST"]),
             Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
+            Mount("/static", _StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[
             Middleware(
@@ -664,9 +1016,15 @@ def create_app(pool: QueryPool, settings: Settings) -> Starlette:
     )
 
 
+async def _disconnect(request: Request) -> None:
+    """Return when the client disconnects (once the request's body has been read)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
 async def _read_job(request: Request, settings: Settings) -> Job:
     """The protocol's request, checked: one query or one update, its dataset and the answer formats."""
-    params = list(request.query_params.multi_items())
+    params = _query_string(request.scope)
     if request.method == "POST":
         params += await _read_post(request)
     queries = [v for k, v in params if k == "query"]
@@ -675,16 +1033,27 @@ async def _read_job(request: Request, settings: Settings) -> Job:
         raise ProtocolError(400, "no query: send ?query=… (or open / for the query page)")
     if len(queries) + len(updates) > 1:
         raise ProtocolError(400, "send exactly one query or one update per request")
-    formats = negotiate(request.headers.get("accept"), next((v for k, v in params if k == "format"), None))
     base_iri = str(request.url.replace(query="", fragment=""))
+    text = (updates or queries)[0]
+    try:
+        guard.check_nesting(text)
+    except guard.Refused as e:
+        raise ProtocolError(e.status, str(e)) from None
     if updates:
         _check_update(request, params, settings)
-        return Job(updates[0], update=True, base_iri=base_iri)
-    text = queries[0]
-    if "SERVICE" in keywords(text):
-        raise ProtocolError(
-            403, "SERVICE (federated query) is disabled: this endpoint does not fetch other URLs"
+        return Job(
+            text,
+            update=True,
+            base_iri=base_iri,
+            default_graphs=_graph_iris(params, "using-graph-uri"),
+            named_graphs=_graph_iris(params, "using-named-graph-uri"),
+            allow_service=settings.allow_service,
         )
+    if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in params):
+        raise ProtocolError(
+            400, "using-graph-uri and using-named-graph-uri are for updates: a query takes default-graph-uri"
+        )
+    formats = negotiate(request.headers.get("accept"), [v for k, v in params if k in FORMAT_PARAMS])
     return Job(
         text,
         base_iri=base_iri,
@@ -692,7 +1061,17 @@ async def _read_job(request: Request, settings: Settings) -> Job:
         named_graphs=_graph_iris(params, "named-graph-uri"),
         formats=formats,
         max_rows=settings.max_rows,
+        allow_service=settings.allow_service,
     )
+
+
+def _query_string(scope: Scope) -> list[tuple[str, str]]:
+    """The URL's parameters, decoded strictly: bytes that are not UTF-8 are an error, not U+FFFD."""
+    try:
+        raw = scope.get("query_string", b"").decode("utf-8")
+        return parse_qsl(raw, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError as e:
+        raise ProtocolError(400, f"the query string is not percent-encoded UTF-8: {e}") from e
 
 
 async def _read_post(request: Request) -> list[tuple[str, str]]:
@@ -728,14 +1107,15 @@ async def _read_post(request: Request) -> list[tuple[str, str]]:
     return [("query" if media == QUERY_TYPE else "update", text)]
 
 
-def _graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...]:
+def _graph_iris(params: list[tuple[str, str]], name: str) -> tuple[str, ...] | None:
+    """The values of the ``name`` parameter, each an absolute IRI; ``None`` when there is none."""
     iris = tuple(v for k, v in params if k == name)
     for iri in iris:
         try:
             ox.NamedNode(iri)
         except ValueError as e:
             raise ProtocolError(400, f"{name} {iri!r} is not an absolute IRI: {e}") from e
-    return iris
+    return iris or None
 
 
 def _check_update(request: Request, params: list[tuple[str, str]], settings: Settings) -> None:
@@ -743,17 +1123,54 @@ def _check_update(request: Request, params: list[tuple[str, str]], settings: Set
         raise ProtocolError(400, f"an update must be sent by POST ({FORM} or {UPDATE_TYPE}), not GET")
     if not settings.allow_update:
         raise ProtocolError(403, "this endpoint is read-only: start it with --allow-update to accept updates")
-    if any(k in ("using-graph-uri", "using-named-graph-uri") for k, _ in params):
-        raise ProtocolError(400, "using-graph-uri and using-named-graph-uri are not supported: write USING")
     origin = request.headers.get("origin")
     if origin is not None and urlsplit(origin).hostname not in _own_hosts(settings):
         raise ProtocolError(403, f"updates from another site ({origin}) are refused")
-    if keywords(next(v for k, v in params if k == "update")) & {"LOAD", "SERVICE"}:
-        raise ProtocolError(403, "LOAD and SERVICE are disabled: this endpoint does not fetch other URLs")
 
 
 def _own_hosts(settings: Settings) -> set[str]:
     return {"127.0.0.1", "localhost", "::1", settings.host.strip("[]")}
+
+
+class _HttpProtocol(H11Protocol):
+    """uvicorn's HTTP/1.1, answering a request head over ``MAX_HEAD`` with 414 or 431 instead of 400.
+
+    uvicorn answers 400 and closes at once; the client, still sending its long head, then gets a TCP
+    reset instead of the answer. This one says what is too long, and reads (and drops) the rest of
+    the request for a moment before closing, so that the answer arrives.
+    """
+
+    DRAIN_SECONDS = 2.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._draining = False
+
+    def data_received(self, data: bytes) -> None:
+        if not self._draining:
+            super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        buffered, _ = self.conn.trailing_data
+        if len(buffered) <= MAX_HEAD:
+            super().send_400_response(msg)
+            return
+        line_end = buffered.find(b"\r\n")
+        if line_end == -1 or line_end > MAX_HEAD // 2:
+            status, text = 414, f"the URL is longer than {MAX_HEAD // 1024} KiB: send the query by POST"
+        else:
+            status, text = 431, f"the request's headers are larger than {MAX_HEAD // 1024} KiB"
+        body = (text + "\n").encode("utf-8")
+        headers = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        self.transport.write(self.conn.send(h11.Response(status_code=status, headers=headers)) or b"")
+        self.transport.write(self.conn.send(h11.Data(data=body)) or b"")
+        self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
+        self._draining = True
+        self.loop.call_later(self.DRAIN_SECONDS, self.transport.close)
 
 
 # --- running ---------------------------------------------------------------------------------------
@@ -781,39 +1198,63 @@ def _server(pool: QueryPool, settings: Settings, **options: Any) -> Any:
     import uvicorn
 
     app = create_app(pool, settings)
-    return uvicorn.Server(uvicorn.Config(app, host=settings.host, port=settings.port, **options))
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        http=_HttpProtocol,
+        h11_max_incomplete_event_size=MAX_HEAD,
+        **options,
+    )
+    return uvicorn.Server(config)
 
 
-def serve(settings: Settings, *, on_start: Callable[[str], None] | None = None) -> None:
+def _pool(settings: Settings) -> QueryPool:
+    return QueryPool(
+        settings.store,
+        workers=settings.workers,
+        timeout=settings.timeout,
+        writable=settings.allow_update,
+        max_memory=settings.max_memory,
+        allow_service=settings.allow_service,
+        fast_time=settings.fast_time,
+    )
+
+
+def _confinement_warning(pool: QueryPool) -> list[str]:
+    return [pool.confinement[len("unconfined: ") :]] if pool.confinement.startswith("unconfined: ") else []
+
+
+def serve(
+    settings: Settings,
+    *,
+    on_start: Callable[[str], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
+) -> None:
     """Serve until interrupted (Ctrl-C); the workers stop with the server. ``on_start`` gets the URL."""
-    with _listen(settings) as sock:
-        workers = settings.workers
-        with QueryPool(
-            settings.store, workers=workers, timeout=settings.timeout, writable=settings.allow_update
-        ) as pool:
-            if on_start is not None:
-                on_start(_url(sock))
-            _server(pool, settings).run(sockets=[sock])
+    with _listen(settings) as sock, _pool(settings) as pool:
+        for warning in exposure_warnings(settings) + _confinement_warning(pool):
+            if on_warning is not None:
+                on_warning(warning)
+        if on_start is not None:
+            on_start(_url(sock))
+        _server(pool, settings).run(sockets=[sock])
 
 
 @contextlib.contextmanager
 def running(settings: Settings) -> Iterator[str]:
     """Serve in a background thread while the block runs, and yield the base URL (port 0: a free one)."""
-    with _listen(settings) as sock:
-        workers = settings.workers
-        with QueryPool(
-            settings.store, workers=workers, timeout=settings.timeout, writable=settings.allow_update
-        ) as pool:
-            server = _server(pool, settings, log_level="warning")
-            thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-            thread.start()
-            deadline = time.monotonic() + STARTUP_TIMEOUT
-            while not server.started:
-                if not thread.is_alive() or time.monotonic() > deadline:
-                    raise ClaimgraphError(f"the server did not start on {_url(sock)}")
-                time.sleep(0.02)
-            try:
-                yield _url(sock)
-            finally:
-                server.should_exit = True
-                thread.join()
+    with _listen(settings) as sock, _pool(settings) as pool:
+        server = _server(pool, settings, log_level="warning")
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise ClaimgraphError(f"the server did not start on {_url(sock)}")
+            time.sleep(0.02)
+        try:
+            yield _url(sock)
+        finally:
+            server.should_exit = True
+            thread.join()
