@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -303,3 +305,51 @@ def test_a_store_from_before_the_entities_graph_is_extracted_again(tmp_path: Pat
     ):
         assert builder.previous_hashes() == {}
         builder.keep(NEWS_NAME)
+
+
+READER = """
+import sys, time
+from pathlib import Path
+from extract.errors import ClaimgraphError
+from graph.store import open_store
+
+store, stop = Path(sys.argv[1]), Path(sys.argv[2])
+reads = errors = 0
+while not stop.exists():
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c a <https://w3id.org/claimgraph/ns#Claim> } }"
+        answer = open_store(store).query(query)
+        assert int(next(iter(answer))["n"].value) > 0
+        reads += 1
+    except (ClaimgraphError, OSError, RuntimeError, AssertionError) as e:
+        errors += 1
+        print(type(e).__name__, e, file=sys.stderr)
+print(reads, errors)
+"""
+
+
+def test_readers_never_fail_while_builds_publish(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13, defect 8: 3 of 316 queries alongside repeated builds died with a RocksDB corruption error
+    (the old store was removed while they opened it). Readers in another process, builds in this one."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    store = tmp_path / "store"
+    build_samples(store, [news(), forum()])
+    stop = tmp_path / "stop"
+    root = Path(__file__).resolve().parents[1]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(store), str(stop)], cwd=root, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    try:
+        for _ in range(25):
+            build_samples(store, [news(), forum(), later()])
+    finally:
+        stop.touch()
+    for reader in readers:
+        out, _ = reader.communicate(timeout=60)
+        reads, errors = map(int, out.split())
+        assert errors == 0 and reads > 0
+    build_samples(store, [news(), forum(), later()])
+    assert [p.name for p in store.glob("store-*")] == [(store / "current").resolve().name]
