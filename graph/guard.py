@@ -38,6 +38,9 @@ a level; no written query comes near 64."""
 _RECURSION_LIMIT = 6000
 """Python frames the parse may use: rdflib needs 2,400 for 64 nested parentheses, its worst case."""
 
+CACHED_LENGTH = 65_536
+"""Longer texts are not kept in the cache of checked queries (at most 1,024 of them, 64 MiB)."""
+
 FETCHING = ("ServiceGraphPattern", "Load")
 """The parse tree nodes that make the engine fetch a URL. (rdflib's ``CompValue.get`` answers a
 missing key with the key itself: test membership with ``in``.)"""
@@ -109,7 +112,7 @@ def check(text: str, *, update: bool = False, allow_service: bool = False) -> Ch
     ('LOAD',)
     """
     check_nesting(text)
-    checked = _read(text, update)
+    checked = _read_cached(text, update) if len(text) <= CACHED_LENGTH else _read(text, update)
     if checked.fetches and not allow_service:
         what = " and ".join(sorted(set(checked.fetches)))
         raise Refused(403, f"{what} is disabled: this endpoint does not fetch other URLs")
@@ -117,8 +120,12 @@ def check(text: str, *, update: bool = False, allow_service: bool = False) -> Ch
 
 
 @lru_cache(maxsize=1024)
-def _read(text: str, update: bool) -> Checked:
+def _read_cached(text: str, update: bool) -> Checked:
     """The parse, cached by text: rdflib takes 1 to 60 ms a query, and clients repeat theirs."""
+    return _read(text, update)
+
+
+def _read(text: str, update: bool) -> Checked:
     tree = _parse(text, update)
     fetches = tuple(
         "SERVICE" if n.name == "ServiceGraphPattern" else "LOAD" for n in _nodes(tree) if n.name in FETCHING

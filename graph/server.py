@@ -113,7 +113,7 @@ REMEMBERED = 512
 """Query texts remembered as long, so that they wait for a long-query slot at once."""
 MAX_BODY = 16 * 1024 * 1024
 MAX_HEAD = 64 * 1024
-"""Bytes of request line and headers; past them, 414 (a long URL: POST the query) or 431."""
+"""Bytes of URL, and of headers; past them, 414 (a long URL: POST the query) or 431."""
 STARTUP_TIMEOUT = 60.0
 """Seconds a new worker may take to import and open the store."""
 CLIENT_GONE = 499
@@ -997,7 +997,7 @@ def create_app(pool: QueryPool, settings: Settings) -> Starlette:
         headers = {"Vary": "Accept", "X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
         return Response(reply.body, reply.status, headers=headers, media_type=reply.media_type)
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/", page, methods=["GET"]),
             Route("/sparql", sparql, methods=["GET", "POST"]),
@@ -1014,6 +1014,31 @@ def create_app(pool: QueryPool, settings: Settings) -> Starlette:
             )
         ],
     )
+    return _HeadLimit(app)
+
+
+class _HeadLimit:
+    """ASGI: 414 for a URL, 431 for headers, over ``MAX_HEAD`` bytes (the HTTP parser only stops
+    heads that arrive in several reads; one that arrives whole is checked here)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            url = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+            headers = sum(len(k) + len(v) + 4 for k, v in scope.get("headers") or ())
+            status, text = 0, ""
+            if url > MAX_HEAD:
+                status, text = 414, f"the URL is longer than {MAX_HEAD // 1024} KiB: send the query by POST"
+            elif headers > MAX_HEAD:
+                status, text = 431, f"the request's headers are larger than {MAX_HEAD // 1024} KiB"
+            if status:
+                await Response(text + "\n", status, media_type="text/plain; charset=utf-8")(
+                    scope, receive, send
+                )
+                return
+        await self.app(scope, receive, send)
 
 
 async def _disconnect(request: Request) -> None:
@@ -1156,7 +1181,7 @@ class _HttpProtocol(H11Protocol):
             super().send_400_response(msg)
             return
         line_end = buffered.find(b"\r\n")
-        if line_end == -1 or line_end > MAX_HEAD // 2:
+        if line_end == -1 or line_end > MAX_HEAD:
             status, text = 414, f"the URL is longer than {MAX_HEAD // 1024} KiB: send the query by POST"
         else:
             status, text = 431, f"the request's headers are larger than {MAX_HEAD // 1024} KiB"
