@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 from contextlib import suppress
 from pathlib import Path
@@ -19,7 +20,7 @@ import click
 
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped
-from graph import evaluate, queries
+from graph import evaluate, guard, queries
 from graph.atomic import atomic_output
 from graph.export import FORMATS
 from graph.export import export as run_export
@@ -30,6 +31,7 @@ from graph.query import paged, standalone, write_answer
 from graph.rows import FORMATS as row_formats
 from graph.server import (
     DEFAULT_HOST,
+    DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_PORT,
     DEFAULT_TIMEOUT,
@@ -174,9 +176,6 @@ def build(
 
     from graph.build import build as run_build  # spaCy: loaded only to build
 
-    def warn(item: Skipped) -> None:
-        click.echo(f"warning: skipped {printable(item.name)}: {printable(item.reason)}", err=True)
-
     report = run_build(
         list(paths),
         store,
@@ -184,7 +183,7 @@ def build(
         batch_size=batch_size,
         force=force,
         stdin=sys.stdin.buffer,
-        on_skip=warn,
+        on_skip=_skipped,
         on_wait=_note,
         progress=progress,
         workers=workers,
@@ -357,31 +356,52 @@ def map_(
     required=True,
     help="Folder of gold JSON files (shared/eval/GUIDELINES.md).",
 )
+@click.option(
+    "--docs",
+    "docs_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Build these documents into a temporary store and score that, not the store.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_obj
-def eval_(store: Path, gold_dir: Path, fmt: str) -> None:
+def eval_(store: Path, gold_dir: Path, docs_dir: Path | None, fmt: str) -> None:
     """Score the store's extraction against gold annotations.
 
     Prints entity, claim and target P/R/F1 (the same figures as
     shared/eval/score.py on the JSON Lines export), then per-type,
-    per-document and claim-type confusion tables.
+    per-document, per-class (when the gold claims have a "class") and
+    claim-type confusion tables. With --docs, the documents are built into a
+    temporary store first (the store is not touched).
 
     Example:
 
+    \b
         claimgraph eval --gold ../shared/eval/seeds-gold
+        claimgraph eval --docs tests/data/devset/tune/docs --gold tests/data/devset/tune/gold
     """
-    try:
-        graph = open_store(store)
-        buffer = io.BytesIO()
-        run_export(graph, "jsonl", buffer)
-        records = [json.loads(line) for line in buffer.getvalue().decode("utf-8").splitlines()]
-        scores = evaluate.score(records, gold_dir, evaluate.document_texts(graph))
-    except (ClaimgraphError, KeyError) as e:
-        raise click.ClickException(f"cannot evaluate: {e}") from e
+    with tempfile.TemporaryDirectory(prefix="claimgraph-eval-") as tmp:
+        if docs_dir is not None:
+            from graph.build import build as run_build  # spaCy: loaded only to build
+
+            store = Path(tmp) / "store"
+            run_build([str(docs_dir)], store, progress=False, on_skip=_skipped)
+        try:
+            graph = open_store(store)
+            buffer = io.BytesIO()
+            run_export(graph, "jsonl", buffer)
+            records = [json.loads(line) for line in buffer.getvalue().decode("utf-8").split("\n") if line]
+            scores = evaluate.score(records, gold_dir, evaluate.document_texts(graph))
+        except (ClaimgraphError, KeyError) as e:
+            raise click.ClickException(f"cannot evaluate: {e}") from e
+        del graph
     if fmt == "json":
         click.echo(json.dumps(scores.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(evaluate.format_table(scores))
+
+
+def _skipped(item: Skipped) -> None:
+    click.echo(f"warning: skipped {printable(item.name)}: {printable(item.reason)}", err=True)
 
 
 @main.command()
@@ -413,6 +433,11 @@ def eval_(store: Path, gold_dir: Path, fmt: str) -> None:
 )
 @click.option("--format", "fmt", type=click.Choice(query_formats), default="table", show_default=True)
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let the query use SERVICE: fetch the URLs it names (refused by default, as by `serve`).",
+)
 @click.pass_obj
 def query(
     store: Path,
@@ -426,6 +451,7 @@ def query(
     show_query: bool,
     fmt: str,
     output: str,
+    allow_service: bool,
 ) -> None:
     """Run a SPARQL query over the graph (all documents' graphs as the default graph).
 
@@ -461,6 +487,12 @@ def query(
     else:
         text = sparql if sparql is not None else query_file.read()
     text = paged(text, limit, offset)
+    if not show_query:
+        try:
+            guard.check(text, allow_service=allow_service)
+        except guard.Refused as e:
+            hint = ": add --allow-service to let it" if e.status == 403 else ""
+            raise ClaimgraphError(f"{e}{hint}") from None
     graph = open_store(store)
     values = queries.parse_params(params)
     if show_query:
@@ -547,15 +579,38 @@ def validate(store: Path, fmt: str) -> None:
     is_flag=True,
     help="Accept SPARQL Update and write it to the store (one worker; builds wait until the server stops).",
 )
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=64),
+    default=DEFAULT_MAX_MEMORY,
+    show_default=True,
+    metavar="MB",
+    help="Memory one query may use (each worker is capped); a query that needs more gets HTTP 413.",
+)
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let queries use SERVICE and updates LOAD: the server then fetches URLs its clients name.",
+)
 @click.pass_obj
 def serve(
-    store: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, allow_update: bool
+    store: Path,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    allow_update: bool,
+    max_memory: int,
+    allow_service: bool,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
 
     Read-only unless --allow-update (updates are otherwise refused with HTTP 403).
     The default graph is the union of all graphs and the ontology's prefixes are
     predeclared, as in `claimgraph query`. Any web page may query it (CORS).
+    Queries never fetch other URLs (SERVICE, LOAD: HTTP 403) unless --allow-service;
+    the worker processes cannot open network connections.
 
     Example:
 
@@ -572,10 +627,13 @@ def serve(
         max_rows=max_rows,
         workers=workers,
         allow_update=allow_update,
+        max_memory=max_memory,
+        allow_service=allow_service,
     )
     run_server(
         settings,
         on_start=lambda url: click.echo(f"serving {store} at {url}/ (SPARQL: {url}/sparql)", err=True),
+        on_warning=lambda message: click.echo(f"warning: {message}", err=True),
     )
 
 

@@ -50,6 +50,9 @@ class Scores:
     per_doc: list[dict[str, Any]] = field(default_factory=list)
     entity_types: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     claim_types: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    claim_classes: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    """Per pattern class (the gold claims' optional ``class``): gold, matched, and predicted claims whose
+    span falls on a gold claim of the class (``-`` for predictions on no gold claim)."""
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
 
     def headline(self) -> dict[str, tuple[float, float, float]]:
@@ -76,6 +79,7 @@ class Scores:
             "per_doc": self.per_doc,
             "entity_types": {t: dict(c) for t, c in sorted(self.entity_types.items())},
             "claim_types": {t: dict(c) for t, c in sorted(self.claim_types.items())},
+            "claim_classes": {t: dict(c) for t, c in sorted(self.claim_classes.items())},
             "confusion": [
                 {"gold": g, "predicted": p, "count": n} for (g, p), n in sorted(self.confusion.items())
             ],
@@ -205,6 +209,7 @@ def _score_document(gold, text, forms_in_doc, type_of, all_forms, claims, scores
         scores.claim_types[g["type"]]["gold"] += 1
     for p in pclaims:
         scores.claim_types[p.get("type", "")]["pred"] += 1
+    _count_classes(gclaims, len(pclaims), cands, done_g, scores)
     return {
         "doc": name,
         "ent_tp": etp,
@@ -219,6 +224,23 @@ def _score_document(gold, text, forms_in_doc, type_of, all_forms, claims, scores
         "tgt_pred": tpred,
         "tgt_gold": tgold,
     }
+
+
+def _count_classes(
+    gclaims: list[dict[str, Any]], npred: int, cands: list, matched: set[int], scores: Scores
+) -> None:
+    """Tally ``Scores.claim_classes``; a prediction counts for the gold claim it overlaps most."""
+    best: dict[int, tuple[float, int]] = {}
+    for ov, gi, pi, _ok in cands:
+        if ov > best.get(pi, (0.0, -1))[0]:
+            best[pi] = (ov, gi)
+    for gi, g in enumerate(gclaims):
+        counts = scores.claim_classes[g.get("class", "(no class)")]
+        counts["gold"] += 1
+        counts["tp"] += gi in matched
+    for _, gi in best.values():
+        scores.claim_classes[gclaims[gi].get("class", "(no class)")]["pred"] += 1
+    scores.claim_classes["-"]["pred"] += npred - len(best)
 
 
 _TEXTS = "SELECT ?name ?text WHERE { GRAPH ?g { ?g a cg:Document ; cg:fileName ?name ; cg:text ?text } }"
@@ -249,6 +271,11 @@ def format_table(scores: Scores) -> str:
             f"{row['doc']:32} {ent:7.3f} {claim:9.3f} {tgt:7.3f} "
             f"{row['claim_pred']:>5}/{row['claim_gold']:<5}"
         )
+    if set(scores.claim_classes) - {"(no class)", "-"}:
+        lines += ["", f"{'claim class':16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'pred':>5} {'gold':>5}"]
+        for cls, c in sorted(scores.claim_classes.items()):
+            p, r, f = prf(c["tp"], c["pred"], c["gold"])
+            lines.append(f"{cls:16} {p:6.3f} {r:6.3f} {f:6.3f} {c['tp']:5} {c['pred']:5} {c['gold']:5}")
     lines += ["", f"{'claim type':16} {'gold':>5} {'pred':>5} {'matched, same type':>19}"]
     for type_, c in sorted(scores.claim_types.items()):
         lines.append(f"{type_:16} {c['gold']:5} {c['pred']:5} {c['tp']:19}")

@@ -181,3 +181,32 @@ def test_query_from_a_document_graph_reads_only_that_graph(seeds_store: Path) ->
     one = run("query", "--format", "csv", count.format(f"FROM <{doc}>"), store=seeds_store)
     total, only = int(union.output.split()[-1]), int(one.output.split()[-1])
     assert 0 < only < total
+
+
+def test_eval_builds_documents_apart_and_scores_each_claim_class(tmp_path: Path) -> None:
+    docs, gold = tmp_path / "docs", tmp_path / "gold"
+    docs.mkdir()
+    gold.mkdir()
+    text = "卢特尼克：英伟达要守规矩\n美国商务部长卢特尼克说，英伟达必须停止向中国出售芯片。\n"
+    (docs / "a.txt").write_text(text, encoding="utf-8")
+    entities = [
+        {"id": "lutnick", "type": "PERSON", "name": "Howard Lutnick", "aliases": ["卢特尼克"]},
+        {"id": "nvidia", "type": "ORG", "name": "Nvidia", "aliases": ["英伟达"]},
+        {"id": "china", "type": "GPE", "name": "China", "aliases": ["中国"]},
+    ]
+    said = {"speaker": "lutnick", "type": "demand", "quote": "indirect"}
+    claims = [
+        {**said, "cue": "说", "text": "英伟达必须停止向中国出售芯片", "targets": ["nvidia", "china"], "class": "named"},
+        {**said, "cue": "", "text": "英伟达要守规矩", "targets": ["nvidia"], "class": "headline"},
+    ]
+    record = {"doc": "a.txt", "entities": entities, "claims": claims}
+    (gold / "a.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    store = tmp_path / "untouched"
+    result = run("eval", "--docs", str(docs), "--gold", str(gold), "--format", "json", store=store)
+    assert result.exit_code == 0, result.output
+    classes = json.loads(result.output)["claim_classes"]
+    assert classes["named"] == {"gold": 1, "tp": 1, "pred": 1}
+    assert classes["headline"]["gold"] == 1
+    assert not store.exists()
+    table = run("eval", "--docs", str(docs), "--gold", str(gold), store=store).output
+    assert "claim class" in table and "headline" in table
