@@ -196,9 +196,10 @@ def test_eval_builds_documents_apart_and_scores_each_claim_class(tmp_path: Path)
     ]
     said = {"speaker": "lutnick", "type": "demand", "quote": "indirect"}
     claims = [
-        {**said, "cue": "说", "text": "英伟达必须停止向中国出售芯片", "targets": ["nvidia", "china"], "class": "named"},
-        {**said, "cue": "", "text": "英伟达要守规矩", "targets": ["nvidia"], "class": "headline"},
+        {**said, "cue": "说", "text": "英伟达必须停止向中国出售芯片", "class": "named"},
+        {**said, "cue": "", "text": "英伟达要守规矩", "class": "headline"},
     ]
+    claims[0]["targets"], claims[1]["targets"] = ["nvidia", "china"], ["nvidia"]
     record = {"doc": "a.txt", "entities": entities, "claims": claims}
     (gold / "a.json").write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     store = tmp_path / "untouched"
