@@ -37,11 +37,11 @@ at ``--max-memory`` (past it, the query is answered with 413, like a too large a
 the moment, is at fault, and sending it again will not help). A worker whose memory stays high after a
 query is replaced.
 
-Slow queries do not hold every worker: there is one worker more than ``--workers``, and a query that
-runs past half a second takes one of ``--workers`` long-query slots (and runs at a lower CPU priority,
-so short queries keep their share of the cores). When every slot is taken, the query is stopped and
-waits for a slot; its text is remembered, and next time it waits for a slot at once. Short queries
-therefore always have a worker.
+Slow queries do not hold every worker: a query that runs past half a second takes one of the
+long-query slots, half the ``--workers`` (and runs at a lower CPU priority, so that short queries
+keep their share of the cores). When every slot is taken, the query is stopped and waits for a slot;
+its text is remembered, and next time it waits for a slot at once. Short queries therefore always
+have the other half of the workers.
 
 The row limit is counted while pyoxigraph writes the answer, never after: solutions are serialized
 as TSV (one line per row) into a buffer that stops the writer as soon as there is one row too many,
@@ -100,7 +100,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 100_000
-DEFAULT_WORKERS = 2
+DEFAULT_WORKERS = 4
 DEFAULT_MAX_MEMORY = 2048
 """Megabytes of private memory a query worker may use (``--max-memory``)."""
 FAST_TIME = 0.5
@@ -633,10 +633,17 @@ class _Worker:
         self._start()
 
     def set_nice(self, nice: int) -> bool:
-        """Set every thread's CPU niceness; False where the system refuses (lowering it needs privilege)."""
+        """Set the worker's CPU niceness; False where the system refuses (lowering it needs privilege).
+
+        Niceness is per thread, so every thread's; and where the kernel groups processes by session
+        (``sched_autogroup``, the default on most distributions) niceness counts only inside a group,
+        and the worker is a session of its own: so its group's niceness too.
+        """
         try:
             for task in os.listdir(f"/proc/{self.process.pid}/task"):
                 os.setpriority(os.PRIO_PROCESS, int(task), nice)
+            with contextlib.suppress(FileNotFoundError):  # a kernel without autogroups
+                Path(f"/proc/{self.process.pid}/autogroup").write_text(str(nice))
         except (OSError, ValueError):
             return False
         self.niced = nice > 0
@@ -656,8 +663,8 @@ class _Worker:
 class QueryPool:
     """Worker processes that evaluate queries, each killed and replaced when it runs past the timeout.
 
-    Read-only by default, each worker with its own handle on the store: ``workers`` long-query slots,
-    and one worker more, so that a query that finishes within ``FAST_TIME`` always finds one.
+    Read-only by default, each worker with its own handle on the store; at most half of them (at
+    least one) run long queries, so that a query that finishes within ``FAST_TIME`` always finds one.
     Writable (``--allow-update``) means one worker, the only process that opens the store, holding the
     build lock so that no build replaces the store under it.
     """
@@ -674,8 +681,8 @@ class QueryPool:
         fast_time: float = FAST_TIME,
     ) -> None:
         self.store = store
-        self.size = 1 if writable else workers + 1
-        self.long_slots = 1 if writable else workers
+        self.size = 1 if writable else workers
+        self.long_slots = 1 if writable else max(1, workers // 2)
         self.timeout = timeout
         self.writable = writable
         self.max_memory = max_memory
