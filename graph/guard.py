@@ -68,8 +68,8 @@ class Checked:
     """An update's operations, by the parser's names (``Modify``, ``DeleteWhere``, ``InsertData``…)."""
 
 
-def nesting(text: str) -> int:
-    """The deepest nesting of brackets outside strings, IRIs and comments.
+def nesting(text: str, stop: int | None = None) -> int:
+    """The deepest nesting of brackets outside strings, IRIs and comments (or ``stop``, once reached).
 
     >>> nesting('SELECT * { { ?s ?p "{{{" } FILTER((1)) }')
     3
@@ -79,6 +79,8 @@ def nesting(text: str) -> int:
         if match.group("open"):
             depth += 1
             deepest = max(deepest, depth)
+            if deepest == stop:
+                break
         elif match.group("close"):
             depth -= 1
     return deepest
@@ -90,12 +92,13 @@ def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
     >>> check_nesting("ASK " + "{" * 65 + "}" * 65)
     Traceback (most recent call last):
     ...
-    graph.guard.Refused: the query nests 65 levels of brackets; at most 64 are accepted: flatten it
+    graph.guard.Refused: the query nests more than 64 levels of brackets, the most accepted: flatten it
     """
-    depth = nesting(text)
-    if depth > limit:
+    if sum(text.count(c) for c in "{([") <= limit:
+        return
+    if nesting(text, stop=limit + 1) > limit:
         raise Refused(
-            400, f"the query nests {depth} levels of brackets; at most {limit} are accepted: flatten it"
+            400, f"the query nests more than {limit} levels of brackets, the most accepted: flatten it"
         )
 
 

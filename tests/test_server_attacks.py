@@ -420,7 +420,7 @@ def test_deep_nesting_is_a_400(readonly: tuple[str, Path], depth: int) -> None:
         data={"query": "SELECT * " + "{" * depth + "?s ?p ?o" + "}" * depth + " LIMIT 1"},
         timeout=60,
     )
-    assert response.status_code == 400 and f"nests {depth} levels" in response.text
+    assert response.status_code == 400 and "nests more than 64 levels" in response.text
     assert worker_pids(store) == before
 
 
