@@ -734,8 +734,7 @@ class QueryPool:
     async def run(self, job: Job, disconnected: asyncio.Future[Any] | None = None) -> Reply | None:
         """Evaluate ``job`` on a worker; ``None`` if ``disconnected`` completed first (the work stops)."""
         deadline = asyncio.get_running_loop().time() + self.timeout
-        key = job.key()
-        long = key in self._remembered
+        long = job.key() in self._remembered
         while True:
             worker = await self._acquire(long, deadline, disconnected)
             if worker is None:
@@ -744,9 +743,13 @@ class QueryPool:
             if not isinstance(outcome, _NoSlot):
                 return outcome
             long = True  # it ran past FAST_TIME with every long-query slot taken: wait for one
-            self._remembered[key] = None
-            while len(self._remembered) > REMEMBERED:
-                self._remembered.popitem(last=False)
+
+    def _remember(self, job: Job) -> None:
+        """Note ``job`` as long: next time it waits for a long-query slot at once."""
+        self._remembered[job.key()] = None
+        self._remembered.move_to_end(job.key())
+        while len(self._remembered) > REMEMBERED:
+            self._remembered.popitem(last=False)
 
     async def _acquire(
         self, long: bool, deadline: float, disconnected: asyncio.Future[Any] | None
@@ -795,6 +798,7 @@ class QueryPool:
                 fast = min(self.fast_time, max(deadline - loop.time(), 0))
                 await asyncio.wait(waits, timeout=fast, return_when=asyncio.FIRST_COMPLETED)
                 if not task.done() and not (disconnected and disconnected.done()):
+                    self._remember(job)
                     if self._long_running >= self.long_slots:
                         replace_worker = True
                         return _NoSlot()
