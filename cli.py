@@ -572,7 +572,8 @@ def validate(store: Path, fmt: str) -> None:
     type=click.IntRange(min=1),
     default=DEFAULT_WORKERS,
     show_default=True,
-    help="Queries evaluated at once, each in its own process.",
+    help="Queries evaluated at once, each in its own process; at most half of them run queries that "
+    "take over half a second, so the others are always free for short ones.",
 )
 @click.option(
     "--allow-update",
