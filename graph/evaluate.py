@@ -184,10 +184,12 @@ def _score_document(gold, text, forms_in_doc, type_of, all_forms, claims, scores
             span_p.add(pi)
             span_tp += 1
     done_g, done_p, ctp, ttp, tpred, tgold = set(), set(), 0, 0, 0, 0
+    pairs: dict[int, int] = {}
     for _, gi, pi, ok in cands:
         if not ok or gi in done_g or pi in done_p:
             continue
         done_g.add(gi)
+        pairs[gi] = pi
         done_p.add(pi)
         ctp += 1
         gtype_c, ptype_c = gclaims[gi]["type"], pclaims[pi].get("type", "")
@@ -209,7 +211,7 @@ def _score_document(gold, text, forms_in_doc, type_of, all_forms, claims, scores
         scores.claim_types[g["type"]]["gold"] += 1
     for p in pclaims:
         scores.claim_types[p.get("type", "")]["pred"] += 1
-    _count_classes(gclaims, len(pclaims), cands, done_g, scores)
+    _count_classes(gclaims, len(pclaims), cands, pairs, scores)
     return {
         "doc": name,
         "ent_tp": etp,
@@ -227,20 +229,21 @@ def _score_document(gold, text, forms_in_doc, type_of, all_forms, claims, scores
 
 
 def _count_classes(
-    gclaims: list[dict[str, Any]], npred: int, cands: list, matched: set[int], scores: Scores
+    gclaims: list[dict[str, Any]], npred: int, cands: list, matched: dict[int, int], scores: Scores
 ) -> None:
-    """Tally ``Scores.claim_classes``; a prediction counts for the gold claim it overlaps most."""
-    best: dict[int, tuple[float, int]] = {}
-    for ov, gi, pi, _ok in cands:
-        if ov > best.get(pi, (0.0, -1))[0]:
-            best[pi] = (ov, gi)
+    """Tally ``Scores.claim_classes``. A prediction counts for the class of the gold claim it matched,
+    else of the gold claim its span overlaps most, else for ``-``; ``matched`` maps gold to prediction."""
+    owner: dict[int, int] = {}
+    for _ov, gi, pi, _ok in sorted(cands, key=lambda c: c[0]):  # the largest overlap is written last
+        owner[pi] = gi
+    owner.update({pi: gi for gi, pi in matched.items()})
     for gi, g in enumerate(gclaims):
         counts = scores.claim_classes[g.get("class", "(no class)")]
         counts["gold"] += 1
         counts["tp"] += gi in matched
-    for _, gi in best.values():
+    for gi in owner.values():
         scores.claim_classes[gclaims[gi].get("class", "(no class)")]["pred"] += 1
-    scores.claim_classes["-"]["pred"] += npred - len(best)
+    scores.claim_classes["-"]["pred"] += npred - len(owner)
 
 
 _TEXTS = "SELECT ?name ?text WHERE { GRAPH ?g { ?g a cg:Document ; cg:fileName ?name ; cg:text ?text } }"
