@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .scripts import name_key, to_simplified
+from .scripts import name_key, to_simplified, traditional_variants
 
 
 def data_path(name: str) -> Path:
@@ -118,13 +118,46 @@ def brand_names() -> tuple[str, ...]:
 
 
 def _expand_placeholders(pattern: str) -> str:
+    """Patterns name shared word lists: ``[TRANSLIT]`` and ``[SURNAME]`` (characters, both scripts),
+    ``[ROLE]`` (titles), ``[LINK]`` (words between a speaker and the cue), ``[CUE]`` (``cues.jsonl``),
+    ``[BRAND]`` (Latin names of the gazetteer's companies and products)."""
     data = boundaries()
-    pattern = pattern.replace("[TRANSLIT]", f"[{data['TRANSLIT']}]").replace(
+    pattern = pattern.replace("[TRANSLIT]", f"[{_both_scripts(data['TRANSLIT'])}]").replace(
         "[SURNAME]", f"[{data['SURNAME']}]"
     )
+    pattern = pattern.replace("[ROLE]", "(?:" + "|".join(map(re.escape, data["ROLE"])) + ")")
+    pattern = pattern.replace("[LINK]", data["LINK"])
+    if "[CUE]" in pattern:
+        pattern = pattern.replace("[CUE]", "(?:" + "|".join(map(re.escape, cue_words())) + ")")
     if "[BRAND]" in pattern:
         pattern = pattern.replace("[BRAND]", "(?:" + "|".join(re.escape(n) for n in brand_names()) + ")")
     return pattern
+
+
+def _both_scripts(chars: str) -> str:
+    """``chars`` with the traditional variant of each (transliterations are written in either script)."""
+    return "".join(dict.fromkeys(chars + "".join(v for c in chars for v in traditional_variants(c))))
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> tuple[str, ...]:
+    """The attribution words of ``cues.jsonl``, longest first."""
+    return tuple(
+        sorted({row["cue"] for row in read_jsonl(data_path("cues.jsonl"))}, key=lambda w: (-len(w), w))
+    )
+
+
+@lru_cache(maxsize=1)
+def speaker_slot() -> re.Pattern[str]:
+    """What may follow a speaker's name: a place or occasion (在…上), link words, a cue word.
+
+    A name right before this is in a speaker's slot (``extract.resolve``).
+    """
+    return re.compile(
+        _expand_placeholders(
+            r"\s?(?:在[^，,。！？；\n“”「」]{1,25}?(?:上|中|时|時|后|後|期间|期間)?)?[LINK]\s?[CUE]"
+        )
+    )
 
 
 @lru_cache(maxsize=1)

@@ -47,7 +47,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
-from .lexicon import gazetteer_by_id, gazetteer_by_key, ner_filters
+from .lexicon import gazetteer_by_id, gazetteer_by_key, ner_filters, speaker_slot
 from .records import Entity
 from .scripts import is_traditional, name_key, to_simplified
 
@@ -167,6 +167,16 @@ def plausible_ner(name: str, label: str) -> bool:
         if len(stem) < 2 or any(e.type == "GPE" for e in gazetteer_by_key().get(name_key(stem), ())):
             return False
     return True
+
+
+def in_speaker_slot(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands where a speaker does: a cue word follows (``speaker_slot``).
+
+    >>> text = "萨默斯说，七国集团将继续支持援助。"
+    >>> in_speaker_slot(text, 0, 3), in_speaker_slot(text, 5, 9)
+    (True, False)
+    """
+    return end - start >= 2 and not text[start:end].isdigit() and speaker_slot().match(text, end) is not None
 
 
 def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]:
@@ -445,10 +455,13 @@ def build_entity(group: Group, text: str) -> Entity:
 def proposals_of(doc: Doc) -> list[Proposal]:
     """Every proposal the rule (and model) components left on ``doc``."""
     out = []
+    text = doc.text
     for source in SOURCES:
         spans = doc.spans.get(source, []) if source != "ner" else doc.ents
         for span in spans:
-            if source == "ner" and not plausible_ner(span.text, span.label_):
+            if source == "ner" and not (
+                plausible_ner(span.text, span.label_) or in_speaker_slot(text, span.start_char, span.end_char)
+            ):
                 continue
             ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
             out.append(Proposal(span.start_char, span.end_char, span.label_, source, ids))

@@ -217,3 +217,38 @@ def test_agency_citing_sources() -> None:
 def test_a_place_after_在_is_not_the_speaker() -> None:
     x = extract_text("輝達執行長黃仁勳週三在台北表示，台積電是輝達的夥伴。")
     assert only(x, cue="表示").speaker == entity_of(x, "黃仁勳")
+
+
+# --- issue 16: speakers nobody listed, found by their slot ----------------------------------------
+
+
+def test_a_role_then_an_unlisted_transliterated_name_is_a_person_who_speaks() -> None:
+    for text, name in [
+        ("聯邦檢察官霍爾曼則表示，華為涉嫌違反美國的制裁。", "霍爾曼"),
+        ("署理商务部长坎贝尔说，英伟达必须遵守美国的出口管制。", "坎贝尔"),
+    ]:
+        x = extract_text(text)
+        speaker = entity_of(x, name)
+        assert next(e for e in x.entities if e.id == speaker).type == "PERSON"
+        only(x, speaker=speaker)
+
+
+def test_a_name_the_model_proposes_in_a_speakers_slot_is_kept_whatever_its_shape() -> None:
+    x = extract_text("卡斯滕斯说，欧盟将对中国的电动汽车征收反补贴税。")
+    c = only(x, cue="说")
+    assert c.speaker == entity_of(x, "卡斯滕斯") and entity_of(x, "欧盟") in c.targets
+
+
+def test_a_role_word_alone_is_no_speaker() -> None:
+    x = extract_text("美國總統說，中國必須開放市場。部长表示，美国将继续施压。")
+    assert not any(m.type == "PERSON" for m in x.mentions)
+
+
+def test_an_organisation_speaking_through_a_statement() -> None:
+    for text, org in [
+        ("英伟达发表声明称，公司从未向中国出售受管制的芯片。", "英伟达"),
+        ("華為在聲明中表示，美國的制裁違反了世貿規則。", "華為"),
+    ]:
+        x = extract_text(text)
+        c = only(x, speaker=entity_of(x, org))
+        assert c.cue in ("发表声明称", "在聲明中表示") and c.text.endswith("。")
