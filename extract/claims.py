@@ -4,7 +4,7 @@ Sieves, in the spirit of CoreNLP's quote attribution (quote → mention → spea
 and pattern is data (``extract/data/cues.jsonl``, ``claim_rules.json``):
 
 1. **Cues**: a cue word outside quotation marks with a speaker before it: an entity mention with
-   only ``speaker_gap`` material in between (not after a preposition: ``向 X 提出``), a pronoun
+   only ``speaker_gap_pieces`` material in between (not after a preposition: ``向 X 提出``), a pronoun
    resolved to the nearest compatible entity, the first person (the author, or the poster), or, for a
    clause with no subject, the speaker of the sentence's previous cue or the topic of the previous
    clause. The content is the quotation that follows, or the clause to the end of the sentence, cut
@@ -88,6 +88,11 @@ class Rules:
     max_heading_chars: int
 
 
+def speaker_gap(data: dict) -> str:
+    """What may stand between a speaker's name and the cue: any run of the named gap pieces."""
+    return "(?:" + "|".join(piece["pattern"] for piece in data["speaker_gap_pieces"]) + ")*"
+
+
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """Load and compile the claim rules shipped in ``extract/data``."""
@@ -101,7 +106,7 @@ def rules() -> Rules:
     return Rules(
         cues=cues,
         cue_regex=re.compile("|".join(map(re.escape, words))),
-        gap=re.compile(data["speaker_gap"] + r"$"),
+        gap=re.compile(speaker_gap(data) + r"$"),
         content_lead=re.compile(data["content_lead"]),
         pronouns={k: tuple(v) for k, v in data["pronouns"].items()},
         pronoun_regex=re.compile("(?:" + "|".join(map(re.escape, refs)) + r")$"),
@@ -118,7 +123,7 @@ def rules() -> Rules:
         speech_voice=re.compile(data["speech_voice"]),
         max_block_paragraphs=int(data["max_block_paragraphs"]),
         max_post_chars=int(data["max_post_chars"]),
-        unnamed_speaker=re.compile(f"(?:{'|'.join(data['unnamed_speakers'])}){data['speaker_gap']}$"),
+        unnamed_speaker=re.compile(f"(?:{'|'.join(data['unnamed_speakers'])}){speaker_gap(data)}$"),
         echo_cues=frozenset(data["echo_cues"]),
         self_reference=re.compile(data["self_reference"]),
         addressee_tail=re.compile(data["addressee_tail"]),
@@ -266,7 +271,7 @@ class ClaimFinder:
     def speaker_before(self, cue_start: int) -> tuple[str, int | None, int | None] | None:
         """Who speaks with the cue at ``cue_start``: (entity id or author, mention span) or None.
 
-        The nearest mention before the cue with only ``speaker_gap`` material in
+        The nearest mention before the cue with only speaker-gap material in
         between and no preposition before it (``向 X 提出``: X is not the speaker);
         else a pronoun or the first person; else, when the cue's clause has no
         subject, the entity that opens the previous clause (a topic chain).

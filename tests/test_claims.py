@@ -1,5 +1,9 @@
 """Claim sieves of extract/claims.py on sentences written for the test: one per pattern."""
 
+import json
+import re
+
+from extract.lexicon import data_path
 from extract.records import AUTHOR
 from tests.extraction_helpers import entity_of, extract_text
 
@@ -252,3 +256,10 @@ def test_an_organisation_speaking_through_a_statement() -> None:
         x = extract_text(text)
         c = only(x, speaker=entity_of(x, org))
         assert c.cue in ("发表声明称", "在聲明中表示") and c.text.endswith("。")
+
+
+def test_each_piece_of_the_speaker_gap_matches_its_examples() -> None:
+    data = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))
+    for piece in data["speaker_gap_pieces"]:
+        for example in piece["examples"]:
+            assert re.search(piece["pattern"], example), (piece["name"], example)
