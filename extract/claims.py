@@ -37,6 +37,7 @@ from spacy.tokens import Doc
 from . import extensions  # noqa: F401 - registers Doc._ attributes
 from .lexicon import data_path, read_jsonl
 from .records import AUTHOR, Claim, Post
+from .turns import find_turns
 
 ZERO_SUBJECT = ("", None, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
@@ -652,7 +653,16 @@ class ClaimFinder:
         quoted = sum(min(e, end) - max(s, start) for s, e in self.quotes if s < end and e > start)
         return quoted * 2 > end - start
 
+    def turn_claims(self) -> None:
+        """Sieve 0: a line that opens with its speaker and a colon (``extract.turns``) is their words."""
+        for turn in find_turns(self.text, self.mentions):
+            if _containing(self.quotes, turn.label_start) or _containing(self.quoted_posts, turn.label_start):
+                continue
+            speaker = (turn.speaker, turn.label_start, turn.label_end)
+            self._add(turn.start, turn.end, speaker, None, None, None, direct=True)
+
     def run(self) -> list[Claim]:
+        self.turn_claims()
         self.cue_claims()
         self.post_claims()
         self.stance_claims()

@@ -263,3 +263,50 @@ def test_each_piece_of_the_speaker_gap_matches_its_examples() -> None:
     for piece in data["speaker_gap_pieces"]:
         for example in piece["examples"]:
             assert re.search(piece["pattern"], example), (piece["name"], example)
+
+
+# --- issue 16: turns of a press conference or an interview ----------------------------------------
+
+
+def test_a_press_conference_transcript_gives_each_answer_to_the_spokesperson() -> None:
+    x = extract_text(
+        "商务部新闻发言人何亚东主持例行新闻发布会\n"
+        "彭博社记者：美国宣布对中国电动汽车加征关税，中方将如何应对？\n"
+        "何亚东：美方的做法违反世贸组织规则，中方将采取一切必要措施。\n"
+    )
+    question = only(x, speaker=entity_of(x, "彭博社"))
+    assert question.type == "question" and question.quote == "direct" and question.cue == ""
+    answer = only(x, speaker=entity_of(x, "何亚东"))
+    assert answer.text.startswith("美方的做法") and entity_of(x, "世贸组织") in answer.targets
+
+
+def test_question_and_answer_labels_go_to_the_interviewer_and_the_interviewee() -> None:
+    x = extract_text(
+        "經濟部長王美花接受中央社記者專訪。\n"
+        "問：美國的晶片法案對台灣有甚麼影響？\n"
+        "答：台積電在美國設廠，台灣仍然是先進製程的中心。\n"
+    )
+    assert only(x, speaker=entity_of(x, "中央社")).type == "question"
+    assert only(x, speaker=entity_of(x, "王美花")).text.startswith("台積電")
+
+
+def test_an_unnamed_reporters_question_is_nobodys_claim() -> None:
+    x = extract_text("问：美国的出口管制对华为有什么影响？\n")
+    assert x.claims == []
+
+
+def test_a_short_label_is_the_person_whose_name_it_begins() -> None:
+    x = extract_text(
+        "本報記者專訪創辦人鄺志朗。\n記：你們會擔心美國的制裁嗎？\n鄺：會擔心，但華為的晶片已經夠用。\n"
+    )
+    assert only(x, speaker=entity_of(x, "鄺志朗")).text.startswith("會擔心")
+
+
+def test_a_headline_that_names_its_speaker_before_a_colon() -> None:
+    x = extract_text("王毅：美国应当尊重中国的发展权利\n\n正文第一段。\n")
+    assert only(x, speaker=entity_of(x, "王毅")).text == "美国应当尊重中国的发展权利"
+
+
+def test_a_byline_is_not_a_turn() -> None:
+    x = extract_text("记者：王小明\n美国商务部周三宣布新的出口管制。\n")
+    assert not any(c.text.startswith("王小明") for c in x.claims)
