@@ -35,13 +35,17 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
+from .anchored import find_anchored
 from .lexicon import data_path, read_jsonl
+from .mentions import Ment
 from .records import AUTHOR, Claim, Post
 from .turns import find_turns
 
 ZERO_SUBJECT = ("", None, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
+_ANY = re.compile(".*", re.DOTALL)
+"""Matched between two offsets, it gives a cue found by position a ``re.Match`` like the others."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,16 +140,6 @@ def rules() -> Rules:
         not_stance=re.compile("|".join(map(re.escape, data["not_stance"]))),
         max_heading_chars=int(data["max_heading_chars"]),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Ment:
-    """A resolved mention: where it is, its type and entity id."""
-
-    start: int
-    end: int
-    label: str
-    entity: str
 
 
 def find_quotes(text: str, pairs: dict[str, str]) -> list[tuple[int, int]]:
@@ -661,8 +655,19 @@ class ClaimFinder:
             speaker = (turn.speaker, turn.label_start, turn.label_end)
             self._add(turn.start, turn.end, speaker, None, None, None, direct=True)
 
+    def anchored_claims(self) -> None:
+        """Sieve 0b: attributions anchored on a name (``extract.anchored``): sources of facts, headlines."""
+        for found in find_anchored(self.text, self.mentions, self.r.sentence_end):
+            m = found.mention
+            if _containing(self.quotes, m.start) or _containing(self.quoted_posts, m.start):
+                continue
+            hit = _ANY.match(self.text, found.cue_start, found.cue_end)
+            cue = Cue(self.text[found.cue_start : found.cue_end], "statement", None)
+            self._add(found.start, found.end, (m.entity, m.start, m.end), hit, cue, None, direct=False)
+
     def run(self) -> list[Claim]:
         self.turn_claims()
+        self.anchored_claims()
         self.cue_claims()
         self.post_claims()
         self.stance_claims()

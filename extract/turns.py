@@ -22,18 +22,11 @@ from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 
 from .lexicon import boundaries, data_path
+from .mentions import Ment
 
 LABEL = re.compile(r"[ \t\u3000]*(?P<label>[^：:\n。！？，,]{1,24}?)[ \t\u3000]*[：:]{1,2}[ \t\u3000]*(?=\S)")
-
-
-class Mentioned(Protocol):
-    start: int
-    end: int
-    label: str
-    entity: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +65,10 @@ def turn_rules() -> TurnRules:
     )
 
 
-def find_turns(text: str, mentions: Sequence[Mentioned]) -> Iterator[Turn]:
+def find_turns(text: str, mentions: Sequence[Ment]) -> Iterator[Turn]:
     """Every line of ``text`` that opens with a speaker's label, as a ``Turn``.
 
-    >>> from extract.claims import Ment
+    >>> from extract.mentions import Ment
     >>> text = "林剑主持例行记者会\\n路透社记者：中方对此有何回应？\\n林剑：中方坚决反对。"
     >>> ms = [Ment(0, 2, "PERSON", "lin"), Ment(10, 13, "ORG", "reuters"), Ment(27, 29, "PERSON", "lin")]
     >>> [(text[t.start:t.end], t.speaker) for t in find_turns(text, ms)]
@@ -106,7 +99,7 @@ def find_turns(text: str, mentions: Sequence[Mentioned]) -> Iterator[Turn]:
 
 
 def _named(
-    text: str, span: tuple[int, int], ordered: Sequence[Mentioned], starts: list[int], r: TurnRules
+    text: str, span: tuple[int, int], ordered: Sequence[Ment], starts: list[int], r: TurnRules
 ) -> str | None:
     """The entity a label names: its last mention, if only a role follows it; else a person whose name
     the label begins."""
@@ -125,7 +118,7 @@ def _named(
     return None
 
 
-def _parties(intro: str, ordered: Sequence[Mentioned], r: TurnRules) -> tuple[str | None, str | None]:
+def _parties(intro: str, ordered: Sequence[Ment], r: TurnRules) -> tuple[str | None, str | None]:
     """Who asks and who answers, from the sentences that introduce the interview or press conference."""
     interviewer = interviewee = None
     for sentence in re.finditer(r"[^。！？\n]+", intro):

@@ -3,7 +3,11 @@
 import json
 import re
 
+import pytest
+
+from extract.anchored import anchored_patterns, find_anchored
 from extract.lexicon import data_path
+from extract.mentions import Ment
 from extract.records import AUTHOR
 from tests.extraction_helpers import entity_of, extract_text
 
@@ -310,3 +314,30 @@ def test_a_headline_that_names_its_speaker_before_a_colon() -> None:
 def test_a_byline_is_not_a_turn() -> None:
     x = extract_text("记者：王小明\n美国商务部周三宣布新的出口管制。\n")
     assert not any(c.text.startswith("王小明") for c in x.claims)
+
+
+# --- issue 16: attributions anchored on a name: sources of facts, headlines -----------------------
+
+
+@pytest.mark.parametrize("pattern", anchored_patterns(), ids=lambda p: p.name)
+def test_each_anchored_pattern_finds_its_examples_and_not_its_counter_examples(pattern) -> None:
+    for text, speaker, words in pattern.examples:
+        start = text.index(speaker)
+        mention = Ment(start, start + len(speaker), "ORG", "x")
+        found = [a for a in find_anchored(text, [mention], "。！？\n") if a.pattern == pattern.name]
+        assert [text[a.start : a.end] for a in found] == [words], text
+    for text in pattern.counter_examples:
+        mentions = [Ment(m.start, m.end, m.type, m.entity) for m in extract_text(text).mentions]
+        assert not [a for a in find_anchored(text, mentions, "。！？\n") if a.pattern == pattern.name], text
+
+
+def test_a_source_of_figures_is_the_speaker_of_what_follows() -> None:
+    x = extract_text("根據國際貨幣基金組織的數據，中國經濟今年將增長4.5%。據路透社報導，美國正研究新的關稅。")
+    assert entity_of(x, "中國") in only(x, speaker=entity_of(x, "國際貨幣基金組織")).targets
+    assert only(x, speaker=entity_of(x, "路透社")).text == "美國正研究新的關稅。"
+
+
+def test_a_headline_that_puts_its_verb_right_after_the_speaker() -> None:
+    x = extract_text("外交部斥美方抹黑中国\n\n外交部发言人在记者会上回答了提问。\n")
+    c = only(x, speaker=entity_of(x, "外交部"))
+    assert c.text == "美方抹黑中国" and c.cue == "斥"
