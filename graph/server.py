@@ -37,11 +37,11 @@ at ``--max-memory`` (past it, the query is answered with 413, like a too large a
 the moment, is at fault, and sending it again will not help). A worker whose memory stays high after a
 query is replaced.
 
-Slow queries do not hold every worker: a query that runs past half a second takes one of the
-long-query slots, half the ``--workers`` (and runs at a lower CPU priority, so that short queries
-keep their share of the cores). When every slot is taken, the query is stopped and waits for a slot;
-its text is remembered, and next time it waits for a slot at once. Short queries therefore always
-have the other half of the workers.
+Slow queries do not hold every worker: a query that has used half a second of CPU (or run two
+seconds) takes one of the long-query slots, half the ``--workers``, and runs at a lower CPU priority,
+so that short queries keep their share of the cores. When every slot is taken, the query is stopped
+and waits for a slot; its text is remembered, and next time it waits for a slot at once. Short
+queries therefore always have the other half of the workers.
 
 The row limit is counted while pyoxigraph writes the answer, never after: solutions are serialized
 as TSV (one line per row) into a buffer that stops the writer as soon as there is one row too many,
@@ -104,7 +104,11 @@ DEFAULT_WORKERS = 4
 DEFAULT_MAX_MEMORY = 2048
 """Megabytes of private memory a query worker may use (``--max-memory``)."""
 FAST_TIME = 0.5
-"""Seconds after which a query counts as long and needs one of the ``--workers`` long-query slots."""
+"""CPU seconds after which a query counts as long and needs one of the long-query slots. CPU time, not
+time on the clock: when 20 clients share two cores, a short query can wait on the clock that long."""
+LONG_CLOCK = 4
+"""A query that has run ``LONG_CLOCK`` × ``FAST_TIME`` on the clock is long all the same (it may be
+waiting for the disk), but it is not remembered as long."""
 LONG_NICE = 10
 """The CPU niceness of a worker running a long query: short queries keep most of the cores."""
 RECYCLE_FRACTION = 4
@@ -535,8 +539,22 @@ def _worker_main(conn: Connection, options: WorkerOptions) -> None:
             reply = Reply.error(
                 500, f"{type(e).__name__}: {e}" if not isinstance(e, ClaimgraphError) else str(e)
             )
+        conn.send(replace(reply, resident=_resident_after(options)))
+
+
+def _resident_after(options: WorkerOptions) -> int:
+    """The worker's resident memory after a job; over the recycling bound, after giving back what it can
+    (``malloc_trim`` costs a few milliseconds, and pages given back are faulted in again: not every job)."""
+    resident = sandbox.resident_bytes()
+    if resident > _recycle_bytes(options.max_memory):
         sandbox.give_back_memory()
-        conn.send(replace(reply, resident=sandbox.resident_bytes()))
+        resident = sandbox.resident_bytes()
+    return resident
+
+
+def _recycle_bytes(max_memory: int | None) -> int:
+    """The resident memory past which a worker is replaced after its job."""
+    return (max_memory or DEFAULT_MAX_MEMORY) * 1024 * 1024 // RECYCLE_FRACTION
 
 
 def _worker_entry() -> None:
@@ -613,6 +631,14 @@ class _Worker:
         self.wait_ready()
         self.conn.send(job)
         return self.conn.recv()
+
+    def cpu_seconds(self) -> float:
+        """The CPU seconds the worker process has used (all its threads), from ``/proc``; 0 if none."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return 0.0
 
     def exit_status(self) -> str:
         try:
@@ -742,7 +768,7 @@ class QueryPool:
             outcome = await self._evaluate(worker, job, deadline, disconnected)
             if not isinstance(outcome, _NoSlot):
                 return outcome
-            long = True  # it ran past FAST_TIME with every long-query slot taken: wait for one
+            long = True  # it became long with every long-query slot taken: it waits for one
 
     def _remember(self, job: Job) -> None:
         """Note ``job`` as long: next time it waits for a long-query slot at once."""
@@ -794,15 +820,14 @@ class QueryPool:
         waits: set[asyncio.Future[Any]] = {task, *([disconnected] if disconnected else [])}
         replace_worker = False
         try:
-            if not worker.long:
-                fast = min(self.fast_time, max(deadline - loop.time(), 0))
-                await asyncio.wait(waits, timeout=fast, return_when=asyncio.FIRST_COMPLETED)
-                if not task.done() and not (disconnected and disconnected.done()):
+            long = "" if worker.long else await self._long(worker, waits, deadline)
+            if long:
+                if long == "cpu":
                     self._remember(job)
-                    if self._long_running >= self.long_slots:
-                        replace_worker = True
-                        return _NoSlot()
-                    self._take_slot(worker)
+                if self._long_running >= self.long_slots:
+                    replace_worker = True
+                    return _NoSlot()
+                self._take_slot(worker)
             if not task.done() and not (disconnected and disconnected.done()):
                 remaining = max(deadline - loop.time(), 0)
                 await asyncio.wait(waits, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
@@ -824,13 +849,30 @@ class QueryPool:
             except (EOFError, OSError):
                 replace_worker = True
                 return await self._died(worker, job)
-            max_resident = (self.max_memory or DEFAULT_MAX_MEMORY) * 1024 * 1024 // RECYCLE_FRACTION
-            replace_worker = reply.recycle or reply.resident > max_resident
+            replace_worker = reply.recycle or reply.resident > _recycle_bytes(self.max_memory)
             return reply
         finally:
             if replace_worker:
                 worker.kill()  # now: the CPU and memory are free before the answer is sent
             self._release(worker, task, replace_worker)
+
+    async def _long(self, worker: _Worker, waits: set[asyncio.Future[Any]], deadline: float) -> str:
+        """Wait while the query is short: "" when it ends (or the deadline comes), else why it is long
+        ("cpu": it has used ``fast_time`` of CPU; "clock": ``LONG_CLOCK`` times that on the clock)."""
+        loop = asyncio.get_running_loop()
+        started, cpu, used = loop.time(), worker.cpu_seconds(), 0.0
+        while not any(w.done() for w in waits):
+            now = loop.time()
+            if used >= self.fast_time:
+                return "cpu"
+            if now - started >= LONG_CLOCK * self.fast_time:
+                return "clock"
+            if now >= deadline:
+                break
+            step = min(self.fast_time - used, deadline - now)
+            await asyncio.wait(waits, timeout=max(step, 0.01), return_when=asyncio.FIRST_COMPLETED)
+            used = worker.cpu_seconds() - cpu
+        return ""
 
     async def _died(self, worker: _Worker, job: Job) -> Reply:
         status = await run_in_threadpool(worker.exit_status)
