@@ -573,7 +573,7 @@ def validate(store: Path, fmt: str) -> None:
     default=DEFAULT_WORKERS,
     show_default=True,
     help="Queries evaluated at once, each in its own process; at most half of them run queries that "
-    "take over half a second, so the others are always free for short ones.",
+    "use over half a second of CPU, so the others are always free for short ones.",
 )
 @click.option(
     "--allow-update",

@@ -39,9 +39,10 @@ query is replaced.
 
 Slow queries do not hold every worker: a query that has used half a second of CPU (or run two
 seconds) takes one of the long-query slots, half the ``--workers``, and runs at a lower CPU priority,
-so that short queries keep their share of the cores. When every slot is taken, the query is stopped
-and waits for a slot; its text is remembered, and next time it waits for a slot at once. Short
-queries therefore always have the other half of the workers.
+so that short queries keep their share of the cores. When every slot is taken, a query that becomes
+long is stopped and waits for one. A query found long by its CPU time is remembered (its text and
+dataset), and next time it waits for a slot at once. Short queries therefore always have the other
+half of the workers.
 
 The row limit is counted while pyoxigraph writes the answer, never after: solutions are serialized
 as TSV (one line per row) into a buffer that stops the writer as soon as there is one row too many,
