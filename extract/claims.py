@@ -36,7 +36,7 @@ from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
 from .anchored import find_anchored
-from .lexicon import data_path, read_jsonl
+from .lexicon import data_path, expand_placeholders, read_jsonl
 from .mentions import Ment
 from .records import AUTHOR, Claim, Post
 from .turns import find_turns
@@ -91,6 +91,7 @@ class Rules:
     stance: re.Pattern[str]
     not_stance: re.Pattern[str]
     max_heading_chars: int
+    coordinator: re.Pattern[str]
 
 
 def speaker_gap(data: dict) -> str:
@@ -139,6 +140,7 @@ def rules() -> Rules:
         stance=re.compile("|".join(map(re.escape, sorted(data["stance_markers"], key=len, reverse=True)))),
         not_stance=re.compile("|".join(map(re.escape, data["not_stance"]))),
         max_heading_chars=int(data["max_heading_chars"]),
+        coordinator=re.compile(expand_placeholders(data["coordinator"])),
     )
 
 
@@ -281,10 +283,15 @@ class ClaimFinder:
             if not self.r.gap.match(self.text, m.end, cue_start):
                 continue
             before = self.text[m.start - 1 : m.start]
-            if before and (
-                before in self.r.prepositions or (m.label == "GPE" and before in self.r.location_prepositions)
+            if (
+                before
+                and (
+                    before in self.r.prepositions
+                    or (m.label == "GPE" and before in self.r.location_prepositions)
+                )
+                and not self._co_speakers(m)
             ):
-                continue  # 向 X 提出, 在台北表示: X is not who speaks
+                continue  # 向 X 提出, 在台北表示: X is not who speaks (but 美国和日本要求: both do)
             if _containing(self.quotes, m.start) is None:
                 return m.entity, m.start, m.end
         head = self.text[line_start:cue_start]
@@ -602,7 +609,40 @@ class ClaimFinder:
         return lines
 
     # --- assembly -------------------------------------------------------
+    def _co_speakers(self, m: Ment) -> list[Ment]:
+        """Mentions joined to ``m`` by 和/与/、 before it (``美国和日本要求…``), nearest first.
+
+        A role may stand after the conjunction, names of its own included (``穆勒纳尔和首席民主党议员
+        克里希纳穆尔蒂``): the nearest earlier speaker-like mention joined that way is the next one.
+        """
+        joined = []
+        k = bisect_left(self.starts, m.start) - 1
+        while k >= 0:
+            for j in range(k, max(-1, k - 3), -1):
+                other = self.mentions[j]
+                if (
+                    other.end <= m.start
+                    and other.label in ("PERSON", "ORG", "GPE")
+                    and self.r.coordinator.fullmatch(self.text, other.end, m.start)
+                ):
+                    joined.append(other)
+                    m, k = other, j - 1
+                    break
+            else:
+                break
+        return joined
+
     def _add(self, start, end, speaker, hit, cue, addressee, *, direct, post=None) -> None:
+        """Add a claim of ``speaker``, and the same claim of every speaker joined to it by 和 or 、."""
+        _, sp_start, sp_end = speaker
+        mention = self._mention_at(sp_start) if sp_start is not None else None
+        if mention is not None and mention.end == sp_end:
+            for other in self._co_speakers(mention):
+                joined = (other.entity, other.start, other.end)
+                self._add_one(start, end, joined, hit, cue, addressee, direct=direct, post=post)
+        self._add_one(start, end, speaker, hit, cue, addressee, direct=direct, post=post)
+
+    def _add_one(self, start, end, speaker, hit, cue, addressee, *, direct, post=None) -> None:
         start, end = strip_span(self.text, start, end)
         if end - start < 2:
             return

@@ -117,7 +117,7 @@ def brand_names() -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
-def _expand_placeholders(pattern: str) -> str:
+def expand_placeholders(pattern: str) -> str:
     """Patterns name shared word lists: ``[TRANSLIT]`` and ``[SURNAME]`` (characters, both scripts),
     ``[ROLE]`` (titles), ``[LINK]`` (words between a speaker and the cue), ``[CUE]`` (``cues.jsonl``),
     ``[BRAND]`` (Latin names of the gazetteer's companies and products)."""
@@ -154,7 +154,7 @@ def speaker_slot() -> re.Pattern[str]:
     A name right before this is in a speaker's slot (``extract.resolve``).
     """
     return re.compile(
-        _expand_placeholders(
+        expand_placeholders(
             r"\s?(?:在[^，,。！？；\n“”「」]{1,25}?(?:上|中|时|時|后|後|期间|期間)?)?[LINK]\s?[CUE]"
         )
     )
@@ -167,7 +167,7 @@ def entity_patterns() -> tuple[EntityPattern, ...]:
         EntityPattern(
             name=row["name"],
             label=row["label"],
-            regex=re.compile(_expand_placeholders(row["pattern"])),
+            regex=re.compile(expand_placeholders(row["pattern"])),
             trim_left=bool(row.get("trim_left")),
             year_prefix=bool(row.get("year_prefix")),
             min_stem=int(row.get("min_stem", 0)),
@@ -192,7 +192,7 @@ def ner_filters() -> dict[str, dict]:
         if "first" in rule:
             rule["first"] = boundaries()[rule["first"]]
         if "or_pattern" in rule:
-            rule["or_pattern"] = re.compile(_expand_placeholders(rule["or_pattern"]))
+            rule["or_pattern"] = re.compile(expand_placeholders(rule["or_pattern"]))
         if "suffixes" in rule:
             rule["suffixes"] = tuple(sorted(rule["suffixes"], key=len, reverse=True))
     return filters

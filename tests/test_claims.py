@@ -341,3 +341,20 @@ def test_a_headline_that_puts_its_verb_right_after_the_speaker() -> None:
     x = extract_text("外交部斥美方抹黑中国\n\n外交部发言人在记者会上回答了提问。\n")
     c = only(x, speaker=entity_of(x, "外交部"))
     assert c.text == "美方抹黑中国" and c.cue == "斥"
+
+
+def test_several_speakers_of_one_cue_make_one_claim_each() -> None:
+    for text, names in [
+        ("美国和日本要求中国停止在南海的军事活动。", ["美国", "日本"]),
+        ("英國、加拿大和澳洲發表聯合聲明，批評香港的新法例。", ["英國", "加拿大", "澳洲"]),
+        ("众议员穆勒纳尔和参议员沃伦要求商务部收紧对华芯片出口。", ["穆勒纳尔", "沃伦"]),
+    ]:
+        x = extract_text(text)
+        speakers = {c.speaker for c in x.claims}
+        assert speakers == {entity_of(x, n) for n in names}, (text, x.claims)
+        assert len({c.text for c in x.claims}) == 1
+
+
+def test_a_preposition_before_a_name_still_keeps_it_from_speaking() -> None:
+    x = extract_text("特朗普向日本提出，美国将对日本汽车加征关税。")
+    assert {c.speaker for c in x.claims} == {entity_of(x, "特朗普")}
