@@ -92,6 +92,7 @@ class Rules:
     not_stance: re.Pattern[str]
     max_heading_chars: int
     coordinator: re.Pattern[str]
+    sides: re.Pattern[str]
 
 
 def speaker_gap(data: dict) -> str:
@@ -141,6 +142,7 @@ def rules() -> Rules:
         not_stance=re.compile("|".join(map(re.escape, data["not_stance"]))),
         max_heading_chars=int(data["max_heading_chars"]),
         coordinator=re.compile(expand_placeholders(data["coordinator"])),
+        sides=re.compile("|".join(map(re.escape, data["sides"]))),
     )
 
 
@@ -395,9 +397,10 @@ class ClaimFinder:
             elif self._unnamed_speaker_before(hit.start()):
                 cue_starts.append(hit.start())
                 self.unattributed.append((hit.end(), self._paragraph_end(hit.end())))
+        earlier = len(self.claims)  # turns and anchored claims: a cue inside them still speaks
         for i, (hit, speaker) in enumerate(hits):
-            if any(c.start <= hit.start() < c.end for c in self.claims):
-                continue
+            if any(c.start <= hit.start() < c.end for c in self.claims[earlier:]):
+                continue  # inside the words of a claim found before: reported speech within speech
             cue = self.r.cues[hit.group()]
             addressee = None
             pos = self.r.content_lead.match(self.text, hit.end()).end()
@@ -705,12 +708,47 @@ class ClaimFinder:
             cue = Cue(self.text[found.cue_start : found.cue_end], "statement", None)
             self._add(found.start, found.end, (m.entity, m.start, m.end), hit, cue, None, direct=False)
 
+    def quotation_paragraphs(self) -> None:
+        """Sieve 1b: a paragraph that is only a quotation, right after a paragraph whose last claim has a
+        named speaker, goes on in that speaker's voice (``他補充說，…。\n「這不是普通的走私案。」``)."""
+        for q_start, q_end in self.quotes:
+            start = self.text.rfind("\n", 0, q_start) + 1
+            end = self._paragraph_end(q_end)
+            if self.text[start:q_start].strip() or self.text[q_end:end].strip() or start == 0:
+                continue
+            previous_end = start - 1
+            while previous_end > 0 and not self.text[previous_end - 1].strip():
+                previous_end -= 1
+            previous_start = self.text.rfind("\n", 0, previous_end) + 1
+            before = [
+                c for c in self.claims if previous_start <= c.start < previous_end and c.speaker != AUTHOR
+            ]
+            if before:
+                last = max(before, key=lambda c: c.start)
+                speaker = (last.speaker, last.speaker_start, last.speaker_end)
+                self._add(q_start, q_end, speaker, None, None, None, direct=True)
+
+    def _in_a_persons_voice(self, claim: Claim) -> bool:
+        """A side (``中方``, ``我方``: ``sides`` in the rules) speaking inside a person's words is that person
+        speaking for it (GUIDELINES): the spokesperson's claim holds these words, the side a target."""
+        at = claim.speaker_start
+        if at is None or not self.r.sides.fullmatch(self.text, at, claim.speaker_end or at):
+            return False
+        return any(
+            other.speaker != claim.speaker
+            and other.start <= at < other.end
+            and self._label_of(other.speaker) == "PERSON"
+            for other in self.claims
+        )
+
     def run(self) -> list[Claim]:
         self.turn_claims()
         self.anchored_claims()
         self.cue_claims()
+        self.quotation_paragraphs()
         self.post_claims()
         self.stance_claims()
+        self.claims = [c for c in self.claims if not self._in_a_persons_voice(c)]
         unique = {(c.start, c.end, c.speaker): c for c in self.claims}
         return sorted(unique.values(), key=lambda c: (c.start, c.end, c.speaker))
 

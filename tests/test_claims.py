@@ -358,3 +358,39 @@ def test_several_speakers_of_one_cue_make_one_claim_each() -> None:
 def test_a_preposition_before_a_name_still_keeps_it_from_speaking() -> None:
     x = extract_text("特朗普向日本提出，美国将对日本汽车加征关税。")
     assert {c.speaker for c in x.claims} == {entity_of(x, "特朗普")}
+
+
+# --- issue 16: speech that goes on; a spokesperson's voice -----------------------------------------
+
+
+def test_a_paragraph_that_is_only_a_quotation_goes_on_in_the_speakers_voice() -> None:
+    for text in [
+        "聯邦檢察官韋斯頓表示，涉案公司把晶片轉運到中國。\n「這是關乎美國國家安全的案件。」\n",
+        "李家超说，香港会继续依法办事。\n\n“任何制裁都不会吓倒特区政府，美国应停止干预。”\n",
+    ]:
+        x = extract_text(text)
+        quoted = [c for c in x.claims if c.quote == "direct"]
+        assert len(quoted) == 1 and quoted[0].speaker == x.claims[0].speaker, x.claims
+
+
+def test_a_quotation_paragraph_after_narration_is_nobodys() -> None:
+    x = extract_text("美國商務部周三公布新規則。\n「這是關乎美國國家安全的案件。」\n")
+    assert not any(c.quote == "direct" for c in x.claims)
+
+
+def test_he_then_points_out_continues_the_speaker() -> None:
+    x = extract_text("商務部發言人何亞東表示，中方盼美方取消關稅。他又指，中方的大門始終向美國敞開。")
+    assert {c.speaker for c in x.claims} == {entity_of(x, "何亞東")} and len(x.claims) == 2
+
+
+def test_inside_a_spokespersons_answer_china_opposing_is_still_the_spokesperson() -> None:
+    x = extract_text("外交部发言人林剑主持例行记者会\n林剑：中方坚决反对美国的无理打压，敦促美方停止施压。\n")
+    assert {c.speaker for c in x.claims} == {entity_of(x, "林剑")}
+    assert entity_of(x, "中方") in x.claims[0].targets
+
+
+def test_a_reported_claim_inside_a_reporters_question_keeps_its_own_speaker() -> None:
+    question = "路透社记者：美国财长贝森特称，中国的报复是错误的。你对此有何评论？"
+    x = extract_text(f"林剑主持例行记者会\n{question}\n")
+    assert entity_of(x, "贝森特") in {c.speaker for c in x.claims}
+    assert entity_of(x, "路透社") in {c.speaker for c in x.claims}
