@@ -161,6 +161,12 @@ def speaker_slot() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def not_a_name_in_slot() -> re.Pattern[str]:
+    """What a statistical proposal before a cue word must not hold to be a speaker (``boundaries.json``)."""
+    return re.compile(boundaries()["slot_not_name"])
+
+
+@lru_cache(maxsize=1)
 def entity_patterns() -> tuple[EntityPattern, ...]:
     """The shape patterns of ``patterns.jsonl``, compiled."""
     return tuple(

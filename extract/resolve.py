@@ -47,11 +47,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
-from .lexicon import gazetteer_by_id, gazetteer_by_key, ner_filters, speaker_slot
+from .lexicon import gazetteer_by_id, gazetteer_by_key, ner_filters, not_a_name_in_slot, speaker_slot
 from .records import Entity
 from .scripts import is_traditional, name_key, to_simplified
 
-SOURCES = ("posters", "gazetteer", "patterns", "ner")
+SOURCES = ("posters", "gazetteer", "patterns", "slot", "ner")
+"""Where a proposal comes from, best first; ``slot`` is a statistical name in a speaker's slot (rule 0)."""
 MENTIONS = "mentions"
 """Span group of every resolved mention, nested ones included (``doc.ents`` holds the outer ones)."""
 _NAME_SEPARATORS = "·•‧・"
@@ -181,6 +182,7 @@ def in_speaker_slot(text: str, start: int, end: int) -> bool:
     return (
         len(name) >= 2
         and not name.isdigit()
+        and not_a_name_in_slot().search(name) is None
         and speaker_slot().match(text, end) is not None
         and speaker_slot().match(text, end - 1) is None
     )
@@ -464,15 +466,19 @@ def proposals_of(doc: Doc) -> list[Proposal]:
     out = []
     text = doc.text
     for source in SOURCES:
+        if source == "slot":
+            continue  # the statistical proposals that stand in a speaker's slot, made below
         spans = doc.spans.get(source, []) if source != "ner" else doc.ents
         for span in spans:
-            start, end = span.start_char, span.end_char
+            start, end, kind = span.start_char, span.end_char, source
             if source == "ner":
                 end = _without_link(text, start, end)
-                if not (plausible_ner(text[start:end], span.label_) or in_speaker_slot(text, start, end)):
+                if in_speaker_slot(text, start, end):
+                    kind = "slot"  # strong evidence: it competes with the rules, longest first
+                elif not plausible_ner(text[start:end], span.label_):
                     continue
             ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
-            out.append(Proposal(start, end, span.label_, source, ids))
+            out.append(Proposal(start, end, span.label_, kind, ids))
     return out
 
 

@@ -394,3 +394,14 @@ def test_a_reported_claim_inside_a_reporters_question_keeps_its_own_speaker() ->
     x = extract_text(f"林剑主持例行记者会\n{question}\n")
     assert entity_of(x, "贝森特") in {c.speaker for c in x.claims}
     assert entity_of(x, "路透社") in {c.speaker for c in x.claims}
+
+
+def test_an_office_in_a_speakers_slot_is_named_whole_not_by_its_country() -> None:
+    x = extract_text("日本防卫省声称，朝鲜的导弹覆盖了日本全境。")
+    c = only(x, cue="声称")
+    assert next(m.text for m in x.mentions if m.entity == c.speaker) == "日本防卫省"
+
+
+def test_generic_words_before_a_cue_are_not_names() -> None:
+    x = extract_text("中国研究人员表示，美国的芯片禁令效果有限。美国贸易代表在声明中指，中国补贴造船业。")
+    assert not any(m.text in ("中国研究人员", "声明中") for m in x.mentions)
