@@ -24,6 +24,8 @@ class _Thread:
     name: str
     header: re.Pattern[str]
     separator: re.Pattern[str] | None
+    trailer: re.Pattern[str] | None = None
+    """What ends a post's body and is not the poster's words (a push line's time: ``04/16 10:15``)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,12 @@ def _rules() -> _Rules:
 
     return _Rules(
         threads=tuple(
-            _Thread(t["name"], compile_(t["header"]), compile_(t["separator"]) if "separator" in t else None)
+            _Thread(
+                t["name"],
+                compile_(t["header"]),
+                compile_(t["separator"]) if "separator" in t else None,
+                compile_(t["trailer"] + r"\s*\Z") if "trailer" in t else None,
+            )
             for t in data["threads"]
         ),
         quotes=tuple(_Quote(compile_(q["open"]), compile_(q["close"])) for q in data["quotes"]),
@@ -89,11 +96,13 @@ def split_posts(text: str, plain: str) -> tuple[Post, ...]:
     for i, header in enumerate(headers):
         limit = headers[i + 1].start() if i + 1 < len(headers) else len(text)
         body_end = _before_separator(thread, plain, header.end(), limit)
+        if thread.trailer is not None and (trailer := thread.trailer.search(plain[header.end() : body_end])):
+            body_end = header.end() + trailer.start()
         start, end = _trim(plain, header.end(), body_end, rules.edge_markup)
         author_start, author_end = header.span("author")
         posts.append(
             Post(
-                floor=_floor(header, rules.floor_names),
+                floor=_floor(header, rules.floor_names, i + 1),
                 author=text[author_start:author_end],
                 author_start=author_start,
                 author_end=author_end,
@@ -139,11 +148,14 @@ def _trim(plain: str, start: int, end: int, edge_markup: re.Pattern[str]) -> tup
     return start, end
 
 
-def _floor(header: re.Match[str], floor_names: dict[str, int]) -> int:
+def _floor(header: re.Match[str], floor_names: dict[str, int], ordinal: int) -> int:
+    """The floor the header gives (a number or a name such as 沙发), else the post's place in the thread."""
     groups = header.groupdict()
     if groups.get("floor"):
         return int(groups["floor"])
-    return floor_names[groups["floor_name"]]
+    if groups.get("floor_name"):
+        return floor_names[groups["floor_name"]]
+    return ordinal
 
 
 def _iso_time(match: re.Match[str]) -> str | None:
@@ -198,6 +210,6 @@ def _pairs(quote: _Quote, text: str, start: int, end: int) -> list[tuple[re.Matc
     for _, is_open, match in marks:
         if is_open:
             stack.append(match)
-        elif stack:
+        elif stack and match.start() >= stack[-1].end():  # not a mark inside the opening one's own text
             pairs.append((stack.pop(), match))
     return pairs

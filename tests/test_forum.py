@@ -227,3 +227,71 @@ def test_every_format_matches_its_own_example():
         assert compiled(thread["header"]).search(thread["example"]), thread["name"]
     for header in data["quote_headers"]:
         assert compiled(header["pattern"]).match(header["example"]), header["name"]
+
+
+PTT = """作者 bluecat88 (藍貓)
+看板 Stock
+標題 [新聞] 美國擴大晶片禁令
+時間 Thu May  1 09:00:00 2025
+
+美國商務部宣布擴大對中國的晶片出口管制。
+
+--
+推 taiwanfan: 台積電又要被點名了                          05/01 09:05
+噓 abc123: 輝達才是最慘的                                05/01 09:07
+→ taiwanfan: 樓上 華為會笑                                 05/01 09:08
+"""
+
+MOBILE01 = """小資工程狗 #1 2025-03-04 09:15
+台積電要在美國蓋新廠，台灣還剩什麼？
+
+科技宅阿明 #2 2025-03-04 09:32
+股東會通過就好。
+
+小資工程狗 #3 2025-03-04 09:40
+引用 科技宅阿明 #2
+股東會通過就好
+問題是最先進製程要不要留在台灣？
+"""
+
+ANSWERS = """华为还能撑多久？
+
+芯片老兵 的回答
+赞同 1,024
+
+短期阵痛，长期利好国产替代。
+
+硅谷观察者 的回答
+赞同 2,056
+
+这次只是兑现承诺。
+"""
+
+
+def test_ptt_push_lines_are_posts_of_their_own_without_their_time():
+    posts = _split(PTT)
+    _check_offsets(PTT, posts)
+    assert [(p.floor, p.author) for p in posts] == [
+        (1, "bluecat88"),
+        (2, "taiwanfan"),
+        (3, "abc123"),
+        (4, "taiwanfan"),
+    ]
+    assert PTT[posts[1].start : posts[1].end] == "台積電又要被點名了"
+
+
+def test_a_poster_then_a_hash_floor_and_a_quoted_line():
+    posts = _split(MOBILE01)
+    _check_offsets(MOBILE01, posts)
+    assert [(p.floor, p.author, p.time) for p in posts] == [
+        (1, "小資工程狗", "2025-03-04T09:15"),
+        (2, "科技宅阿明", "2025-03-04T09:32"),
+        (3, "小資工程狗", "2025-03-04T09:40"),
+    ]
+    (quote,) = posts[2].quotes
+    assert (quote.author, _words(MOBILE01, quote)) == ("科技宅阿明", "股東會通過就好")
+
+
+def test_each_answer_of_a_question_site_is_a_post():
+    posts = _split(ANSWERS)
+    assert [(p.floor, p.author) for p in posts] == [(1, "芯片老兵"), (2, "硅谷观察者")]
