@@ -44,6 +44,8 @@ from .turns import find_turns
 ZERO_SUBJECT = ("", None, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
+_SAYS = ("称", "稱", "说", "說", "指出", "显示", "顯示")
+"""Cue endings that stay verbs after a noun: ``X的报道称`` says, where ``X的强烈反对`` is a noun."""
 _ANY = re.compile(".*", re.DOTALL)
 """Matched between two offsets, it gives a cue found by position a ``re.Match`` like the others."""
 
@@ -93,6 +95,8 @@ class Rules:
     max_heading_chars: int
     coordinator: re.Pattern[str]
     sides: re.Pattern[str]
+    nominal: re.Pattern[str]
+    short_gap: re.Pattern[str]
 
 
 def speaker_gap(data: dict) -> str:
@@ -143,6 +147,8 @@ def rules() -> Rules:
         max_heading_chars=int(data["max_heading_chars"]),
         coordinator=re.compile(expand_placeholders(data["coordinator"])),
         sides=re.compile("|".join(map(re.escape, data["sides"]))),
+        nominal=re.compile(data["nominal_before"] + "$"),
+        short_gap=re.compile(expand_placeholders(data["short_gap"])),
     )
 
 
@@ -287,13 +293,10 @@ class ClaimFinder:
             before = self.text[m.start - 1 : m.start]
             if (
                 before
-                and (
-                    before in self.r.prepositions
-                    or (m.label == "GPE" and before in self.r.location_prepositions)
-                )
+                and (before in self.r.prepositions or before in self.r.location_prepositions)
                 and not self._co_speakers(m)
             ):
-                continue  # 向 X 提出, 在台北表示: X is not who speaks (but 美国和日本要求: both do)
+                continue  # 向 X 提出, 在白宫表示: X is not who speaks (but 美国和日本要求: both do)
             if _containing(self.quotes, m.start) is None:
                 return m.entity, m.start, m.end
         head = self.text[line_start:cue_start]
@@ -367,6 +370,8 @@ class ClaimFinder:
         for blocker in self.r.not_cues.finditer(self.text, max(0, pos - 3), hit.end() + 3):
             if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
                 return False
+        if not word.endswith(_SAYS) and self.r.nominal.search(self.text, max(0, pos - 8), pos):
+            return False  # 进行无端指控, 的强烈反对: the word is a noun here, nobody is quoted
         follower = self.text[hit.end() : hit.end() + 1]
         if self.r.cues[word].object == "addressee" and self._mention_at(hit.end()) is not None:
             return True
@@ -377,6 +382,22 @@ class ClaimFinder:
             or follower == ""
             or follower in self.r.bare_cue_followers
             or follower in self.r.sentence_end
+            or self._named_right_before(pos)
+        )
+
+    def _named_right_before(self, pos: int) -> bool:
+        """A name stands just before a one-character cue that runs on into a clause of its own
+        (``贝森特称中国是…``, not ``当美国说不的时候``): it is the speaker's verb."""
+        k = bisect_left(self.starts, pos) - 1
+        while k >= 0 and self.mentions[k].end > pos:
+            k -= 1
+        if k < 0 or self.mentions[k].label not in ("PERSON", "ORG", "GPE"):
+            return False
+        clause = re.match(r"[^，,。！？；;\n]*", self.text[pos + 1 : pos + 1 + self.r.min_quote_chars + 1])
+        return (
+            self.r.short_gap.fullmatch(self.text, self.mentions[k].end, pos) is not None
+            and clause is not None
+            and len(clause.group()) > self.r.min_quote_chars
         )
 
     def cue_claims(self) -> None:

@@ -405,3 +405,28 @@ def test_an_office_in_a_speakers_slot_is_named_whole_not_by_its_country() -> Non
 def test_generic_words_before_a_cue_are_not_names() -> None:
     x = extract_text("中国研究人员表示，美国的芯片禁令效果有限。美国贸易代表在声明中指，中国补贴造船业。")
     assert not any(m.text in ("中国研究人员", "声明中") for m in x.mentions)
+
+
+def test_a_cue_word_used_as_a_noun_quotes_nobody() -> None:
+    x = extract_text("外交部发言人林剑回应说，美方对中国公民进行无端指控，是政治操弄。")
+    c = only(x, speaker=entity_of(x, "林剑"))
+    assert c.text.startswith("美方对中国公民进行无端指控")
+
+
+def test_a_one_character_cue_right_after_a_name_runs_on_into_its_words() -> None:
+    for text, name in [
+        ("美国财长贝森特称中国是世界上最不平衡的经济体。", "贝森特"),
+        ("法新社記者追問，美方近日稱中國向俄羅斯提供軍民兩用物資。", "美方"),
+    ]:
+        x = extract_text(text)
+        assert entity_of(x, name) in {c.speaker for c in x.claims}, text
+
+
+def test_a_one_character_cue_in_a_short_subordinate_clause_is_no_attribution() -> None:
+    x = extract_text("卢特尼克说，当美国说不的时候，中国就必须停止。")
+    assert {c.speaker for c in x.claims} == {entity_of(x, "卢特尼克")}
+
+
+def test_the_place_where_someone_speaks_is_not_the_speaker() -> None:
+    x = extract_text("美國總統特朗普周五在白宮表示，美中已就TikTok的出售達成共識。")
+    assert only(x, cue="表示").speaker == entity_of(x, "特朗普")
