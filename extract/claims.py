@@ -443,7 +443,7 @@ class ClaimFinder:
             if COLON.fullmatch(self.text[pos : self._paragraph_end(pos)].rstrip()[-1:]):
                 self._block(self._paragraph_end(pos), speaker, hit, cue, hits)
                 continue
-            if i + 1 < len(hits):
+            if i + 1 < len(hits) and not self._speaks_for(speaker, hits[i + 1][1]):
                 following, (_, following_speaker, _) = hits[i + 1]
                 anchor = (
                     following_speaker if following_speaker and following_speaker > pos else following.start()
@@ -749,11 +749,25 @@ class ClaimFinder:
                 speaker = (last.speaker, last.speaker_start, last.speaker_end)
                 self._add(q_start, q_end, speaker, None, None, None, direct=True)
 
+    def _speaks_for(self, speaker: tuple, inner: tuple) -> bool:
+        """A person's words go on over a country speaking inside them (``克林顿说，美国支持…``)."""
+        mention = self._mention_at(inner[1]) if inner[1] is not None else None
+        return (
+            mention is not None
+            and mention.label == "GPE"
+            and speaker[0] != AUTHOR
+            and self._label_of(speaker[0]) == "PERSON"
+        )
+
     def _in_a_persons_voice(self, claim: Claim) -> bool:
-        """A side (``中方``, ``我方``: ``sides`` in the rules) speaking inside a person's words is that person
-        speaking for it (GUIDELINES): the spokesperson's claim holds these words, the side a target."""
+        """A side or a country (``中方``, ``美国``) speaking inside a person's words is that person speaking
+        for it or of it (GUIDELINES): the person's claim holds these words, the country a target."""
         at = claim.speaker_start
-        if at is None or not self.r.sides.fullmatch(self.text, at, claim.speaker_end or at):
+        if at is None:
+            return False
+        mention = self._mention_at(at)
+        side = self.r.sides.fullmatch(self.text, at, claim.speaker_end or at)
+        if not side and (mention is None or mention.label != "GPE"):
             return False
         return any(
             other.speaker != claim.speaker

@@ -430,3 +430,15 @@ def test_a_one_character_cue_in_a_short_subordinate_clause_is_no_attribution() -
 def test_the_place_where_someone_speaks_is_not_the_speaker() -> None:
     x = extract_text("美國總統特朗普周五在白宮表示，美中已就TikTok的出售達成共識。")
     assert only(x, cue="表示").speaker == entity_of(x, "特朗普")
+
+
+def test_a_country_speaking_inside_a_persons_words_is_still_the_person() -> None:
+    x = extract_text("克林頓說，美國支持國際貨幣基金組織向俄羅斯提供更多貸款。")
+    c = only(x, cue="說")
+    assert c.speaker == entity_of(x, "克林頓") and c.text.startswith("美國支持")
+    assert entity_of(x, "美國") in c.targets and len(x.claims) == 1
+
+
+def test_an_organisation_quoted_inside_a_persons_words_keeps_its_own_claim() -> None:
+    x = extract_text("卢特尼克说，商务部表示英伟达必须遵守美国的出口管制。")
+    assert entity_of(x, "商务部") in {c.speaker for c in x.claims}
