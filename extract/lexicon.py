@@ -161,6 +161,13 @@ def speaker_slot() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def object_verbs() -> re.Pattern[str]:
+    """The verbs of ``stop_words`` (both scripts), ending where a name would begin."""
+    words = {w for word in boundaries()["stop_words"] for w in (word, *traditional_variants(word))}
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")$")
+
+
+@lru_cache(maxsize=1)
 def not_a_name_in_slot() -> re.Pattern[str]:
     """What a statistical proposal before a cue word must not hold to be a speaker (``boundaries.json``)."""
     return re.compile(boundaries()["slot_not_name"])

@@ -47,7 +47,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
-from .lexicon import gazetteer_by_id, gazetteer_by_key, ner_filters, not_a_name_in_slot, speaker_slot
+from .lexicon import (
+    gazetteer_by_id,
+    gazetteer_by_key,
+    ner_filters,
+    not_a_name_in_slot,
+    object_verbs,
+    speaker_slot,
+)
 from .records import Entity
 from .scripts import is_traditional, name_key, to_simplified
 
@@ -56,6 +63,7 @@ SOURCES = ("posters", "gazetteer", "patterns", "slot", "ner")
 MENTIONS = "mentions"
 """Span group of every resolved mention, nested ones included (``doc.ents`` holds the outer ones)."""
 _NAME_SEPARATORS = "·•‧・"
+_DEMONSTRATIVES = frozenset("该該此这這其本")
 _APPOSITION = re.compile(
     r"\s?[(（]\s?(?:简称|簡稱|以下简称|以下簡稱|下称|下稱|英文名|英文简称)?\s?[“\"「]?"
     r"(?P<alias>[A-Za-z][A-Za-z0-9.&'\- ]{0,40}?|[^()（）“”\"「」，,。\s]{2,20}?)"
@@ -183,8 +191,25 @@ def in_speaker_slot(text: str, start: int, end: int) -> bool:
         len(name) >= 2
         and not name.isdigit()
         and not_a_name_in_slot().search(name) is None
+        and not object_of_verb(text, start)
         and speaker_slot().match(text, end) is not None
         and speaker_slot().match(text, end - 1) is None
+    )
+
+
+def object_of_verb(text: str, start: int) -> bool:
+    """Whether a verb that takes an object (``遵守美國出口管制規定``: the ``stop_words`` of
+    ``boundaries.json``) or a demonstrative (``该委员会``) stands right before ``start``: what follows is
+    that object, or a word referring back, not a speaker's name.
+
+    >>> object_of_verb("公司遵守美國出口管制規定", 4), object_of_verb("萨默斯说", 0)
+    (True, False)
+    >>> object_of_verb("该委员会建议", 1)
+    True
+    """
+    return (
+        text[start - 1 : start] in _DEMONSTRATIVES
+        or object_verbs().search(text, max(0, start - 4), start) is not None
     )
 
 

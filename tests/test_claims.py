@@ -442,3 +442,20 @@ def test_a_country_speaking_inside_a_persons_words_is_still_the_person() -> None
 def test_an_organisation_quoted_inside_a_persons_words_keeps_its_own_claim() -> None:
     x = extract_text("卢特尼克说，商务部表示英伟达必须遵守美国的出口管制。")
     assert entity_of(x, "商务部") in {c.speaker for c in x.claims}
+
+
+def test_the_object_of_a_verb_is_not_a_speaker_before_a_cue_like_noun() -> None:
+    x = extract_text("英偉達發表聲明指，公司嚴格遵守美國出口管制規定，並會配合調查。")
+    assert {c.speaker for c in x.claims} == {entity_of(x, "英偉達")}
+
+
+def test_this_office_and_this_committee_refer_back_to_the_organisation() -> None:
+    for text, org in [
+        ("國家統計局指出，中國經濟平穩。該局並預計，中國全年經濟增長可達5%。", "國家統計局"),
+        (
+            "众议院中国问题特别委员会发布报告。该委员会还建议国会禁止使用DeepSeek。",
+            "众议院中国问题特别委员会",
+        ),  # noqa: E501
+    ]:
+        x = extract_text(text)
+        assert entity_of(x, org) in {c.speaker for c in x.claims if c.cue in ("預計", "建议")}, x.claims
