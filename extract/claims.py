@@ -101,7 +101,8 @@ class Rules:
 
 def speaker_gap(data: dict) -> str:
     """What may stand between a speaker's name and the cue: any run of the named gap pieces."""
-    return "(?:" + "|".join(piece["pattern"] for piece in data["speaker_gap_pieces"]) + ")*"
+    pieces = "|".join(piece["pattern"] for piece in data["speaker_gap_pieces"])
+    return expand_placeholders(f"(?:{pieces})*")
 
 
 @lru_cache(maxsize=1)
@@ -675,8 +676,10 @@ class ClaimFinder:
         first, last = bisect_left(self.starts, start), bisect_left(self.starts, end)
         inside = [m for m in self.mentions[first:last] if m.end <= end]
         targets = list(dict.fromkeys(m.entity for m in inside if m.entity != speaker_id))
-        if self.r.self_reference.search(content) and self._label_of(speaker_id) == "ORG":
-            targets.append(speaker_id)  # an organisation's "我们" speaks of itself
+        if self._label_of(speaker_id) == "ORG" and (
+            self.r.self_reference.search(content) or any(m.entity == speaker_id for m in inside)
+        ):
+            targets.append(speaker_id)  # an organisation's "我们", or its own name: it speaks of itself
         if addressee and addressee not in targets and addressee != speaker_id:
             targets.append(addressee)
         if not targets:

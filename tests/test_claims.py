@@ -6,7 +6,7 @@ import re
 import pytest
 
 from extract.anchored import anchored_patterns, find_anchored
-from extract.lexicon import data_path
+from extract.lexicon import data_path, expand_placeholders
 from extract.mentions import Ment
 from extract.records import AUTHOR
 from tests.extraction_helpers import entity_of, extract_text
@@ -266,7 +266,7 @@ def test_each_piece_of_the_speaker_gap_matches_its_examples() -> None:
     data = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))
     for piece in data["speaker_gap_pieces"]:
         for example in piece["examples"]:
-            assert re.search(piece["pattern"], example), (piece["name"], example)
+            assert re.search(expand_placeholders(piece["pattern"]), example), (piece["name"], example)
 
 
 # --- issue 16: turns of a press conference or an interview ----------------------------------------
@@ -455,7 +455,23 @@ def test_this_office_and_this_committee_refer_back_to_the_organisation() -> None
         (
             "众议院中国问题特别委员会发布报告。该委员会还建议国会禁止使用DeepSeek。",
             "众议院中国问题特别委员会",
-        ),  # noqa: E501
+        ),
     ]:
         x = extract_text(text)
         assert entity_of(x, org) in {c.speaker for c in x.claims if c.cue in ("預計", "建议")}, x.claims
+
+
+def test_an_organisation_naming_itself_speaks_of_itself() -> None:
+    x = extract_text("華為發布的年報顯示，華為去年的銷售收入增長了兩成。")
+    assert entity_of(x, "華為") in only(x, speaker=entity_of(x, "華為")).targets
+
+
+def test_a_role_may_follow_the_name_before_the_cue() -> None:
+    x = extract_text("輝達的黃仁勳執行長昨天也說，台積電最先進的製程會留在台灣。")
+    assert only(x, cue="說").speaker == entity_of(x, "黃仁勳")
+
+
+def test_notifying_someone_is_saying_something_to_them() -> None:
+    x = extract_text("美國政府通知英偉達，H20晶片出口到中國需要申請許可證。")
+    c = only(x, cue="通知")
+    assert c.speaker == entity_of(x, "美國政府") and entity_of(x, "英偉達") in c.targets
