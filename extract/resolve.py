@@ -158,14 +158,16 @@ def plausible_ner(name: str, label: str) -> bool:
     (True, False, False)
     >>> plausible_ner("中国信息化百人会", "ORG"), plausible_ner("content", "PERSON")
     (True, False)
+    >>> plausible_ner("费尔南德斯", "PERSON"), plausible_ner("伊丽莎白·沃伦", "PERSON")
+    (True, True)
     """
     rule = ner_filters().get(label)
     if rule is None or name.isascii() or any(not ch.isalnum() and ch not in _NAME_SEPARATORS for ch in name):
         return False
+    if "or_pattern" in rule and rule["or_pattern"].fullmatch(name):
+        return True  # the shape of a foreign name (费尔南德斯, 伊丽莎白·沃伦), whatever its length
     if not rule["min_len"] <= len(name) <= rule["max_len"]:
         return False
-    if "or_pattern" in rule and rule["or_pattern"].fullmatch(name):
-        return True
     if "first" in rule and name[0] not in rule["first"]:
         return False
     if "suffixes" in rule:
