@@ -97,6 +97,7 @@ class Rules:
     sides: re.Pattern[str]
     nominal: re.Pattern[str]
     short_gap: re.Pattern[str]
+    byline: re.Pattern[str]
 
 
 def speaker_gap(data: dict) -> str:
@@ -150,6 +151,7 @@ def rules() -> Rules:
         sides=re.compile("|".join(map(re.escape, data["sides"]))),
         nominal=re.compile(data["nominal_before"] + "$"),
         short_gap=re.compile(expand_placeholders(data["short_gap"])),
+        byline=re.compile(data["byline"] + "$"),
     )
 
 
@@ -373,6 +375,8 @@ class ClaimFinder:
                 return False
         if not word.endswith(_SAYS) and self.r.nominal.search(self.text, max(0, pos - 8), pos):
             return False  # 进行无端指控, 的强烈反对: the word is a noun here, nobody is quoted
+        if self.r.byline.search(self.text, max(0, pos - 30), hit.end()):
+            return False  # （记者刘正学、果永毅）报道: a byline, not a claim
         follower = self.text[hit.end() : hit.end() + 1]
         if self.r.cues[word].object == "addressee" and self._mention_at(hit.end()) is not None:
             return True

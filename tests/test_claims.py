@@ -475,3 +475,8 @@ def test_notifying_someone_is_saying_something_to_them() -> None:
     x = extract_text("美國政府通知英偉達，H20晶片出口到中國需要申請許可證。")
     c = only(x, cue="通知")
     assert c.speaker == entity_of(x, "美國政府") and entity_of(x, "英偉達") in c.targets
+
+
+def test_a_reporters_byline_attributes_nothing() -> None:
+    x = extract_text("新华社巴黎6月26日电（记者刘正学、果永毅）报道：中国全国政协主席李瑞环26日在巴黎会见了法国议员。")
+    assert not any(c.cue.startswith("报道") for c in x.claims)
