@@ -88,7 +88,7 @@ def printable(name: str) -> str:
 
 def _default_batch_size() -> int:
     """The pipeline's batch size, read when `build` runs."""
-    from extract.engines import DEFAULT_BATCH_SIZE
+    from extract.batching import DEFAULT_BATCH_SIZE
 
     return DEFAULT_BATCH_SIZE
 

@@ -35,8 +35,6 @@ from extract.errors import ClaimgraphError
 from extract.records import Document, Extraction
 
 ENGINES = ("local", "dask")
-DEFAULT_BATCH_SIZE = 32
-"""Documents per ``nlp.pipe`` batch, and per chunk sent to a worker."""
 PREFETCH = 2
 """Chunks in flight per worker: one extracted, one waiting, so no worker idles while the writer works."""
 

@@ -21,8 +21,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import claims, entity_rules, extensions, resolve, tokenizer  # noqa: F401 - register factories
+from .batching import DEFAULT_BATCH_SIZE
 from .claims import ClaimFinder
-from .engines import DEFAULT_BATCH_SIZE
 from .lexicon import data_path
 from .mentions import Ment
 from .ner import RESOLVER, add_ner

@@ -13,7 +13,8 @@ from typing import BinaryIO
 
 from tqdm import tqdm
 
-from extract.engines import DEFAULT_BATCH_SIZE, ENGINES, default_workers, extract_dask, extract_local
+from extract.batching import DEFAULT_BATCH_SIZE
+from extract.engines import ENGINES, default_workers, extract_dask, extract_local
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped, Unchanged, iter_sources, read_documents
 from extract.records import Document, Extraction
