@@ -3,10 +3,13 @@
 Some attributions have no cue word of their own: the words around the name do the work.
 ``据路透社报道，…`` and ``根據海關總署的數據，…`` make the outlet or the office the source of what
 follows; ``摩根士丹利的報告顯示，…`` and ``华为发布的年报显示，…`` too; a headline ``商務部盼美方取消關稅``
-is the ministry's. Each pattern (``claim_rules.json``, ``anchored``) names what must come right
+is the ministry's; ``外交部对美方的做法表示强烈不满`` is the ministry's view of what stands between
+``对`` and ``表示``. Each pattern (``claim_rules.json``, ``anchored``) names what must come right
 before the mention (``before``, matched against the text that ends there), what must follow it
 (``after``, matched from its end: the cue of the claim), and where the claim's words end (``to``: the
-end of the sentence, or of the line for a headline). Examples and counter-examples are run by the tests.
+end of the sentence, or of the line for a headline). An ``after`` with a group ``words`` holds the
+claim's words itself; one with a group ``attitude`` gives the claim's type through ``types``.
+Examples and counter-examples are run by the tests.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import data_path
+from .lexicon import data_path, expand_placeholders
 from .mentions import Ment
 
 _LOOKBEHIND = 30
@@ -33,6 +36,7 @@ class AnchoredPattern:
     to: str
     heading: bool
     types: frozenset[str]
+    attitudes: dict[str, str]
     examples: tuple[tuple[str, str, str], ...]
     counter_examples: tuple[str, ...]
 
@@ -47,6 +51,7 @@ class Anchored:
     start: int
     end: int
     pattern: str
+    type: str = "statement"
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +63,7 @@ def anchored_patterns() -> tuple[AnchoredPattern, ...]:
     def compiled(pattern: str) -> re.Pattern[str]:
         for key, alternatives in words.items():
             pattern = pattern.replace("{" + key + "}", alternatives)
-        return re.compile(pattern)
+        return re.compile(expand_placeholders(pattern))
 
     return tuple(
         AnchoredPattern(
@@ -68,6 +73,7 @@ def anchored_patterns() -> tuple[AnchoredPattern, ...]:
             to=row["to"],
             heading=bool(row["heading"]),
             types=frozenset(row["types"]),
+            attitudes=dict(row.get("attitudes", {})),
             examples=tuple(tuple(e) for e in row["examples"]),
             counter_examples=tuple(row["counter_examples"]),
         )
@@ -98,6 +104,12 @@ def find_anchored(text: str, mentions: Sequence[Ment], ends: str) -> Iterator[An
             cue = p.after.match(text, m.end)
             if cue is None or (p.heading and not _heading(text, m.start)):
                 continue
+            if "words" in p.after.groupindex:
+                start, end = cue.span("words")
+                attitude = cue.group("attitude") if "attitude" in p.after.groupindex else ""
+                kind = p.attitudes.get(attitude, "statement")
+                yield Anchored(m, end, cue.end(), start, end, p.name, kind)
+                break
             start = cue.end()
             stop = "\n" if p.to == "line" else ends
             end = next((i + 1 for i in range(start, len(text)) if text[i] in stop), len(text))

@@ -733,7 +733,7 @@ class ClaimFinder:
             if _containing(self.quotes, m.start) or _containing(self.quoted_posts, m.start):
                 continue
             hit = _ANY.match(self.text, found.cue_start, found.cue_end)
-            cue = Cue(self.text[found.cue_start : found.cue_end], "statement", None)
+            cue = Cue(self.text[found.cue_start : found.cue_end], found.type, None, found.type == "statement")
             self._add(found.start, found.end, (m.entity, m.start, m.end), hit, cue, None, direct=False)
 
     def quotation_paragraphs(self) -> None:
