@@ -18,18 +18,16 @@ from pathlib import Path
 
 import click
 
+from extract import evaluate
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped
-from graph import evaluate, guard, queries
-from graph.atomic import atomic_output
-from graph.export import FORMATS
-from graph.export import export as run_export
-from graph.export import export_to as run_export_to
-from graph.push import with_prefixes
-from graph.query import FORMATS as query_formats
-from graph.query import paged, standalone, write_answer
-from graph.rows import FORMATS as row_formats
-from graph.server import (
+from graph.exports.formats import FORMATS
+from graph.exports.formats import export as run_export
+from graph.exports.formats import export_to as run_export_to
+from graph.sparql import guard, queries
+from graph.sparql.query import FORMATS as query_formats
+from graph.sparql.query import paged, standalone, write_answer
+from graph.sparql.server import (
     DEFAULT_HOST,
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
@@ -38,8 +36,12 @@ from graph.server import (
     DEFAULT_WORKERS,
     Settings,
 )
-from graph.server import serve as run_server
-from graph.store import open_store, store_path_default
+from graph.sparql.server import serve as run_server
+from graph.store.atomic import atomic_output
+from graph.store.push import with_prefixes
+from graph.store.reader import document_texts
+from graph.store.store import open_store, store_path_default
+from graph.views.rows import FORMATS as row_formats
 
 EXIT_SKIPPED = 3
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
@@ -174,7 +176,7 @@ def build(
         claimgraph build --engine dask --scheduler tcp://10.0.0.5:8786 corpus/
     """
 
-    from graph.build import build as run_build  # spaCy: loaded only to build
+    from graph.store.build import build as run_build  # spaCy: loaded only to build
 
     report = run_build(
         list(paths),
@@ -218,7 +220,7 @@ def export(store: Path, fmt: str, output: str) -> None:
              posts, mentions, claims)
     nquads   every quad, document graphs kept (sorted lines)
     trig     every quad, graph by graph, with prefixes
-    jsonld   every quad, graphs kept, short keys from graph/context.jsonld
+    jsonld   every quad, graphs kept, short keys from graph/exports/context.jsonld
     turtle   the union of all graphs (graph names lost)
     graphml  the claim network for Gephi, Cytoscape, yEd: one edge per
     gexf     (speaker, target, claim type) with count and first quote
@@ -262,9 +264,9 @@ def analyze(
         claimgraph analyze most-accused --top 5
         claimgraph analyze claim-responses --format csv -o responses.csv
     """
-    from graph.analyses import ANALYSES  # networkx and SciPy: loaded only here
-    from graph.network import load_comentions, load_network
-    from graph.rows import write_rows
+    from graph.store.network import load_comentions, load_network
+    from graph.views.analyses import ANALYSES  # networkx and SciPy: loaded only here
+    from graph.views.rows import write_rows
 
     if list_analyses:
         width = max(map(len, ANALYSES))
@@ -325,7 +327,7 @@ def map_(
         claimgraph map -o map.html
         claimgraph map --focus 卢特尼克 --hops 2 --type accusation,denial -o lutnick.html
     """
-    from graph.maps import MapFilter, map_html  # pyvis and Jinja: loaded only for maps
+    from graph.views.maps import MapFilter, map_html  # pyvis and Jinja: loaded only for maps
 
     if focus is not None and not focus.strip():
         raise click.BadParameter("give an entity's name, id or IRI", param_hint="--focus")
@@ -381,7 +383,7 @@ def eval_(store: Path, gold_dir: Path, docs_dir: Path | None, fmt: str) -> None:
     """
     with tempfile.TemporaryDirectory(prefix="claimgraph-eval-") as tmp:
         if docs_dir is not None:
-            from graph.build import build as run_build  # spaCy: loaded only to build
+            from graph.store.build import build as run_build  # spaCy: loaded only to build
 
             store = Path(tmp) / "store"
             run_build([str(docs_dir)], store, progress=False, on_skip=_skipped)
@@ -390,7 +392,7 @@ def eval_(store: Path, gold_dir: Path, docs_dir: Path | None, fmt: str) -> None:
             buffer = io.BytesIO()
             run_export(graph, "jsonl", buffer)
             records = [json.loads(line) for line in buffer.getvalue().decode("utf-8").split("\n") if line]
-            scores = evaluate.score(records, gold_dir, evaluate.document_texts(graph))
+            scores = evaluate.score(records, gold_dir, document_texts(graph))
         except (ClaimgraphError, KeyError) as e:
             raise click.ClickException(f"cannot evaluate: {e}") from e
         del graph
@@ -534,7 +536,7 @@ def validate(store: Path, fmt: str) -> None:
 
         claimgraph validate && echo conforms
     """
-    from graph.validate import validate_store  # pySHACL: loaded only for this command
+    from graph.store.validate import validate_store  # pySHACL: loaded only for this command
 
     try:
         conforms, text, report = validate_store(open_store(store))
@@ -682,7 +684,7 @@ def push(
     """
     from tqdm import tqdm
 
-    from graph.push import push as run_push
+    from graph.store.push import push as run_push
 
     if user is not None and ":" not in user:
         raise click.UsageError("--user takes NAME:PASSWORD")

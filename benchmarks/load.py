@@ -41,11 +41,11 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.push import with_prefixes  # noqa: E402
-from graph.queries import bind, shipped  # noqa: E402
-from graph.query import standalone  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from graph.vocab import prefixes  # noqa: E402
+from graph.sparql.queries import bind, shipped  # noqa: E402
+from graph.sparql.query import standalone  # noqa: E402
+from graph.store.push import with_prefixes  # noqa: E402
+from graph.store.store import open_store  # noqa: E402
+from graph.store.vocab import prefixes  # noqa: E402
 
 CLAIMGRAPH = Path(sys.executable).with_name("claimgraph")
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")

@@ -26,7 +26,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graph.server import Settings, running  # noqa: E402
+from graph.sparql.server import Settings, running  # noqa: E402
 from tests.w3c_protocol import CASES, DATA, Endpoint, load_data, run_case  # noqa: E402
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")

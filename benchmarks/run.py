@@ -240,8 +240,8 @@ def query_cases(store: Any) -> list[tuple[str, dict[str, str]]]:
 
     A required ``?claim`` is a claim of the first document with claims, chosen by IRI.
     """
-    from graph.queries import shipped
-    from graph.vocab import prefixes
+    from graph.sparql.queries import shipped
+    from graph.store.vocab import prefixes
 
     claim = next(
         iter(store.query("SELECT ?c { GRAPH ?g { ?c a cg:Claim } } ORDER BY ?c LIMIT 1", prefixes=prefixes()))
@@ -271,7 +271,7 @@ def time_oxigraph(
     store: Any, name: str, params: dict[str, str], runs: int, budget: float
 ) -> tuple[int, list[float]]:
     """Rows and per-run seconds of one shipped query: bound, evaluated, every row read."""
-    from graph.queries import execute, named
+    from graph.sparql.queries import execute, named
 
     sparql = named(name).sparql
 
@@ -317,9 +317,9 @@ def rdflib_baseline(
     import pyoxigraph as ox
     from rdflib import Dataset, Literal, URIRef
 
-    from graph.export import export
-    from graph.queries import bind, named
-    from graph.vocab import prefixes
+    from graph.exports.formats import export
+    from graph.sparql.queries import bind, named
+    from graph.store.vocab import prefixes
 
     warnings.simplefilter("ignore", DeprecationWarning)  # rdflib's Dataset warns about its own internals
     store = ox.Store.read_only(str((store_dir / "current").resolve()))
@@ -439,7 +439,8 @@ def table(results: Results) -> str:
         b = r.baseline
         lines += [
             "",
-            "**SPARQL** latency of the shipped queries (`graph/queries/*.rq`) through `claimgraph query`'s "
+            "**SPARQL** latency of the shipped queries (`graph/sparql/queries/*.rq`) through "
+            "`claimgraph query`'s "
             f"code path (bind, evaluate, read every row), on the {r.builds[-1].documents:,}-document store; "
             f"rdflib baseline on the {b.get('documents', 0):,}-document store ({b.get('quads', 0):,} quads, "
             f"loaded into an rdflib `Dataset` in {b.get('rdflib_load_s', 0):.0f} s), both engines on the "

@@ -34,9 +34,9 @@ import pyoxigraph as ox  # noqa: E402
 from rdflib import Graph, URIRef  # noqa: E402
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD  # noqa: E402
 
-from graph import queries  # noqa: E402
-from graph.store import open_store  # noqa: E402
-from graph.vocab import CG, ontology_bytes, prefixes  # noqa: E402
+from graph.sparql import queries  # noqa: E402
+from graph.store.store import open_store  # noqa: E402
+from graph.store.vocab import CG, ontology_bytes, prefixes  # noqa: E402
 
 MODEL = ROOT / "docs" / "model.md"
 QUERIES = ROOT / "docs" / "queries.md"

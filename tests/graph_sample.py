@@ -14,7 +14,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from extract.records import AUTHOR, Claim, Document, Entity, Extraction, Mention, Post, QuotedPost
-from graph.store import StoreBuilder
+from graph.store.store import StoreBuilder
 
 NEWS_NAME = "news 1.txt"
 NEWS = (

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph import analyses as A
-from graph.network import claim_network, comention_network, load_comentions, load_network
-from graph.store import open_store
+from graph.store.network import claim_network, comention_network, load_comentions, load_network
+from graph.store.store import open_store
+from graph.views import analyses as A
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

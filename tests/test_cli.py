@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import EXIT_SKIPPED, main
-from graph.vocab import doc_iri
+from graph.store.vocab import doc_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

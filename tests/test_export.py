@@ -13,9 +13,9 @@ from rdflib import Dataset, Graph
 
 from extract.errors import ClaimgraphError
 from extract.records import Extraction
-from graph.atomic import atomic_output
-from graph.export import export
-from graph.store import StoreBuilder, open_store
+from graph.exports.formats import export
+from graph.store.atomic import atomic_output
+from graph.store.store import StoreBuilder, open_store
 from tests.graph_sample import forum, news
 
 SAMPLES = (news, forum)

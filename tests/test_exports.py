@@ -15,15 +15,15 @@ from click.testing import CliRunner
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-import graph.export as export_module
-import graph.export_csv as export_csv
+import graph.exports.rdf as rdf_export
+import graph.exports.tables as export_csv
 from cli import main
-from graph.export import FORMATS, export, export_to
-from graph.export_graph import collapse
-from graph.export_jsonld import context
-from graph.network import load_network
-from graph.store import StoreBuilder, open_store
-from graph.vocab import CG
+from graph.exports.formats import FORMATS, export, export_to
+from graph.exports.graphml import collapse
+from graph.exports.jsonld import context
+from graph.store.network import load_network
+from graph.store.store import StoreBuilder, open_store
+from graph.store.vocab import CG
 from tests.graph_sample import forum, later, news
 
 SAMPLES = (news, forum, later)
@@ -113,7 +113,7 @@ def test_the_context_names_every_property_and_class_of_the_ontology() -> None:
 def test_nquads_sorted_in_runs_on_disk_are_the_same_bytes(store: ox.Store, monkeypatch) -> None:
     whole = _export(store, "nquads")
     assert whole.splitlines() == sorted(whole.splitlines())
-    monkeypatch.setattr(export_module, "SORT_RUN", 100)  # a few dozen runs merged from temporary files
+    monkeypatch.setattr(rdf_export, "SORT_RUN", 100)  # a few dozen runs merged from temporary files
     assert _export(store, "nquads") == whole
 
 

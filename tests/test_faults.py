@@ -20,8 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import EXIT_BROKEN_PIPE, main
-from graph.export import export
-from graph.store import open_store
+from graph.exports.formats import export
+from graph.store.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -153,7 +153,7 @@ def test_a_full_disk_during_an_export_leaves_the_old_file(small_store: Path, tmp
 def test_sigterm_during_an_export_removes_the_half_written_file(small_store: Path, tmp_path: Path) -> None:
     """Defect 12: a killed export left `.NAME.*.tmp` beside its target."""
     stop_midway = (
-        "import os, signal, sys, cli, graph.export as e\n"
+        "import os, signal, sys, cli, graph.exports.formats as e\n"
         "write = e.export\n"
         "def stopped(store, fmt, out):\n"
         "    out.write(b'<urn:x:a> <urn:x:b> <urn:x:c> .\\n')\n"

@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cli import main, printable
-from graph.export import export
-from graph.store import open_store
-from graph.vocab import prefixes
+from graph.exports.formats import export
+from graph.store.store import open_store
+from graph.store.vocab import prefixes
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 KEPT = SEEDS / "004_5b8d7d2dda9938c6.txt"

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.export import export
-from graph.store import open_store
+from graph.exports.formats import export
+from graph.store.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

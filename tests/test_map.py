@@ -18,9 +18,9 @@ from click.testing import CliRunner
 
 from cli import main
 from extract.errors import ClaimgraphError
-from graph.evaluate import document_texts
-from graph.maps import MapFilter, MapSource, map_payload, render_html, script_json, select, vis_library
-from graph.store import open_store
+from graph.store.reader import document_texts
+from graph.store.store import open_store
+from graph.views.maps import MapFilter, MapSource, map_payload, render_html, script_json, select, vis_library
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

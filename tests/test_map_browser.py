@@ -22,9 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.evaluate import document_texts
-from graph.maps import MapFilter, MapSource, map_payload, render_html
-from graph.store import open_store
+from graph.store.reader import document_texts
+from graph.store.store import open_store
+from graph.views.maps import MapFilter, MapSource, map_payload, render_html
 
 CHROMIUM = shutil.which("chromium") or next(
     (p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None

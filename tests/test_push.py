@@ -17,10 +17,10 @@ import requests
 from click.testing import CliRunner
 
 from cli import main
-from graph.push import with_prefixes
-from graph.queries import bind, execute, shipped
-from graph.query import standalone
-from graph.store import open_store
+from graph.sparql.queries import bind, execute, shipped
+from graph.sparql.query import standalone
+from graph.store.push import with_prefixes
+from graph.store.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -23,11 +23,11 @@ from rdflib.namespace import OWL, PROV, RDF, SKOS
 from cli import main
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, Entity
-from graph import queries
-from graph.query import paged
-from graph.rdf import EntityDescriptions
-from graph.store import open_store
-from graph.vocab import CG, ONTOLOGY, author_iri, entity_id, entity_iri
+from graph.sparql import queries
+from graph.sparql.query import paged
+from graph.store.rdf import EntityDescriptions
+from graph.store.store import open_store
+from graph.store.vocab import CG, ONTOLOGY, author_iri, entity_id, entity_iri
 from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, Entity, Extraction
-from graph.rdf import (
+from graph.store.rdf import (
     EntityDescriptions,
     build_quads,
     build_time,
@@ -24,7 +24,7 @@ from graph.rdf import (
     time_literal,
     tool_version,
 )
-from graph.vocab import (
+from graph.store.vocab import (
     BUILD,
     CG,
     ENTITIES,

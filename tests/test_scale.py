@@ -14,9 +14,9 @@ from cli import main
 from extract.engines import chunks, extract_local
 from extract.ingest import Unchanged, read_documents
 from extract.pipeline import extract_documents
-from graph.export import export
-from graph.store import open_store
-from graph.vocab import ENTITIES
+from graph.exports.formats import export
+from graph.store.store import open_store
+from graph.store.vocab import ENTITIES
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -155,7 +155,7 @@ def test_a_changed_and_a_removed_document_are_replaced_and_dropped(corpus: Path,
     inc, full = nquads(tmp_path / "inc").splitlines(True), nquads(tmp_path / "full").splitlines(True)
     assert [q for q in inc if not q.endswith(entities)] == [q for q in full if not q.endswith(entities)]
     # Labels that only the changed or removed documents gave live on in the entities graph while a kept
-    # document refers to the entity (graph.rdf.EntityDescriptions); --force counts afresh.
+    # document refers to the entity (graph.store.rdf.EntityDescriptions); --force counts afresh.
     assert {q for q in full if q.endswith(entities)} <= {q for q in inc if q.endswith(entities)}
 
 

@@ -26,9 +26,9 @@ from SPARQLWrapper import JSON, XML, SPARQLWrapper
 
 from cli import main
 from extract.errors import ClaimgraphError
-from graph.server import Settings, render_page, running, shipped_queries
-from graph.store import StoreBuilder
-from graph.vocab import doc_iri
+from graph.sparql.server import Settings, render_page, running, shipped_queries
+from graph.store.store import StoreBuilder
+from graph.store.vocab import doc_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

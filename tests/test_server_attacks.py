@@ -23,9 +23,9 @@ import requests
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper import POST as SW_POST
 
-from graph import sandbox
-from graph.server import Settings, exposure_warnings, running
-from graph.vocab import doc_iri
+from graph.sparql import sandbox
+from graph.sparql.server import Settings, exposure_warnings, running
+from graph.store.vocab import doc_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 FORM = "application/x-www-form-urlencoded"
@@ -192,7 +192,7 @@ def test_allow_service_does_reach_the_listener(seeds_store: Path, tmp_path: Path
 SANDBOXED = """
 import socket, sys
 import pyoxigraph as ox
-from graph import sandbox
+from graph.sparql import sandbox
 print(sandbox.deny_network(tuple(sys.argv[2:])))
 try:
     socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)

@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 
 from extract.records import AUTHOR, Extraction
-from graph.store import StoreBuilder, open_store
-from graph.vocab import CG, ENTITIES, claim_type, entity_iri, node
+from graph.store.store import StoreBuilder, open_store
+from graph.store.vocab import CG, ENTITIES, claim_type, entity_iri, node
 from tests.graph_sample import NEWS_NAME, build_samples, forum, later, news
 
 

@@ -19,10 +19,10 @@ from rdflib.namespace import PROV
 
 from extract.errors import ClaimgraphError
 from extract.records import Entity, Extraction
-from graph.export import export
-from graph.rdf import extraction_quads, tool_version
-from graph.store import StoreBuilder, open_store, store_path_default
-from graph.vocab import BUILD, ENTITIES, doc_iri, entity_iri, extraction_iri, software_iri
+from graph.exports.formats import export
+from graph.store.rdf import extraction_quads, tool_version
+from graph.store.store import StoreBuilder, open_store, store_path_default
+from graph.store.vocab import BUILD, ENTITIES, doc_iri, entity_iri, extraction_iri, software_iri
 from tests.graph_sample import FORUM_NAME, LATER_NAME, NEWS_NAME, build_samples, forum, later, news
 
 
@@ -121,7 +121,7 @@ def test_previous_hashes_name_the_documents_of_the_current_store(tmp_path: Path,
 
 def test_documents_of_another_version_are_extracted_again(tmp_path: Path, monkeypatch) -> None:
     _build(tmp_path, 1_700_000_000, monkeypatch)
-    monkeypatch.setattr("graph.store.tool_version", lambda: "99.0")
+    monkeypatch.setattr("graph.store.store.tool_version", lambda: "99.0")
     with StoreBuilder(tmp_path) as builder:
         assert builder.previous_hashes() == {}
 
@@ -280,8 +280,8 @@ def test_no_triple_is_in_two_graphs(tmp_path: Path, monkeypatch) -> None:
 def test_a_kept_document_of_another_release_keeps_its_agent(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     with monkeypatch.context() as old:
-        old.setattr("graph.rdf.tool_version", lambda: "0.0.1")
-        old.setattr("graph.store.tool_version", lambda: "0.0.1")
+        old.setattr("graph.store.rdf.tool_version", lambda: "0.0.1")
+        old.setattr("graph.store.store.tool_version", lambda: "0.0.1")
         build_samples(tmp_path, [news()])
     with StoreBuilder(tmp_path) as builder:
         assert builder.previous_hashes() == {}  # another release: build.py would extract it again
@@ -311,7 +311,7 @@ READER = """
 import sys, time
 from pathlib import Path
 from extract.errors import ClaimgraphError
-from graph.store import open_store
+from graph.store.store import open_store
 
 store, stop = Path(sys.argv[1]), Path(sys.argv[2])
 reads = errors = 0

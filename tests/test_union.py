@@ -13,9 +13,9 @@ import pyoxigraph as ox
 import pytest
 
 from extract.records import AUTHOR
-from graph.query import run_query
-from graph.store import StoreBuilder, open_store
-from graph.vocab import ONTOLOGY
+from graph.sparql.query import run_query
+from graph.store.store import StoreBuilder, open_store
+from graph.store.vocab import ONTOLOGY
 from tests.graph_sample import forum, later, news
 
 SAMPLES = (news, later, forum)

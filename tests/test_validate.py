@@ -13,9 +13,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, SH
 
 from cli import main
-from graph.store import open_store
-from graph.validate import shapes_bytes, validate_store
-from graph.vocab import CG, OA, claim_types, entity_classes, ontology_bytes
+from graph.store.store import open_store
+from graph.store.validate import shapes_bytes, validate_store
+from graph.store.vocab import CG, OA, claim_types, entity_classes, ontology_bytes
 from tests.graph_sample import build_samples, forum, later, news
 from tests.scripts import load_script
 

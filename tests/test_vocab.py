@@ -1,4 +1,4 @@
-"""ontology.ttl and graph/vocab.py must agree term by term, and every term must be documented."""
+"""ontology.ttl and graph/store/vocab.py must agree term by term, and every term must be documented."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from extract.errors import ClaimgraphError
 from extract.records import CLAIM_TYPES, ENTITY_TYPES
-from graph.vocab import (
+from graph.store.vocab import (
     CG,
     author_iri,
     claim_iri,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from graph.server import Settings, running
+from graph.sparql.server import Settings, running
 from tests.w3c_protocol import CASES, Endpoint, expects_success, is_update, load_data, run_case
 
 NAMES = [case["name"] for case in CASES]

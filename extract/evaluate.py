@@ -4,6 +4,9 @@ The headline numbers follow the shared scorer's matching exactly (a test
 compares them); on top of them come the breakdowns an analyst tuning the
 extraction needs: P/R/F1 per entity type, per document and per claim type, and
 a confusion table of claim types over matched claims.
+
+It scores plain records and texts and reads no store: ``claimgraph eval`` gives it a store's records and
+document texts (``graph.store.reader``), so it sits beside the extraction it scores.
 """
 
 from __future__ import annotations
@@ -16,10 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
 from extract.scripts import to_simplified
-from graph.vocab import prefixes
 
 
 def norm(text: str) -> str:
@@ -244,16 +244,6 @@ def _count_classes(
     for gi in owner.values():
         scores.claim_classes[gclaims[gi].get("class", "(no class)")]["pred"] += 1
     scores.claim_classes["-"]["pred"] += npred - len(owner)
-
-
-_TEXTS = "SELECT ?name ?text WHERE { GRAPH ?g { ?g a cg:Document ; cg:fileName ?name ; cg:text ?text } }"
-
-
-def document_texts(store: ox.Store) -> dict[str, str]:
-    """Each stored document's text by base name: where gold claim texts are looked up."""
-    return {
-        Path(row["name"].value).name: row["text"].value for row in store.query(_TEXTS, prefixes=prefixes())
-    }
 
 
 def format_table(scores: Scores) -> str:

@@ -40,8 +40,8 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 @cache
 def context() -> dict[str, Any]:
-    """The shipped context (``graph/context.jsonld``), the object under its ``@context`` key."""
-    return json.loads(files("graph").joinpath("context.jsonld").read_text(encoding="utf-8"))["@context"]
+    """The shipped context (``graph/exports/context.jsonld``), the object under its ``@context`` key."""
+    return json.loads(files(__package__).joinpath("context.jsonld").read_text(encoding="utf-8"))["@context"]
 
 
 class _Compactor:

@@ -5,7 +5,7 @@ tens of thousands of rows (seconds in Oxigraph); read from the entities graph, a
 takes milliseconds. Wikidata keeps ``wikibase:statements`` and ``wikibase:sitelinks`` for the same reason.
 
 Every statistic of an entity depends only on the documents that refer to it, so a build recounts only the
-entities that added, changed or removed documents refer to (``graph.store``), with the counting queries
+entities that added, changed or removed documents refer to (``graph.store.store``), with the counting queries
 bound to them; a build from scratch runs the same queries once over the whole store.
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Collection, Iterator
 import pyoxigraph as ox
 from rdflib.term import URIRef
 
-from graph.rdf import ENTITY_LINKS
-from graph.vocab import CG, ENTITIES, node, prefixes
+from graph.store.rdf import ENTITY_LINKS
+from graph.store.vocab import CG, ENTITIES, node, prefixes
 
 # a UNION, not a property path: Oxigraph keeps no set of every (x, entity) pair to deduplicate a path
 _REFERS = " UNION ".join(f"{{ ?x <{p}> ?entity }}" for p in ENTITY_LINKS)

@@ -18,7 +18,7 @@ from extract.engines import ENGINES, default_workers, extract_dask, extract_loca
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped, Unchanged, iter_sources, read_documents
 from extract.records import Document, Extraction
-from graph.store import StoreBuilder
+from graph.store.store import StoreBuilder
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Write an analysis' rows (a list of dicts) as a terminal table, CSV or JSON.
 
-Rendering only: the analyses (``graph.analyses``) return plain rows and know nothing of formats.
+Rendering only: the analyses (``graph.views.analyses``) return plain rows and know nothing of formats.
 """
 
 from __future__ import annotations

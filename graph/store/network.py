@@ -1,7 +1,8 @@
-"""The claim network: entities as nodes, claims as edges from speaker to target, for analyses and maps.
+"""The claim network: entities as nodes, claims as edges from speaker to target, for analyses, maps and the
+GraphML/GEXF export.
 
-Built from the export records (``graph.export.records``), so it shows exactly what the store holds; each
-edge keeps the claim's document, offsets and text, so any edge leads back to its source span.
+Built from the store's records (``graph.store.reader.records``), so it shows exactly what the store holds;
+each edge keeps the claim's document, offsets and text, so any edge leads back to its source span.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pyoxigraph as ox
 
 from extract.records import AUTHOR
 from extract.scripts import is_traditional
-from graph.export import records
+from graph.store.reader import records
 
 
 def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:

@@ -1,11 +1,11 @@
 """Questions a network answers better than a list: who is central, who is attacked most, which camps there
 are, which accusations were answered, who is mentioned with whom.
 
-Plain functions over the graphs of ``graph.network``: the claim network (a ``MultiDiGraph``, one edge per
-(claim, target) from speaker to target, from :func:`graph.network.claim_network`) or, for
-:func:`comentions`, the co-mention network (:func:`graph.network.comention_network`). Each takes the graph
-first and returns rows (a list of dicts, sorted, ready for a table, CSV or JSON); the graph is never
-changed. ``ANALYSES`` names them for ``claimgraph analyze``.
+Plain functions over the graphs of ``graph.store.network``: the claim network (a ``MultiDiGraph``, one
+edge per (claim, target) from speaker to target, from :func:`graph.store.network.claim_network`) or, for
+:func:`comentions`, the co-mention network (:func:`graph.store.network.comention_network`). Each takes
+the graph first and returns rows (a list of dicts, sorted, ready for a table, CSV or JSON); the graph is
+never changed. ``ANALYSES`` names them for ``claimgraph analyze``.
 
 A claim with several targets is one claim: it counts once for its speaker and once for each target.
 """
@@ -380,7 +380,7 @@ def claim_responses(
 def comentions(C: nx.Graph) -> list[Row]:
     """Pairs of entities mentioned together, most often first, from the co-mention network.
 
-    ``C`` is :func:`graph.network.comention_network` (mentions of two entities within a window of
+    ``C`` is :func:`graph.store.network.comention_network` (mentions of two entities within a window of
     characters, in one document and post). Columns: ``a``, ``b`` (ids, ``a < b``), ``count`` (pairs of
     mentions), ``docs`` (documents where they occur together).
 
@@ -405,7 +405,7 @@ class Analysis(NamedTuple):
     function: Callable[..., list[Row]]
     description: str
     network: str = "claims"
-    """``claims`` (:func:`graph.network.claim_network`) or ``comentions``."""
+    """``claims`` (:func:`graph.store.network.claim_network`) or ``comentions``."""
 
 
 ANALYSES: dict[str, Analysis] = {

@@ -7,7 +7,7 @@ with ``EACCES``, and ``io_uring_setup`` (whose rings can open sockets without th
 call) with ``ENOSYS``. The filter holds for every thread the worker starts later (RocksDB's,
 pyoxigraph's HTTP client) and cannot be lifted. Where libseccomp is missing, a network namespace of
 its own (``unshare``) gives the worker only a loopback interface that is down; where neither is
-possible, :func:`deny_network` says so and the caller warns: the query guard (``graph.guard``) is then
+possible, :func:`deny_network` says so and the caller warns: the query guard (``graph.sparql.guard``) is then
 the only layer.
 """
 

@@ -22,7 +22,7 @@ An update costs what changed. The new store starts as a RocksDB checkpoint of th
 (``Store.backup``: hard links to its immutable files, instant whatever the size); the graphs of changed
 and removed documents are dropped from it, new ones bulk-loaded, the build and ontology graphs written
 anew, and in the entities graph only the entities that added, changed or removed documents refer to are
-described and counted (``graph.statistics``) again. Unchanged documents' graphs are never read: what an
+described and counted (``graph.store.statistics``) again. Unchanged documents' graphs are never read: what an
 affected entity's description needs of them (how many refer to it) is one indexed query
 (``ENTITY_LINKS``). A build that keeps nothing (``--force``, or no current store) starts from an empty
 store.
@@ -49,7 +49,7 @@ from rdflib.namespace import DCTERMS
 
 from extract.errors import ClaimgraphError
 from extract.records import Extraction
-from graph.rdf import (
+from graph.store.rdf import (
     ENTITY_LINKS,
     EntityDescriptions,
     build_quads,
@@ -60,8 +60,8 @@ from graph.rdf import (
     time_literal,
     tool_version,
 )
-from graph.statistics import statistics_quads
-from graph.vocab import (
+from graph.store.statistics import statistics_quads
+from graph.store.vocab import (
     BUILD,
     ENTITIES,
     ONTOLOGY,

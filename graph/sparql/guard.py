@@ -12,7 +12,7 @@ business, as they are pyoxigraph's. A keyword scanner was fooled by ``ex:o\\#``,
 When the two parsers disagree, the guard decides, and it fails closed: a query rdflib cannot parse is
 refused (400), even if pyoxigraph would run it (SPARQL 1.2 syntax, or an rdflib bug: rdflib rejects
 ``ex:o\\# . SERVICE …``). The other disagreement, a query that both parse but read differently, is
-what the query workers' sandbox is for (``graph.sandbox``): they cannot open a network socket at all.
+what the query workers' sandbox is for (``graph.sparql.sandbox``): they cannot open a network socket at all.
 
 The parse tree also says whether a query names its dataset (``FROM``), and where an update's
 ``WHERE`` clauses are, for the protocol's ``using-graph-uri`` (:func:`with_using`).
@@ -29,7 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from extract.errors import ClaimgraphError
-from graph.query import _LEXEMES
+from graph.sparql.query import _LEXEMES
 
 MAX_NESTING = 64
 """Deepest nesting of ``{``, ``(`` and ``[`` accepted. pyoxigraph's parser is recursive and overflows
@@ -92,7 +92,7 @@ def check_nesting(text: str, limit: int = MAX_NESTING) -> None:
     >>> check_nesting("ASK " + "{" * 65 + "}" * 65)
     Traceback (most recent call last):
     ...
-    graph.guard.Refused: the query nests more than 64 levels of brackets, the most accepted: flatten it
+    graph.sparql.guard.Refused: the query nests more than 64 levels of brackets, the most accepted: flatten it
     """
     if sum(text.count(c) for c in "{([") <= limit:
         return
@@ -110,7 +110,7 @@ def check(text: str, *, update: bool = False, allow_service: bool = False) -> Ch
     >>> check("SELECT * { FILTER EXISTS { SERVICE ?where { ?s ?p ?o } } }")
     Traceback (most recent call last):
     ...
-    graph.guard.Refused: SERVICE is disabled: this endpoint does not fetch other URLs
+    graph.sparql.guard.Refused: SERVICE is disabled: this endpoint does not fetch other URLs
     >>> check("INSERT DATA { <x:a> <x:b> 1 } ; LOAD <http://x/>", update=True, allow_service=True).fetches
     ('LOAD',)
     """

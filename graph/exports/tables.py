@@ -21,7 +21,7 @@ Load into an empty Neo4j database with::
 
 Rows come in the order of the JSON Lines export (documents by name, then offsets), written while the store
 is read, one document at a time; entities are written last (they need the mention counts). A folder is
-written beside the target and renamed into place, a zip through ``graph.atomic``; zip entries carry a
+written beside the target and renamed into place, a zip through ``graph.store.atomic``; zip entries carry a
 fixed date, so the same store gives the same bytes.
 """
 
@@ -43,9 +43,9 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
-from graph.atomic import atomic_output, output_path
-from graph.export import records
-from graph.vocab import claim_types, entity_classes
+from graph.store.atomic import atomic_output, output_path
+from graph.store.reader import records
+from graph.store.vocab import claim_types, entity_classes
 
 HEADERS: dict[str, list[str]] = {
     "documents.csv": ["id:ID(Document)", ":LABEL", "sha256", "encoding", "media_type", "source"],

@@ -1,42 +1,25 @@
-"""Export the store: JSON Lines (shared/eval/EXPORT.md), RDF (Turtle, N-Quads, TriG, JSON-LD), network
-files for Gephi and Cytoscape (GraphML, GEXF) and CSV tables for spreadsheets and ``neo4j-admin import``.
+"""Reading records back out of the store: the one reader that every wing above the store uses.
 
-Every format is read from the store, so an export shows what users query, and is written in a fixed
-order, so the same store always gives the same bytes. The line formats stream: JSON Lines is written one
-document at a time, N-Quads is sorted in bounded memory (sorted runs spilled to temporary files and merged),
-TriG and JSON-LD hold one graph at a time. Turtle (the union of all graphs, sorted), GraphML and GEXF (the
-network) are built in memory.
+:func:`records` gives the store's content as the plain records of ``shared/eval/EXPORT.md`` (entities,
+then per document the document, its posts, mentions and claims), in a fixed order: the JSON Lines and CSV
+exports write them, the claim network (``graph.store.network``) is built from them, the scorer reads
+them. :func:`document_texts` gives each document's text, where quotes and gold spans are looked up.
 """
 
 from __future__ import annotations
 
-import heapq
-import json
-import os
-import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
-from itertools import chain, islice
+from collections.abc import Iterator
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import pyoxigraph as ox
 
-from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS
-from graph.atomic import atomic_output
-from graph.rdf import most_common
-from graph.vocab import ENTITIES, claim_types, entity_id, prefixes
-
-FORMATS = ("jsonl", "turtle", "nquads", "trig", "jsonld", "graphml", "gexf", "csv")
-"""Every export format; all but ``csv`` (several files: a folder or a zip) are one stream."""
-
-_CSV_IS_FILES = "csv writes several files, not one stream: give -o FOLDER or -o FILE.zip"
-
-SORT_RUN = 200_000
-"""N-Quads lines sorted in memory at once; longer exports are sorted in runs on disk and merged."""
+from graph.store.rdf import most_common
+from graph.store.vocab import ENTITIES, claim_types, entity_id, prefixes
 
 _GRAPHS = """
 SELECT ?g ?name WHERE { GRAPH ?g { ?g a cg:Document ; cg:fileName ?name } }
@@ -103,111 +86,6 @@ SELECT ?claim ?target WHERE { GRAPH ?g { ?claim a cg:Claim ; cg:target ?target }
 """
 
 _DIRECT, _INDIRECT = QUOTE_KINDS
-
-
-def export(store: ox.Store, fmt: str, out: BinaryIO) -> int:
-    """Write the store to ``out`` in ``fmt`` (one of ``FORMATS`` but ``csv``); return how many records,
-    triples, quads, or nodes and edges.
-
-    - ``jsonl``: EXPORT.md records: entities (by id, from the entities graph), then per document (by
-      name) the document, its posts, mentions and claims (by offset).
-    - ``nquads``: every quad with its graph, lines sorted.
-    - ``trig``: every quad, graph by graph (by IRI), triples sorted within each, with the prefixes.
-    - ``jsonld``: every quad, named graphs kept, keys shortened by the shipped ``context.jsonld``.
-    - ``turtle``: the union of all graphs as distinct triples, sorted. Turtle has no graph names, so
-      it loses which document (or the ontology or build graph) each triple came from; use ``nquads``,
-      ``trig`` or ``jsonld`` to keep that.
-    - ``graphml``, ``gexf``: the claim network, one edge per (speaker, target, claim type) with its count
-      and first quote (``graph.export_graph``).
-    """
-    if fmt == "jsonl":
-        return _jsonl(store, out)
-    if fmt == "nquads":
-        n = 0
-        for line in _sorted_lines(f"{quad} .\n".encode() for quad in store):
-            out.write(line)
-            n += 1
-        return n
-    if fmt == "trig":
-        counter = Counter[str]()
-        ox.serialize(_counted(_quads_by_graph(store), counter), out, ox.RdfFormat.TRIG, prefixes=prefixes())
-        return counter["quads"]
-    if fmt == "turtle":
-        triples = sorted({q.triple for q in store}, key=str)
-        ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=prefixes())
-        return len(triples)
-    if fmt == "jsonld":
-        from graph.export_jsonld import write_jsonld
-
-        return write_jsonld(store, out)
-    if fmt in ("graphml", "gexf"):
-        from graph.export_graph import write_network
-
-        return write_network(store, fmt, out)
-    if fmt == "csv":
-        raise ClaimgraphError(_CSV_IS_FILES)
-    raise ClaimgraphError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-
-
-def export_to(store: ox.Store, fmt: str, path: str | os.PathLike[str]) -> int:
-    """Export to a file (replaced atomically), to ``-`` (stdout), or for ``csv`` to a folder or a ``.zip``."""
-    if fmt == "csv":
-        if str(path) == "-":
-            raise ClaimgraphError(_CSV_IS_FILES)
-        from graph.export_csv import write_csv
-
-        return write_csv(store, Path(path))
-    if fmt not in FORMATS:
-        raise ClaimgraphError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
-    with atomic_output(path) as out:
-        return export(store, fmt, out)
-
-
-def _sorted_lines(lines: Iterable[bytes], run: int | None = None) -> Iterator[bytes]:
-    """``lines`` in sorted order, holding at most ``run`` of them in memory (runs merged from disk).
-
-    >>> list(_sorted_lines([b"c", b"a", b"d", b"b", b"a"], run=2))
-    [b'a', b'a', b'b', b'c', b'd']
-    """
-    run = run or SORT_RUN
-    it = iter(lines)
-    chunk = sorted(islice(it, run))
-    if len(chunk) < run:
-        yield from chunk
-        return
-    strip = not chunk[0].endswith(b"\n")
-    with ExitStack() as stack:
-        runs = []
-        while chunk:
-            spill = stack.enter_context(tempfile.TemporaryFile())
-            spill.writelines(chunk if not strip else (line + b"\n" for line in chunk))
-            spill.seek(0)
-            runs.append(spill)
-            chunk = []  # let the run go before the next is read
-            chunk = sorted(islice(it, run))
-        for line in heapq.merge(*runs):
-            yield line[:-1] if strip else line
-
-
-def _quads_by_graph(store: ox.Store) -> Iterator[ox.Quad]:
-    """The default graph, then each named graph by IRI, each sorted: one graph in memory at a time."""
-    yield from sorted(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), key=str)
-    for graph in sorted(store.named_graphs(), key=str):
-        yield from sorted(store.quads_for_pattern(None, None, None, graph), key=str)
-
-
-def _counted(quads: Iterable[ox.Quad], counter: Counter[str]) -> Iterator[ox.Quad]:
-    for quad in quads:
-        counter["quads"] += 1
-        yield quad
-
-
-def _jsonl(store: ox.Store, out: BinaryIO) -> int:
-    n = 0
-    for record in records(store):
-        out.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
-        n += 1
-    return n
 
 
 def _query(store: ox.Store, query: str, graphs: list[ox.NamedNode] | None = None) -> ox.QuerySolutions:
@@ -363,3 +241,13 @@ def _claims(store: ox.Store, graph: ox.NamedNode) -> _Keyed:
                 "post": _int(row["floor"]),
             },
         )
+
+
+_TEXTS = "SELECT ?name ?text WHERE { GRAPH ?g { ?g a cg:Document ; cg:fileName ?name ; cg:text ?text } }"
+
+
+def document_texts(store: ox.Store) -> dict[str, str]:
+    """Each stored document's text by base name: where gold claim texts are looked up."""
+    return {
+        Path(row["name"].value).name: row["text"].value for row in store.query(_TEXTS, prefixes=prefixes())
+    }

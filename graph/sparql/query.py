@@ -19,7 +19,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
-from graph.vocab import prefixes
+from graph.store.vocab import prefixes
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 import requests
 
 from extract.errors import ClaimgraphError
-from graph.vocab import doc_iri, prefixes
+from graph.store.vocab import doc_iri, prefixes
 
 N_TRIPLES = "application/n-triples"
 DEFAULT_JOBS = 4

@@ -19,7 +19,7 @@ every answer is written by pyoxigraph's own serializers. What the server does, a
   no query, an update by GET, a bad graph IRI, a query string that is not UTF-8, an unknown function,
   brackets nested deeper than 64); 403 an update without ``--allow-update``, a cross-site update, or a
   query that would fetch other URLs (``SERVICE``, ``LOAD``, found in the parsed query by
-  ``graph.guard``); 405 a method other than GET/POST; 406 no acceptable format; 413 an answer of more
+  ``graph.sparql.guard``); 405 a method other than GET/POST; 406 no acceptable format; 413 an answer of more
   than ``--max-rows`` rows (or triples), a query that needed more than ``--max-memory``, or a request
   body over 16 MiB; 414 and 431 a URL or request head over 64 KiB; 415 a POST whose media type or
   charset is not one of the above; 503 a query stopped at ``--timeout``, or every worker busy that long.
@@ -32,7 +32,7 @@ server waits for the answer up to the timeout, and past it kills that worker (SI
 clean up in a read-only store, and an update is a transaction that is then never committed) and
 starts a new one. The same happens when the client disconnects: its query stops with it.
 
-A worker is confined (``graph.sandbox``): it cannot open a network socket, and its memory is capped
+A worker is confined (``graph.sparql.sandbox``): it cannot open a network socket, and its memory is capped
 at ``--max-memory`` (past it, the query is answered with 413, like a too large answer: the query, not
 the moment, is at fault, and sending it again will not help). A worker whose memory stays high after a
 query is replaced.
@@ -92,10 +92,10 @@ from starlette.types import Scope
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from extract.errors import ClaimgraphError
-from graph import guard, sandbox
-from graph.queries import header_fields
-from graph.store import CURRENT, OpenedStore, open_store, take_write_lock
-from graph.vocab import prefixes
+from graph.sparql import guard, sandbox
+from graph.sparql.queries import header_fields
+from graph.store.store import CURRENT, OpenedStore, open_store, take_write_lock
+from graph.store.vocab import prefixes
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -575,7 +575,7 @@ class _Worker:
     """One worker process, started with ``subprocess`` (no fork: the server process has threads).
 
     Not ``multiprocessing``: its spawn re-imports the ``__main__`` module in every worker, which for the
-    ``claimgraph`` script means the whole CLI and spaCy. The worker runs ``graph.server`` only, with
+    ``claimgraph`` script means the whole CLI and spaCy. The worker runs ``graph.sparql.server`` only, with
     the server's ``sys.path``, in its own session (Ctrl-C stops the server, which stops the workers),
     and talks over a socket pair with ``multiprocessing.connection`` (pickled jobs and replies).
     Its blocking methods run in a thread of the server; the pool kills the process to unblock them.
@@ -592,7 +592,7 @@ class _Worker:
         ours, theirs = socket.socketpair()
         code = (
             "import sys, json; sys.path[:] = json.loads(sys.argv.pop(1)); "
-            "from graph.server import _worker_entry; _worker_entry()"
+            "from graph.sparql.server import _worker_entry; _worker_entry()"
         )
         argv = [json.dumps(sys.path), str(theirs.fileno()), json.dumps(self.options.__dict__)]
         with theirs:
@@ -990,7 +990,7 @@ def shipped_queries(folder: Path | None = None) -> list[ShippedQuery]:
     >>> shipped_queries(Path("/nonexistent"))
     []
     """
-    root = Path(str(files("graph") / "queries")) if folder is None else folder
+    root = Path(str(files(__package__) / "queries")) if folder is None else folder
     if not root.is_dir():
         return []
     found = []

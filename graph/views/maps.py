@@ -2,12 +2,12 @@
 
 Three steps, each usable alone:
 
-- :func:`select` cuts the claim network (``graph.network``) down to what a map shows: claim types,
+- :func:`select` cuts the claim network (``graph.store.network``) down to what a map shows: claim types,
   documents, dates, an ego network around one entity, the most central entities;
 - :func:`map_payload` turns the selection into plain data: entities, one link per (speaker, target,
   claim type) with its claims, and each claim with its cue, exact offsets, some context and the ranges
   to highlight;
-- :func:`render_html` draws it with pyvis and our own template (``graph/map_template/``), which inlines
+- :func:`render_html` draws it with pyvis and our own template (``graph/views/map_template/``), which inlines
   vis-network from the files pyvis ships, so the page makes no network request at all.
 
 **Safety.** Document text reaches the page only as JSON inside ``<script type="application/json">``
@@ -15,7 +15,7 @@ with ``<``, ``>`` and ``&`` written as ``\\u003c``…, and the page's script bui
 ``textContent``; a Content-Security-Policy lets only our two inline scripts run (by their hashes) and
 forbids every request.
 
-**Size.** Node size is :func:`centrality`: claims made and received, counted by ``graph.analyses``.
+**Size.** Node size is :func:`centrality`: claims made and received, counted by ``graph.views.analyses``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
-from graph.network import claim_network
+from graph.store.network import claim_network
 
 CONTEXT_CHARS = 30
 """Characters of context shown on each side of a claim."""
@@ -107,7 +107,7 @@ class MapSource:
 
     @classmethod
     def from_records(cls, recs: Iterable[Mapping[str, Any]], texts: Mapping[str, str]) -> MapSource:
-        """From export records (``graph.export.records``) and document texts by name."""
+        """From the store's records (``graph.store.reader.records``) and document texts by name."""
         recs = list(recs)
         claims: dict[str, dict[str, Any]] = {}
         mentions: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
@@ -128,9 +128,8 @@ class MapSource:
     @classmethod
     def from_store(cls, store: ox.Store) -> MapSource:
         """Everything in ``store``."""
-        from graph.evaluate import document_texts
-        from graph.export import records
-        from graph.vocab import ENTITIES, entity_id, prefixes
+        from graph.store.reader import document_texts, records
+        from graph.store.vocab import ENTITIES, entity_id, prefixes
 
         source = cls.from_records(records(store), document_texts(store))
         names = f"""SELECT ?entity ?label WHERE {{
@@ -144,7 +143,7 @@ class MapSource:
 
 
 def claim_key(doc: str, start: int, end: int) -> str:
-    """The key ``graph.network`` gives a claim's edges: ``doc#start,end``."""
+    """The key ``graph.store.network`` gives a claim's edges: ``doc#start,end``."""
     return f"{doc}#{start},{end}"
 
 
@@ -163,7 +162,7 @@ def resolve_node(graph: nx.MultiDiGraph, name: str) -> str:
     ['nvidia', 'nvidia', 'alce79']
     """
     from extract.scripts import name_key
-    from graph.vocab import entity_id
+    from graph.store.vocab import entity_id
 
     if name in graph:
         return name
@@ -228,7 +227,7 @@ def _claim_time(value: str | None) -> dt.datetime | None:
 def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
     """How central each entity is in the conversation, from 0 to 1: claims made and received, over the most.
 
-    The counts are those of ``graph.analyses`` (a claim with several targets counts once for its
+    The counts are those of ``graph.views.analyses`` (a claim with several targets counts once for its
     speaker). They read better on a map than its PageRank, which ranks the busiest speakers low.
 
     >>> g = nx.MultiDiGraph()
@@ -237,7 +236,7 @@ def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
     >>> centrality(g)
     {'a': 0.5, 'b': 1.0, 'c': 0.5, 'd': 0.5}
     """
-    from graph.analyses import speaker_centrality, target_centrality
+    from graph.views.analyses import speaker_centrality, target_centrality
 
     claims: Counter[str] = Counter()
     for row in (*speaker_centrality(graph), *target_centrality(graph)):
@@ -252,7 +251,7 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
     Claims with no date are left out when ``since`` or ``until`` is given. Entities in no selected claim
     are not shown; after ``max_nodes`` (the focus always stays), neither are entities left without a link.
     """
-    from graph.vocab import claim_types
+    from graph.store.vocab import claim_types
 
     unknown = [t for t in flt.types if t not in claim_types()]
     if unknown:
@@ -304,7 +303,7 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
 @cache
 def palette() -> dict[str, Any]:
     """Colours and shapes (``map_template/palette.json``) with English and Chinese names from ontology.ttl."""
-    from graph.vocab import CG, ontology_quads
+    from graph.store.vocab import CG, ontology_quads
 
     data = json.loads(files(__package__).joinpath("map_template", "palette.json").read_text(encoding="utf-8"))
     codes: dict[str, str] = {}
@@ -543,7 +542,7 @@ def _type_order(code: str) -> int:
 
 
 def _author_label(node: str) -> str:
-    """The label of a document's unnamed author (``graph.network`` names the node ``author:<doc>``)."""
+    """The label of a document's unnamed author (``graph.store.network`` names the node ``author:<doc>``)."""
     return f"作者 author\n{node.removeprefix(AUTHOR + ':')}"
 
 

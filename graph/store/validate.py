@@ -18,7 +18,7 @@ import pyshacl
 import rdflib
 
 from extract.errors import ClaimgraphError
-from graph.vocab import ontology_bytes
+from graph.store.vocab import ontology_bytes
 
 
 def shapes_bytes() -> bytes:

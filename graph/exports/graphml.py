@@ -1,6 +1,6 @@
 """The claim network as GraphML or GEXF, for Gephi, Cytoscape, yEd, igraph and networkx.
 
-The multigraph of ``graph.network`` (one edge per claim and target) is collapsed into one edge per
+The multigraph of ``graph.store.network`` (one edge per claim and target) is collapsed into one edge per
 (speaker, target, claim type), so a tool draws "Lutnick accused China 11 times" as one weighted edge
 rather than 11 parallel ones. Attributes are typed (GraphML ``attr.type``, GEXF ``attributes``), every
 node and edge has all of them (empty strings rather than missing values, which tools read differently):
@@ -24,7 +24,7 @@ import networkx as nx
 import pyoxigraph as ox
 from networkx.readwrite.gexf import GEXFWriter
 
-from graph.network import load_network
+from graph.store.network import load_network
 
 ALIAS_SEPARATOR = " | "
 

@@ -34,7 +34,7 @@ from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
-from graph.vocab import (
+from graph.store.vocab import (
     BUILD,
     CG,
     ENTITIES,
@@ -159,7 +159,7 @@ def _document(g: _Graph, doc: Document) -> None:
 
 ENTITY_LINKS = (CG.denotes, CG.speaker, CG.target, CG.poster)
 """The only properties by which a document graph refers to an entity: a mention, a speaker, a target, a
-poster. A store counts references with a query over these alone (``graph.store``)."""
+poster. A store counts references with a query over these alone (``graph.store.store``)."""
 _LINKS = frozenset(str(p) for p in ENTITY_LINKS)
 
 
@@ -202,7 +202,7 @@ class EntityDescriptions:
     - ``cg:entityType`` (with the ``rdf:type`` class it codes) and ``skos:prefLabel``: the value most
       documents give; among equally frequent values, the first in code point order (``most_common``);
     - ``cg:nameKey`` and ``cg:labelKey``: the ``name_key`` of the preferred label and of every label, by
-      which a name given in either script finds the entity (``graph.queries.resolve_entity``).
+      which a name given in either script finds the entity (``graph.sparql.queries.resolve_entity``).
 
     An extracted document counts through its ``Entity`` records (``add``); a kept one through the
     previous store's entities graph (``add_description``), whose merged type and name count as that

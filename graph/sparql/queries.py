@@ -1,4 +1,5 @@
-"""Shipped SPARQL queries (``graph/queries/*.rq``) and the binding of ``--param key=value`` to RDF terms.
+"""Shipped SPARQL queries (``graph/sparql/queries/*.rq``) and the binding of ``--param key=value`` to RDF
+terms.
 
 A query file starts with comment lines that say what it is::
 
@@ -57,8 +58,8 @@ from importlib.resources import files
 import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
-from graph.query import Answer, run_query
-from graph.vocab import ENTITIES, entity_id, node, prefixes
+from graph.sparql.query import Answer, run_query
+from graph.store.vocab import ENTITIES, entity_id, node, prefixes
 
 KINDS = ("IRI or name", "IRI", "xsd:date", "xsd:dateTime", "xsd:integer", "string")
 """Declared kinds of a parameter: the first words in its parentheses, then ``;`` and a note."""
@@ -164,7 +165,7 @@ def parse_header(sparql: str) -> tuple[str, str, tuple[Param, ...]]:
 
 @cache
 def shipped() -> dict[str, NamedQuery]:
-    """The queries shipped in ``graph/queries/``, by name."""
+    """The queries shipped in ``graph/sparql/queries/``, by name."""
     out = {}
     for path in sorted(files(__package__).joinpath("queries").iterdir(), key=lambda p: p.name):
         if not path.name.endswith(".rq"):
@@ -173,7 +174,7 @@ def shipped() -> dict[str, NamedQuery]:
         name, description, params = parse_header(text)
         if name != path.name.removesuffix(".rq"):
             raise ClaimgraphError(
-                f"graph/queries/{path.name} says '# name: {name}': it must be its file name"
+                f"graph/sparql/queries/{path.name} says '# name: {name}': it must be its file name"
             )
         out[name] = NamedQuery(name, description, params, text)
     return out
@@ -330,7 +331,7 @@ def execute(
     *,
     warn: Callable[[str], None] | None = None,
 ) -> Answer:
-    """Bind ``values`` (``bind``) and run ``sparql`` over the store (``graph.query.run_query``)."""
+    """Bind ``values`` (``bind``) and run ``sparql`` over the store (``graph.sparql.query.run_query``)."""
     params = bind(store, sparql, values or {}, warn=warn)
     try:
         return run_query(store, sparql, params)

@@ -1,0 +1,8 @@
+"""The views wing: what the claim network shows a reader.
+
+- ``analyses``: network analyses as plain functions over the claim network (``graph.store.network``);
+- ``maps``: the offline HTML network map, drawn with pyvis through our template (``map_template/``);
+- ``rows``: rows as a terminal table, CSV or JSON.
+
+May import: `extract`, `graph.store`, `graph.sparql`. Never an export, never the CLI.
+"""
