@@ -82,10 +82,11 @@ BATCH = 200_000
 
 # Variables given through `substitutions` must be projected (pyoxigraph), hence ?agent, ?g and ?build.
 _PREVIOUS = """
-SELECT ?name ?sha ?agent WHERE {
+SELECT ?name ?sha ?source ?agent WHERE {
   GRAPH ?g {
     ?activity prov:wasAssociatedWith ?agent ; prov:used ?g .
     ?g a cg:Document ; cg:fileName ?name ; cg:sha256 ?sha .
+    OPTIONAL { ?g dcterms:source ?source }
   }
 }"""
 
@@ -94,8 +95,6 @@ SELECT ?g ?activity ?time ?version ?build WHERE {
   GRAPH ?g { ?activity a cg:Extraction ; prov:wasAssociatedWith ?agent }
   GRAPH ?build { ?activity prov:startedAtTime ?time OPTIONAL { ?agent owl:versionInfo ?version } }
 }"""
-
-_SOURCES = "SELECT ?g ?source WHERE { GRAPH ?g { ?g a cg:Document ; dcterms:source ?source } }"
 
 _CURRENT_FORM = f"ASK {{ GRAPH <{ENTITIES}> {{ ?entity cg:nameKey ?key ; cg:mentionCount ?mentions }} }}"
 
@@ -235,7 +234,8 @@ class StoreBuilder:
         self._started = time_literal(build_time())
         self._inherited: set[str] | None = None  # document graphs of the checkpoint; None: an empty start
         self._kept: set[str] = set()
-        self._sources: dict[str, str] = {}  # kept document graph → where it was read from this time
+        self._previous_sources: dict[str, ox.Literal] = {}  # document name → where it was read from last time
+        self._moved: dict[str, str] = {}  # kept graph → where it was read from, when not where it was before
         self._dropped: set[str] = set()
         self._unkept: Counter[str] = Counter()  # entity → inherited documents not kept that refer to it
         self._buildable = False  # the current store has an entities graph of today's form
@@ -293,7 +293,12 @@ class StoreBuilder:
             prefixes=prefixes(),
             substitutions={ox.Variable("agent"): ox.NamedNode(software_iri(tool_version()))},
         )
-        return {row["name"].value: row["sha"].value for row in rows}
+        hashes = {}
+        for row in rows:
+            hashes[row["name"].value] = row["sha"].value
+            if row["source"] is not None:
+                self._previous_sources[row["name"].value] = row["source"]
+        return hashes
 
     def keep(self, name: str, source: str | None = None) -> None:
         """Keep a document's graph from the current store unchanged, instead of extracting it again.
@@ -317,7 +322,9 @@ class StoreBuilder:
             raise ClaimgraphError(f"{name!r} is in this build twice: rename one")
         self._kept.add(graph)
         if source is not None:
-            self._sources[graph] = source
+            old = self._previous_sources.get(name)
+            if old is None or old.value != source:
+                self._moved[graph] = source
         self.stats.kept += 1
 
     def add(self, x: Extraction) -> None:
@@ -394,12 +401,11 @@ class StoreBuilder:
     def _move_sources(self) -> None:
         """Kept documents read from another path than last time: their ``dcterms:source`` says the new one."""
         assert self._new is not None
-        for row in self._new.query(_SOURCES, prefixes=prefixes()):
-            graph = row["g"]
-            moved = self._sources.get(graph.value)
-            if moved is not None and moved != row["source"].value:
-                self._new.remove(ox.Quad(graph, node(DCTERMS.source), row["source"], graph))
-                self._new.add(ox.Quad(graph, node(DCTERMS.source), ox.Literal(moved), graph))
+        for graph, source in sorted(self._moved.items()):
+            iri = ox.NamedNode(graph)
+            for old in list(self._new.quads_for_pattern(iri, node(DCTERMS.source), None, iri)):
+                self._new.remove(old)
+            self._new.add(ox.Quad(iri, node(DCTERMS.source), ox.Literal(source), iri))
 
     def _graph_quads(self, graph: str) -> list[ox.Quad]:
         assert self._old is not None
