@@ -41,15 +41,15 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from run import query_cases  # noqa: E402  (benchmarks/run.py: the same sample parameters)
+
 from graph.sparql.queries import bind, shipped  # noqa: E402
 from graph.sparql.query import standalone  # noqa: E402
 from graph.store.push import with_prefixes  # noqa: E402
 from graph.store.store import open_store  # noqa: E402
-from graph.store.vocab import prefixes  # noqa: E402
 
 CLAIMGRAPH = Path(sys.executable).with_name("claimgraph")
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-SAMPLE_ENTITY = "DeepSeek"
 SHORT_CLIENTS = 20
 LONG_CLIENTS = 2
 TIMEOUT = 10
@@ -62,18 +62,13 @@ BEGIN, END = "<!-- BEGIN LOAD RESULTS (benchmarks/load.py writes this part) -->"
 
 
 def short_queries(store_path: Path) -> list[tuple[str, str]]:
-    """Each shipped query as shipped, its required parameters bound, as standard SPARQL 1.1 text."""
+    """Each shipped query as shipped, its parameters bound as ``run.py`` binds them (``entity`` where it
+    takes one), as standard SPARQL 1.1 text."""
     store = open_store(store_path)
-    claim = next(
-        iter(store.query("SELECT ?c { GRAPH ?g { ?c a cg:Claim } } ORDER BY ?c LIMIT 1", prefixes=prefixes()))
-    )["c"].value
+    cases = dict(query_cases(store))  # the case with ``entity`` bound comes last and wins
     found = []
-    for name, q in shipped().items():
-        values = {
-            p.name: SAMPLE_ENTITY if p.name == "entity" else f"<{claim}>" for p in q.params if p.required
-        }
-        if any(p.name == "entity" and not p.required for p in q.params):
-            values["entity"] = SAMPLE_ENTITY
+    for name, values in cases.items():
+        q = shipped()[name]
         found.append((name, with_prefixes(standalone(q.sparql, bind(store, q.sparql, values)))))
     store.close()
     return found
