@@ -720,9 +720,12 @@ class ClaimFinder:
 
     def turn_claims(self) -> None:
         """Sieve 0: a line that opens with its speaker and a colon (``extract.turns``) is their words."""
+        headers = {post.author_start for post in self.posts}
         for turn in find_turns(self.text, self.mentions):
             if _containing(self.quotes, turn.label_start) or _containing(self.quoted_posts, turn.label_start):
                 continue
+            if any(turn.label_start <= at < turn.label_end for at in headers):
+                continue  # a post's header: the post is its poster's (sieve 2)
             speaker = (turn.speaker, turn.label_start, turn.label_end)
             self._add(turn.start, turn.end, speaker, None, None, None, direct=True)
 

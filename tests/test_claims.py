@@ -480,3 +480,10 @@ def test_notifying_someone_is_saying_something_to_them() -> None:
 def test_a_reporters_byline_attributes_nothing() -> None:
     x = extract_text("新华社巴黎6月26日电（记者刘正学、果永毅）报道：李瑞环26日在巴黎会见了法国议员。")
     assert not any(c.cue.startswith("报道") for c in x.claims)
+
+
+def test_each_reposter_of_a_weibo_chain_speaks_their_own_words() -> None:
+    x = extract_text("@路人丙：美国又来打压华为 //@芯片观察者:这下英伟达要哭了 //@科技日报:美国宣布禁令。")
+    by = {c.speaker: c.text for c in x.claims}
+    assert by[entity_of(x, "路人丙")] == "美国又来打压华为"
+    assert by[entity_of(x, "芯片观察者")] == "这下英伟达要哭了"

@@ -295,3 +295,40 @@ def test_a_poster_then_a_hash_floor_and_a_quoted_line():
 def test_each_answer_of_a_question_site_is_a_post():
     posts = _split(ANSWERS)
     assert [(p.floor, p.author) for p in posts] == [(1, "芯片老兵"), (2, "硅谷观察者")]
+
+
+WEIBO = (
+    "@路人丙：美国又来这套 //@芯片观察者:这下英伟达要哭了 "
+    "//@科技日报:美国商务部宣布把更多中国企业列入实体清单。\n"
+)
+
+TIEBA = """1楼 华为吧主
+华为的新芯片出来了，大家怎么看？
+2025-06-20 11:40
+
+2楼 路过的网友
+美国的禁令看来没用。
+
+3楼 老张
+英伟达急了。
+"""
+
+
+def test_each_reposter_of_a_weibo_chain_owns_the_words_after_their_name():
+    posts = _split(WEIBO)
+    _check_offsets(WEIBO, posts)
+    assert [(p.author, WEIBO[p.start : p.end]) for p in posts] == [
+        ("路人丙", "美国又来这套"),
+        ("芯片观察者", "这下英伟达要哭了"),
+        ("科技日报", "美国商务部宣布把更多中国企业列入实体清单。"),
+    ]
+
+
+def test_floors_without_a_time_on_their_line():
+    posts = _split(TIEBA)
+    _check_offsets(TIEBA, posts)
+    assert [(p.floor, p.author) for p in posts] == [(1, "华为吧主"), (2, "路过的网友"), (3, "老张")]
+
+
+def test_a_press_conference_is_not_a_weibo_chain():
+    assert _split("林剑：中方坚决反对。\n彭博社记者：中方会报复吗？\n林剑：我们会采取必要措施。\n") == ()
