@@ -266,15 +266,27 @@ class ClaimFinder:
         return (self._poster(post) if post else None) or AUTHOR
 
     def _antecedent(self, pos: int, types: tuple[str, ...]) -> Ment | None:
+        """What a pronoun at ``pos`` refers to: the nearest earlier mention of a fitting type outside
+        quotations; when the sentence it stands in began with a speaker-like mention of that type, that
+        one, not a later object of the same sentence (``X会见了Y。他说`` is X speaking)."""
         k = bisect_left(self.starts, pos) - 1
         while k >= 0:
             m = self.mentions[k]
             if pos - m.end > self.r.max_antecedent_distance:
                 return None
             if m.label in types and m.end <= pos and _containing(self.quotes, m.start) is None:
-                return m
+                return self._subject_of_sentence(m, types)
             k -= 1
         return None
+
+    def _subject_of_sentence(self, m: Ment, types: tuple[str, ...]) -> Ment:
+        start = max(self.text.rfind(ch, 0, m.start) for ch in "。！？!?\n") + 1
+        while start < m.start and self.text[start] in " \t\u3000“「":
+            start += 1
+        first = self._mention_at(start)
+        if first is not None and first.label in types and first.entity != m.entity and not self._is_object(m):
+            return m  # the nearest is the subject of its own clause: keep it
+        return first if first is not None and first.label in types else m
 
     def speaker_before(self, cue_start: int) -> tuple[str, int | None, int | None] | None:
         """Who speaks with the cue at ``cue_start``: (entity id or author, mention span) or None.

@@ -487,3 +487,8 @@ def test_each_reposter_of_a_weibo_chain_speaks_their_own_words() -> None:
     by = {c.speaker: c.text for c in x.claims}
     assert by[entity_of(x, "路人丙")] == "美国又来打压华为"
     assert by[entity_of(x, "芯片观察者")] == "这下英伟达要哭了"
+
+
+def test_he_refers_to_who_met_not_to_who_was_met() -> None:
+    x = extract_text("王毅会见了布林肯。他说，美国应当停止打压中国企业。")
+    assert only(x, cue="说").speaker == entity_of(x, "王毅")
