@@ -125,17 +125,23 @@ MARKUP_PIECES = [
 def test_generated_documents_blank_exactly_the_tags(html_document):
     rng = random.Random(20250131)
     for _ in range(300):
-        text, expected = "", ""
-        for _ in range(rng.randrange(1, 25)):
-            if rng.random() < 0.4:
-                tag, block = rng.choice(MARKUP_PIECES)
-                text += tag
-                expected += ("\n" + " " * (len(tag) - 1)) if block else " " * len(tag)
-            else:
-                piece = rng.choice(TEXT_PIECES)
-                text += piece
-                expected += piece
+        text, expected = _generated(rng, MARKUP_PIECES, TEXT_PIECES)
         assert blank_markup(text, html_document=html_document) == expected, text
+
+
+def _generated(rng: random.Random, markup_pieces, text_pieces) -> tuple[str, str]:
+    """A document of random markup and text pieces, and what blanking it must give."""
+    text, expected = "", ""
+    for _ in range(rng.randrange(1, 25)):
+        if rng.random() < 0.4:
+            tag, block = rng.choice(markup_pieces)
+            text += tag
+            expected += ("\n" + " " * (len(tag) - 1)) if block else " " * len(tag)
+        else:
+            piece = rng.choice(text_pieces)
+            text += piece
+            expected += piece
+    return text, expected
 
 
 FUZZ_ALPHABET = "<>/!-?&#;=\"' \n\r\tabpsvgciptrlyde[]CDATA文字《》0123456789"
@@ -283,14 +289,5 @@ def test_generated_documents_with_carriage_returns_and_astral_characters(html_do
     ]
     rng = random.Random(13)
     for _ in range(300):
-        text, expected = "", ""
-        for _ in range(rng.randrange(1, 25)):
-            if rng.random() < 0.4:
-                tag, block = rng.choice(markup_pieces)
-                text += tag
-                expected += ("\n" + " " * (len(tag) - 1)) if block else " " * len(tag)
-            else:
-                piece = rng.choice(text_pieces)
-                text += piece
-                expected += piece
+        text, expected = _generated(rng, markup_pieces, text_pieces)
         assert blank_markup(text, html_document=html_document) == expected, text
