@@ -97,6 +97,7 @@ class Rules:
     sides: re.Pattern[str]
     nominal: re.Pattern[str]
     short_gap: re.Pattern[str]
+    clause_opening: re.Pattern[str]
     byline: re.Pattern[str]
 
 
@@ -151,6 +152,7 @@ def rules() -> Rules:
         sides=re.compile("|".join(map(re.escape, data["sides"]))),
         nominal=re.compile(data["nominal_before"] + "$"),
         short_gap=re.compile(expand_placeholders(data["short_gap"])),
+        clause_opening=re.compile(data["clause_opening"]["pattern"]),
         byline=re.compile(data["byline"] + "$"),
     )
 
@@ -400,6 +402,7 @@ class ClaimFinder:
             or follower in self.r.bare_cue_followers
             or follower in self.r.sentence_end
             or self._named_right_before(pos)
+            or self._opens_a_clause(pos)
         )
 
     def _named_right_before(self, pos: int) -> bool:
@@ -413,6 +416,17 @@ class ClaimFinder:
         clause = re.match(r"[^，,。！？；;\n]*", self.text[pos + 1 : pos + 1 + self.r.min_quote_chars + 1])
         return (
             self.r.short_gap.fullmatch(self.text, self.mentions[k].end, pos) is not None
+            and clause is not None
+            and len(clause.group()) > self.r.min_quote_chars
+        )
+
+    def _opens_a_clause(self, pos: int) -> bool:
+        """A one-character cue opens a clause of its own after a comma (``X表示感謝，指…``, ``…，又說…``)
+        and runs on into words of its own: the sentence's speaker goes on with another verb."""
+        lead = self.text[max(0, pos - 6) : pos]
+        clause = re.match(r"[^，,。！？；;\n]*", self.text[pos + 1 : pos + 2 + self.r.min_quote_chars])
+        return (
+            self.r.clause_opening.search(lead) is not None
             and clause is not None
             and len(clause.group()) > self.r.min_quote_chars
         )
@@ -431,7 +445,8 @@ class ClaimFinder:
             if speaker is not None:
                 hits.append((hit, speaker))
                 cue_starts.append(hit.start())
-                previous = (hit.start(), speaker)
+                if previous is None or not self._speaks_for(previous[1], speaker):
+                    previous = (hit.start(), speaker)  # 林剑表示，中方反对…，又说: 林剑 goes on
             elif self._unnamed_speaker_before(hit.start()):
                 cue_starts.append(hit.start())
                 self.unattributed.append((hit.end(), self._paragraph_end(hit.end())))
@@ -460,10 +475,15 @@ class ClaimFinder:
             if COLON.fullmatch(self.text[pos : self._paragraph_end(pos)].rstrip()[-1:]):
                 self._block(self._paragraph_end(pos), speaker, hit, cue, hits)
                 continue
-            if i + 1 < len(hits) and not self._speaks_for(speaker, hits[i + 1][1]):
-                following, (_, following_speaker, _) = hits[i + 1]
+            following = next(
+                (h for h in hits[i + 1 :] if h[0].start() >= end or not self._speaks_for(speaker, h[1])), None
+            )
+            if following is not None:
+                following_hit, (_, following_speaker, _) = following
                 anchor = (
-                    following_speaker if following_speaker and following_speaker > pos else following.start()
+                    following_speaker
+                    if following_speaker and following_speaker > pos
+                    else following_hit.start()
                 )
                 if pos < anchor < end:
                     end = self._clause_start(pos, anchor)

@@ -79,7 +79,9 @@ def find_turns(text: str, mentions: Sequence[Ment]) -> Iterator[Turn]:
     starts = [m.start for m in ordered]
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     labelled = [(line, LABEL.match(text, line[0], line[1])) for line in lines]
-    first = next((line[0] for line, label in labelled if label), len(text))
+    labels = {*r.question_labels, *r.answer_labels}
+    asked = (line[0] for line, label in labelled if label and label.group("label").strip() in labels)
+    first = next(asked, len(text))  # a headline turn may come before the introduction
     interviewer, interviewee = _parties(text[:first], ordered, r)
     for (_, line_end), label in labelled:
         if label is None:

@@ -294,6 +294,17 @@ def test_question_and_answer_labels_go_to_the_interviewer_and_the_interviewee() 
     assert only(x, speaker=entity_of(x, "王美花")).text.startswith("台積電")
 
 
+def test_a_headline_turn_before_the_introduction_leaves_the_interview_parties_found() -> None:
+    x = extract_text(
+        "王美花：台灣仍然是先進製程的中心\n\n"
+        "經濟部長王美花接受中央社記者專訪。\n"
+        "問：美國的晶片法案對台灣有甚麼影響？\n"
+        "答：台積電在美國設廠，但研發仍然留在台灣。\n"
+    )
+    assert only(x, speaker=entity_of(x, "中央社")).type == "question"
+    assert any(c.text.startswith("台積電") for c in x.claims if c.speaker == entity_of(x, "王美花"))
+
+
 def test_an_unnamed_reporters_question_is_nobodys_claim() -> None:
     x = extract_text("问：美国的出口管制对华为有什么影响？\n")
     assert x.claims == []
@@ -492,3 +503,34 @@ def test_each_reposter_of_a_weibo_chain_speaks_their_own_words() -> None:
 def test_he_refers_to_who_met_not_to_who_was_met() -> None:
     x = extract_text("王毅会见了布林肯。他说，美国应当停止打压中国企业。")
     assert only(x, cue="说").speaker == entity_of(x, "王毅")
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("外交部隨即發布新聞稿表示，美國的做法違反國際法。", "外交部"),
+        ("白宫发表了一份声明称，中国必须停止对钢铁行业的补贴。", "白宫"),
+    ],
+)
+def test_a_speaker_issuing_a_document_speaks_with_the_cue_after_it(text, speaker) -> None:
+    x = extract_text(text)
+    assert [c.speaker for c in x.claims] == [entity_of(x, speaker)]
+
+
+@pytest.mark.parametrize(
+    "text, speaker, cue, words",
+    [
+        ("林剑表示，中方反对美国的制裁，还指日本不应跟随美国。", "林剑", "指", "日本不应跟随美国。"),
+        ("國防部表示感謝，指此次軍售有助台灣維持妥善率。", "國防部", "指", "此次軍售有助台灣維持妥善率。"),
+    ],
+)
+def test_a_one_character_cue_opening_a_clause_goes_on_with_the_sentences_speaker(
+    text, speaker, cue, words
+) -> None:
+    x = extract_text(text)
+    assert only(x, cue=cue).text == words and only(x, cue=cue).speaker == entity_of(x, speaker)
+
+
+def test_a_one_character_cue_word_inside_another_word_opens_no_clause() -> None:
+    x = extract_text("他說明了情況，手指着美國地圖，稱為新的戰略。")
+    assert not any(c.cue in ("指", "稱") for c in x.claims)
