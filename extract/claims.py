@@ -468,7 +468,7 @@ class ClaimFinder:
                     self._echo(hit, speaker)
                 continue
             quote = _containing(self.quotes, pos)
-            if quote is not None and quote[0] == pos:
+            if quote is not None and quote[0] == pos and not self._runs_on(quote[1]):
                 self._add(quote[0], quote[1], speaker, hit, cue, addressee, direct=True)
                 continue
             end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
@@ -490,6 +490,12 @@ class ClaimFinder:
             self._add(pos, end, speaker, hit, cue, addressee, direct=False)
             after_colon = bool(COLON.search(self.text, hit.end(), pos))
             self._continue(end, speaker, hit, cue, cue_starts, after_colon=after_colon)
+
+    def _runs_on(self, pos: int) -> bool:
+        """The clause goes on after a quotation (``称，“视窗98”的最大特点是…``): the quotation is only its
+        first words, not the whole of what is said."""
+        follower = self.text[pos : pos + 1]
+        return follower.isalnum()
 
     def _voiced(self, start: int, end: int) -> bool:
         """The span speaks in the first or second person outside quotation marks (not “了解你的客户”)."""

@@ -534,3 +534,21 @@ def test_a_one_character_cue_opening_a_clause_goes_on_with_the_sentences_speaker
 def test_a_one_character_cue_word_inside_another_word_opens_no_clause() -> None:
     x = extract_text("他說明了情況，手指着美國地圖，稱為新的戰略。")
     assert not any(c.cue in ("指", "稱") for c in x.claims)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("素帕猜副总理说，日本不应只顾及眼前利益而忽视东南亚。", "素帕猜"),
+        ("費舍爾議長昨日表示，奧地利與中國的關係很好。", "費舍爾"),
+        ("何鲁丽副委员长指出，民革要为中国的统一作出贡献。", "何鲁丽"),
+    ],
+)
+def test_a_name_nobody_listed_before_a_role_speaks(text, speaker) -> None:
+    x = extract_text(text)
+    assert [c.speaker for c in x.claims] == [entity_of(x, speaker)]
+
+
+def test_a_quotation_that_only_opens_the_clause_is_not_the_whole_claim() -> None:
+    x = extract_text("微软公司称，“视窗98”的最大特点是一体化，并不违反美国的反垄断法。")
+    assert "视窗98”的最大特点是一体化，并不违反" in only(x, cue="称").text
