@@ -39,6 +39,7 @@ from .anchored import find_anchored
 from .lexicon import data_path, expand_placeholders, read_jsonl
 from .mentions import Ment
 from .records import AUTHOR, Claim, Post
+from .scripts import to_simplified
 from .turns import find_turns
 
 ZERO_SUBJECT = ("", None, None)
@@ -98,6 +99,7 @@ class Rules:
     nominal: re.Pattern[str]
     short_gap: re.Pattern[str]
     clause_opening: re.Pattern[str]
+    demonstratives: tuple[str, ...]
     byline: re.Pattern[str]
 
 
@@ -153,6 +155,7 @@ def rules() -> Rules:
         nominal=re.compile(data["nominal_before"] + "$"),
         short_gap=re.compile(expand_placeholders(data["short_gap"])),
         clause_opening=re.compile(data["clause_opening"]["pattern"]),
+        demonstratives=tuple(data["demonstratives"]),
         byline=re.compile(data["byline"] + "$"),
     )
 
@@ -281,6 +284,21 @@ class ClaimFinder:
             k -= 1
         return None
 
+    def _named_by_head(self, pos: int, word: str) -> Ment | None:
+        """``该委员会``, ``該部``: the nearest earlier name of its type ending in the head noun
+        (``众议院中国问题特别委员会``, ``交通運輸部``), before any nearer mention of another kind."""
+        head = to_simplified(word[1:])
+        if not word.startswith(self.r.demonstratives) or not head:
+            return None
+        k = bisect_left(self.starts, pos) - 1
+        while k >= 0 and pos - self.mentions[k].end <= self.r.max_antecedent_distance:
+            m = self.mentions[k]
+            name = to_simplified(self.text[m.start : m.end])
+            if m.label in self.r.pronouns[word] and name.endswith(head) and name != head:
+                return m
+            k -= 1
+        return None
+
     def _subject_of_sentence(self, m: Ment, types: tuple[str, ...]) -> Ment:
         start = max(self.text.rfind(ch, 0, m.start) for ch in "。！？!?\n") + 1
         while start < m.start and self.text[start] in " \t\u3000“「":
@@ -327,7 +345,8 @@ class ClaimFinder:
                     if any(s <= cue_start < e for s, e in self.unattributed):
                         return None  # "我们" inside someone else's reported words is not the writer
                     return self._first_person_speaker(cue_start), None, None
-                antecedent = self._antecedent(line_start + ref.start(), self.r.pronouns[word])
+                at = line_start + ref.start()
+                antecedent = self._named_by_head(at, word) or self._antecedent(at, self.r.pronouns[word])
                 return (antecedent.entity, None, None) if antecedent else None
             if head[:cut].rstrip().endswith(("，", ",")):
                 return ZERO_SUBJECT

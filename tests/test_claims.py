@@ -552,3 +552,19 @@ def test_a_name_nobody_listed_before_a_role_speaks(text, speaker) -> None:
 def test_a_quotation_that_only_opens_the_clause_is_not_the_whole_claim() -> None:
     x = extract_text("微软公司称，“视窗98”的最大特点是一体化，并不违反美国的反垄断法。")
     assert "视窗98”的最大特点是一体化，并不违反" in only(x, cue="称").text
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        (
+            "美国参议院外交关系委员会发布报告，指华为构成威胁。该委员会还建议国会禁止联邦机构使用华为设备。",
+            "美国参议院外交关系委员会",
+        ),
+        ("美國商務部發布公告，稱華為違反了出口規定。該部表示，蘋果公司不受影響。", "美國商務部"),
+    ],
+)
+def test_a_demonstrative_with_a_head_noun_refers_to_the_name_ending_in_it(text, speaker) -> None:
+    x = extract_text(text)
+    second = [c for c in x.claims if c.start > text.index("該" if "該" in text else "该")]
+    assert second and all(c.speaker == entity_of(x, speaker) for c in second)
