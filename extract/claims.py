@@ -255,6 +255,8 @@ class ClaimFinder:
         self.poster_entity = {m.start: m.entity for m in self.mentions}
         self.claims: list[Claim] = []
         self.unattributed: list[tuple[int, int]] = []
+        self.turn_labels: list[int] = []
+        """Where each turn's label starts: nobody else's words run on past it."""
 
     # --- speakers -------------------------------------------------------
     def _post_at(self, pos: int) -> Post | None:
@@ -729,6 +731,9 @@ class ClaimFinder:
         self._add_one(start, end, speaker, hit, cue, addressee, direct=direct, post=post)
 
     def _add_one(self, start, end, speaker, hit, cue, addressee, *, direct, post=None) -> None:
+        k = bisect_left(self.turn_labels, start)
+        if k < len(self.turn_labels) and self.turn_labels[k] < end:
+            end = self.turn_labels[k]  # the next speaker's label: ``…其模型 外交部：…``
         start, end = strip_span(self.text, start, end)
         if end - start < 2:
             return
@@ -784,6 +789,7 @@ class ClaimFinder:
             if any(turn.label_start <= at < turn.label_end for at in headers):
                 continue  # a post's header: the post is its poster's (sieve 2)
             speaker = (turn.speaker, turn.label_start, turn.label_end)
+            self.turn_labels.append(turn.label_start)
             self._add(turn.start, turn.end, speaker, None, None, None, direct=True)
 
     def anchored_claims(self) -> None:

@@ -21,11 +21,13 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from functools import lru_cache
 
 from .lexicon import boundaries, data_path
 from .mentions import Ment
 
+HEADLINE_GAP = re.compile(r"(?<=\S)[ \t\u3000]+(?=\S)")
 LABEL = re.compile(r"[ \t\u3000]*(?P<label>[^：:\n。！？，,]{1,24}?)[ \t\u3000]*[：:]{1,2}[ \t\u3000]*(?=\S)")
 
 
@@ -54,7 +56,7 @@ class TurnRules:
 def turn_rules() -> TurnRules:
     """The ``turns`` block of ``claim_rules.json``, with the role words of ``boundaries.json``."""
     data = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))["turns"]
-    roles = sorted({*boundaries()["ROLE"], *data["reporters"]}, key=len, reverse=True)
+    roles = sorted({*boundaries()["ROLE"], *data["reporters"], *data["label_tails"]}, key=len, reverse=True)
     return TurnRules(
         question_labels=frozenset(data["question_labels"]),
         answer_labels=frozenset(data["answer_labels"]),
@@ -77,7 +79,7 @@ def find_turns(text: str, mentions: Sequence[Ment]) -> Iterator[Turn]:
     r = turn_rules()
     ordered = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    lines = [piece for m in re.finditer(r"[^\n]+", text) for piece in _segments(text, m.start(), m.end())]
     labelled = [(line, LABEL.match(text, line[0], line[1])) for line in lines]
     labels = {*r.question_labels, *r.answer_labels}
     asked = (line[0] for line, label in labelled if label and label.group("label").strip() in labels)
@@ -98,6 +100,16 @@ def find_turns(text: str, mentions: Sequence[Ment]) -> Iterator[Turn]:
             speaker = _named(text, label.span("label"), ordered, starts, r)
         if speaker is not None:
             yield Turn(body_start, body_end, speaker, *label.span("label"))
+
+
+def _segments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A line, or the parts of a headline that spaces set apart (``OpenAI指DeepSeek蒸馏 外交部：中方反对…``):
+    each part may open with a speaker of its own. A line with a full stop is prose, not a headline."""
+    if any(ch in text[start:end] for ch in "。！!"):
+        return [(start, end)]
+    cuts = [m.end() for m in HEADLINE_GAP.finditer(text, start, end)]
+    bounds = [start, *cuts, end]
+    return [(a, b) for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
 def _named(

@@ -322,6 +322,23 @@ def test_a_headline_that_names_its_speaker_before_a_colon() -> None:
     assert only(x, speaker=entity_of(x, "王毅")).text == "美国应当尊重中国的发展权利"
 
 
+@pytest.mark.parametrize(
+    "text, speaker, words",
+    [
+        ("英伟达称禁令损失巨大 商务部：中方反对美国的出口管制\n\n正文。", "商务部", "中方反对美国的出口管制"),
+        ("美國國務院回應：台灣的安全關乎美國利益\n\n正文。", "美國國務院", "台灣的安全關乎美國利益"),
+    ],
+)
+def test_a_headline_part_or_a_label_with_a_verb_names_its_speaker(text, speaker, words) -> None:
+    x = extract_text(text)
+    assert only(x, speaker=entity_of(x, speaker)).text == words
+
+
+def test_no_claim_runs_on_past_the_next_speakers_label() -> None:
+    x = extract_text("英伟达称禁令损失巨大 商务部：中方坚决反对美国的出口管制\n\n正文。")
+    assert all("商务部" not in c.text for c in x.claims)
+
+
 def test_a_byline_is_not_a_turn() -> None:
     x = extract_text("记者：王小明\n美国商务部周三宣布新的出口管制。\n")
     assert not any(c.text.startswith("王小明") for c in x.claims)
