@@ -21,8 +21,8 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 from functools import lru_cache
+from itertools import pairwise
 
 from .lexicon import boundaries, data_path
 from .mentions import Ment
