@@ -473,13 +473,14 @@ class ClaimFinder:
                 self.unattributed.append((hit.end(), self._paragraph_end(hit.end())))
         earlier = len(self.claims)  # turns and anchored claims: a cue inside them still speaks
         for i, (hit, speaker) in enumerate(hits):
-            if any(c.start <= hit.start() < c.end for c in self.claims[earlier:]):
+            if any(c.start <= hit.start() < c.end and c.type != "question" for c in self.claims[earlier:]):
                 continue  # inside the words of a claim found before: reported speech within speech
+                # (but what a question reports is claimed too: 記者追問，美方稱…，中方有何回應？)
             cue = self.r.cues[hit.group()]
             addressee = None
             pos = self.r.content_lead.match(self.text, hit.end()).end()
-            if cue.object == "addressee":
-                ment = self._mention_at(pos)
+            if cue.object == "addressee" and not self.text[hit.end() : pos].strip(" \u3000"):
+                ment = self._mention_at(pos)  # 追问美方: the one asked; 追问，美方…: what is asked
                 if ment is not None:
                     addressee = ment.entity
                     tail = self.r.addressee_tail.match(self.text, ment.end).end()
@@ -499,7 +500,7 @@ class ClaimFinder:
             following = next(
                 (h for h in hits[i + 1 :] if h[0].start() >= end or not self._speaks_for(speaker, h[1])), None
             )
-            if following is not None:
+            if following is not None and cue.type != "question":
                 following_hit, (_, following_speaker, _) = following
                 anchor = (
                     following_speaker
@@ -508,9 +509,17 @@ class ClaimFinder:
                 )
                 if pos < anchor < end:
                     end = self._clause_start(pos, anchor)
+            if cue.type != "question" and self._asked_around(hit.start(), end):
+                end = self._clause_start(pos, end - 1)  # 美方稱…，中方有何回應？: the asker's clause
             self._add(pos, end, speaker, hit, cue, addressee, direct=False)
             after_colon = bool(COLON.search(self.text, hit.end(), pos))
             self._continue(end, speaker, hit, cue, cue_starts, after_colon=after_colon)
+
+    def _asked_around(self, pos: int, end: int) -> bool:
+        """Words at ``pos`` that end a question someone else asks (a claim of type question holds them)."""
+        return self.text[end - 1 : end] in ("？", "?") and any(
+            c.start <= pos < c.end and c.type == "question" for c in self.claims
+        )
 
     def _runs_on(self, pos: int) -> bool:
         """The clause goes on after a quotation (``称，“视窗98”的最大特点是…``): the quotation is only its

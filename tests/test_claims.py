@@ -585,3 +585,25 @@ def test_a_demonstrative_with_a_head_noun_refers_to_the_name_ending_in_it(text, 
     x = extract_text(text)
     second = [c for c in x.claims if c.start > text.index("該" if "該" in text else "该")]
     assert second and all(c.speaker == entity_of(x, speaker) for c in second)
+
+
+@pytest.mark.parametrize(
+    "text, asker, reported",
+    [
+        ("法新社記者追問，美方近日稱中國向俄羅斯提供物資，中方有何回應？", "法新社", "美方"),
+        ("路透社记者问，日本政府称中国违反了世贸规则，中方对此有何评论？", "路透社", "日本政府"),
+    ],
+)
+def test_what_a_question_reports_is_claimed_too(text, asker, reported) -> None:
+    x = extract_text(text)
+    question = only(x, speaker=entity_of(x, asker))
+    assert question.type == "question" and question.text.endswith("？")
+    inner = only(x, speaker=entity_of(x, reported))
+    assert not inner.text.endswith("？") and question.start <= inner.start < question.end
+
+
+def test_an_addressee_follows_its_cue_without_a_comma() -> None:
+    x = extract_text("路透社记者追问美方是否会取消关税。")
+    assert entity_of(x, "美方") in only(x, speaker=entity_of(x, "路透社")).targets
+    x = extract_text("路透社记者追问，美方是否会取消对中国的关税？")
+    assert only(x, speaker=entity_of(x, "路透社")).text.startswith("美方")
