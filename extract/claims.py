@@ -406,6 +406,9 @@ class ClaimFinder:
         if _containing(self.quotes, pos) is not None or _containing(self.quoted_posts, pos) is not None:
             return False
         for blocker in self.r.not_cues.finditer(self.text, max(0, pos - 3), hit.end() + 3):
+            inside = pos <= blocker.start() and blocker.end() <= hit.end()
+            if inside and len(word) > blocker.end() - blocker.start():
+                continue  # the cue holds the blocker whole: 試圖說服 is a cue, 說服 alone is not
             if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
                 return False
         if not word.endswith(_SAYS) and self.r.nominal.search(self.text, max(0, pos - 8), pos):

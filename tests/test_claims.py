@@ -607,3 +607,21 @@ def test_an_addressee_follows_its_cue_without_a_comma() -> None:
     assert entity_of(x, "美方") in only(x, speaker=entity_of(x, "路透社")).targets
     x = extract_text("路透社记者追问，美方是否会取消对中国的关税？")
     assert only(x, speaker=entity_of(x, "路透社")).text.startswith("美方")
+
+
+def test_a_cue_that_holds_a_blocked_word_whole_is_still_a_cue() -> None:
+    x = extract_text("TikTok行政總裁周受資過去一年多次試圖說服國會，TikTok已把美國用戶資料存放在甲骨文。")
+    assert only(x, cue="試圖說服").type == "demand"
+    assert not extract_text("他說服了美國國會。").claims
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        ("根據白宮公布的細節，TikTok美國業務將由甲骨文控制。", "白宮"),
+        ("根据海关总署发布的数据，中国四月对美国出口下跌两成。", "海关总署"),
+    ],
+)
+def test_a_source_that_published_its_figures_speaks_them(text, source) -> None:
+    x = extract_text(text)
+    assert [c.speaker for c in x.claims] == [entity_of(x, source)]
