@@ -732,12 +732,32 @@ class ClaimFinder:
                 break
         return joined
 
+    def _joined_after(self, m: Ment, limit: int) -> list[Ment]:
+        """Mentions joined to ``m`` by 和/与/、 after it and before ``limit`` (the cue): a speaker found as
+        the topic of a clause is its first name (``美国和日本分别致信联合国，呼吁…``)."""
+        joined = []
+        k = bisect_left(self.starts, m.end)
+        while k < len(self.mentions) and self.mentions[k].end <= limit:
+            other = self.mentions[k]
+            if other.start < m.end:
+                k += 1
+                continue
+            if other.label not in ("PERSON", "ORG", "GPE") or not self.r.coordinator.fullmatch(
+                self.text, m.end, other.start
+            ):
+                break
+            joined.append(other)
+            m = other
+            k += 1
+        return joined
+
     def _add(self, start, end, speaker, hit, cue, addressee, *, direct, post=None) -> None:
         """Add a claim of ``speaker``, and the same claim of every speaker joined to it by 和 or 、."""
         _, sp_start, sp_end = speaker
         mention = self._mention_at(sp_start) if sp_start is not None else None
         if mention is not None and mention.end == sp_end:
-            for other in self._co_speakers(mention):
+            limit = hit.start() if hit is not None else start
+            for other in [*self._co_speakers(mention), *self._joined_after(mention, limit)]:
                 joined = (other.entity, other.start, other.end)
                 self._add_one(start, end, joined, hit, cue, addressee, direct=direct, post=post)
         self._add_one(start, end, speaker, hit, cue, addressee, direct=direct, post=post)

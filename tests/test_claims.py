@@ -625,3 +625,8 @@ def test_a_cue_that_holds_a_blocked_word_whole_is_still_a_cue() -> None:
 def test_a_source_that_published_its_figures_speaks_them(text, source) -> None:
     x = extract_text(text)
     assert [c.speaker for c in x.claims] == [entity_of(x, source)]
+
+
+def test_a_topic_speaker_brings_the_names_joined_after_it() -> None:
+    x = extract_text("美國總統拜登和國務卿布林肯分別致信國會，呼籲延長對華為的禁令。")
+    assert {c.speaker for c in x.claims} == {entity_of(x, "拜登"), entity_of(x, "布林肯")}
