@@ -302,13 +302,23 @@ class ClaimFinder:
         return None
 
     def _subject_of_sentence(self, m: Ment, types: tuple[str, ...]) -> Ment:
+        """The first mention of a fitting type in ``m``'s sentence that is no verb's object
+        (``日本首相桥本龙太郎同美国总统克林顿会谈，他说``: 桥本龙太郎), unless ``m`` is the subject of a
+        clause of its own."""
         start = max(self.text.rfind(ch, 0, m.start) for ch in "。！？!?\n") + 1
-        while start < m.start and self.text[start] in " \t\u3000“「":
-            start += 1
-        first = self._mention_at(start)
-        if first is not None and first.label in types and first.entity != m.entity and not self._is_object(m):
+        k = bisect_left(self.starts, start)
+        first = None
+        while k < len(self.mentions) and self.mentions[k].start <= m.start:
+            c = self.mentions[k]
+            if c.label in types and _containing(self.quotes, c.start) is None and not self._is_object(c):
+                first = c
+                break
+            k += 1
+        if first is None or first.entity == m.entity:
+            return m
+        if not self._is_object(m):
             return m  # the nearest is the subject of its own clause: keep it
-        return first if first is not None and first.label in types else m
+        return first
 
     def speaker_before(self, cue_start: int) -> tuple[str, int | None, int | None] | None:
         """Who speaks with the cue at ``cue_start``: (entity id or author, mention span) or None.

@@ -630,3 +630,8 @@ def test_a_source_that_published_its_figures_speaks_them(text, source) -> None:
 def test_a_topic_speaker_brings_the_names_joined_after_it() -> None:
     x = extract_text("美國總統拜登和國務卿布林肯分別致信國會，呼籲延長對華為的禁令。")
     assert {c.speaker for c in x.claims} == {entity_of(x, "拜登"), entity_of(x, "布林肯")}
+
+
+def test_a_pronoun_refers_to_the_subject_not_to_the_one_met() -> None:
+    x = extract_text("中国外长王毅今天同美国国务卿布林肯通电话，他在通话后说，中国反对美国的制裁。")
+    assert only(x, cue="说").speaker == entity_of(x, "王毅")
