@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lexicon import EntityPattern, boundaries, entity_patterns, gazetteer
+from .lexicon import Abbreviations, EntityPattern, abbreviations, boundaries, entity_patterns, gazetteer
 from .scripts import to_simplified, traditional_variants
 
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d\d\s?年$")
@@ -86,12 +86,56 @@ def pattern_matches(
             yield start + lead, start + lead + len(name), label, pattern.name
 
 
+def abbreviation_matches(
+    text: str, rules: Abbreviations | None = None
+) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """Yield ``(start, end, candidate ids)`` for each character of a joint abbreviation of countries.
+
+    A run of 2 to 4 distinct abbreviations (``abbreviations.json``) counts only right before a relation
+    word; a first character that belongs to the word before it (``18日``, ``其中``) is not part of the run,
+    and no character of the run may belong to a gazetteer name (``巴黎协定``: Paris, not two countries).
+    ``text`` is read in simplified script, the offsets are those of ``text``.
+
+    >>> text = "18日中美会谈，美日元汇率走低"
+    >>> [(text[s:e], ids) for s, e, ids in abbreviation_matches(text)]
+    [('中', ('china',)), ('美', ('usa',))]
+    """
+    rules = rules or abbreviations()
+    simple = to_simplified(text)
+    if len(simple) != len(text):
+        simple = text
+    chars = "".join(re.escape(c) for c in rules.ids)
+    for run in re.finditer(f"[{chars}]+", simple):
+        start, end = run.span()
+        if not rules.relation.match(simple, end):
+            continue
+        if rules.not_first.search(simple, max(0, start - 3), start + 1):
+            start += 1
+        if end - start >= 3 and simple[start] in rules.function_first:
+            start += 1
+        letters = simple[start:end]
+        if not 2 <= len(letters) <= 4 or len(set(letters)) < len(letters) or letters in rules.not_runs:
+            continue
+        if any(
+            (name := rules.names.match(simple, at)) and name.end() > start
+            for at in range(max(0, start - rules.longest_name + 1), end)
+        ):
+            continue  # part of a longer name the gazetteer knows: 巴黎协定, 加沙冲突
+        for at in range(start, end):
+            ids = rules.ids[simple[at]]
+            decided = [rules.partners.get(simple[at], {}).get(other) for other in letters]
+            chosen = next((i for i in decided if i in ids), None)
+            yield at, at + 1, (chosen,) if chosen else ids
+
+
 def _add_spans(doc: Doc, key: str, spans: list[Span]) -> None:
     doc.spans[key] = sorted(set(spans), key=lambda s: (s.start, s.end, s.label_))
 
 
 class GazetteerRuler:
     """Finds gazetteer aliases in either script; ambiguous aliases keep all candidate ids.
+
+    One-character abbreviations are found only in joint abbreviations (:func:`abbreviation_matches`).
 
     Matching runs on the text converted to simplified script (OpenCC ``t2s``
     keeps the length, so offsets hold), which catches every traditional and
@@ -138,6 +182,10 @@ class GazetteerRuler:
                 )
                 if span is not None:
                     spans.append(span)
+        for start, end, ids in abbreviation_matches(text):
+            span = doc.char_span(start, end, label=self.types[ids[0]], kb_id="|".join(ids))
+            if span is not None:
+                spans.append(span)
         _add_spans(doc, self.spans_key, spans)
         return doc
 

@@ -38,6 +38,8 @@ class GazetteerEntry:
     aliases: tuple[str, ...]
     country: str | None = None
     ambiguous: frozenset[str] = field(default_factory=frozenset)
+    abbreviations: tuple[str, ...] = ()
+    """One-character forms in simplified script, found only in joint abbreviations (``中美关系``)."""
 
     def surface_forms(self) -> set[str]:
         """Every alias, name and label in simplified script; one-character forms are too ambiguous."""
@@ -81,6 +83,7 @@ def gazetteer() -> tuple[GazetteerEntry, ...]:
             aliases=tuple(row.get("aliases") or ()),
             country=row.get("country"),
             ambiguous=frozenset(row.get("ambiguous") or ()),
+            abbreviations=tuple(row.get("abbreviations") or ()),
         )
         for row in read_jsonl(data_path("gazetteer.jsonl"))
     )
@@ -102,6 +105,57 @@ def gazetteer_by_key() -> dict[str, tuple[GazetteerEntry, ...]]:
             if entry not in bucket:
                 bucket.append(entry)
     return {key: tuple(entries) for key, entries in index.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Abbreviations:
+    """Joint abbreviations of countries (``abbreviations.json`` and the gazetteer's one-character forms)."""
+
+    ids: dict[str, tuple[str, ...]]
+    relation: re.Pattern[str]
+    not_first: re.Pattern[str]
+    function_first: str
+    not_runs: frozenset[str]
+    partners: dict[str, dict[str, str]]
+    """For an abbreviation of several countries, the one a partner in the run decides (巴以: palestine)."""
+    names: re.Pattern[str]
+    """Gazetteer names that hold an abbreviation (巴黎, 加沙): a run inside one is part of that name."""
+    longest_name: int
+    examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    counter_examples: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> Abbreviations:
+    """Who each one-character abbreviation may stand for, and where a run of them is a mention."""
+    data = json.loads(data_path("abbreviations.json").read_text(encoding="utf-8"))
+    ids: dict[str, list[str]] = {}
+    for entry in gazetteer():
+        for char in entry.abbreviations:
+            ids.setdefault(char, []).append(entry.id)
+    words = sorted(data["relation_words"], key=len, reverse=True)
+    names = sorted(
+        {
+            form
+            for entry in gazetteer()
+            for form in entry.surface_forms()
+            if not form.isascii() and any(char in ids for char in form)
+        },
+        key=len,
+        reverse=True,
+    )
+    return Abbreviations(
+        ids={char: tuple(owners) for char, owners in ids.items()},
+        relation=re.compile("|".join(map(re.escape, words))),
+        not_first=re.compile(data["not_first"]),
+        function_first=data["function_first"],
+        not_runs=frozenset(data["not_runs"]),
+        partners={char: dict(by) for char, by in data["partners"].items()},
+        names=re.compile("|".join(map(re.escape, names))),
+        longest_name=max(map(len, names)),
+        examples=tuple((text, tuple(chars)) for text, chars in data["examples"]),
+        counter_examples=tuple(data["counter_examples"]),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ import pytest
 GAZETTEER = Path(__file__).resolve().parent.parent / "extract" / "data" / "gazetteer.jsonl"
 TYPES = {"PERSON", "ORG", "GPE", "LAW", "PRODUCT"}
 LABEL_KEYS = {"en", "zh-Hans", "zh-Hant"}
-ENTRY_KEYS = {"id", "type", "name", "labels", "aliases", "country", "ambiguous"}
+ENTRY_KEYS = {"id", "type", "name", "labels", "aliases", "country", "ambiguous", "abbreviations"}
 GENERIC = {"政府", "议员", "官员", "公司", "法院", "国家", "部门", "委员会", "总统", "参议员", "众议员"}
 
 _T2S = opencc.OpenCC("t2s")
@@ -80,6 +80,16 @@ def test_aliases_well_formed():
             assert alias == alias.strip(), f"{entry['id']}: {alias!r} has outer spaces"
             assert len(alias) > 1, f"{entry['id']}: single-character alias {alias!r}"
             assert alias not in GENERIC, f"{entry['id']}: generic alias {alias!r}"
+
+
+def test_abbreviations_are_single_simplified_characters_of_places():
+    for entry in ENTRIES:
+        abbreviations = entry.get("abbreviations", [])
+        assert isinstance(abbreviations, list), entry["id"]
+        assert abbreviations or "abbreviations" not in entry, f"{entry['id']}: empty abbreviations list"
+        assert not abbreviations or entry["type"] == "GPE", entry["id"]
+        for char in abbreviations:
+            assert len(char) == 1 and _T2S.convert(char) == char, f"{entry['id']}: {char!r}"
 
 
 def test_ambiguous_lists_are_aliases():
