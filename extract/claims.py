@@ -520,6 +520,8 @@ class ClaimFinder:
                     if following_speaker and following_speaker > pos
                     else following_hit.start()
                 )
+                if anchor == pos:
+                    continue  # 發表談話，指…: the next cue carries the words
                 if pos < anchor < end:
                     end = self._clause_start(pos, anchor)
             if cue.type != "question" and self._asked_around(hit.start(), end):

@@ -635,3 +635,23 @@ def test_a_topic_speaker_brings_the_names_joined_after_it() -> None:
 def test_a_pronoun_refers_to_the_subject_not_to_the_one_met() -> None:
     x = extract_text("中国外长王毅今天同美国国务卿布林肯通电话，他在通话后说，中国反对美国的制裁。")
     assert only(x, cue="说").speaker == entity_of(x, "王毅")
+
+
+@pytest.mark.parametrize(
+    "text", ["美国国务院发表所谓《香港政策法报告》，抹黑香港。", "美國之音發表對伊朗的講話以來"]
+)
+def test_publishing_a_document_is_not_a_claim_of_its_title(text) -> None:
+    assert extract_text(text).claims == []
+
+
+@pytest.mark.parametrize(
+    "text, speaker, cue",
+    [
+        ("中联办发表谈话，指条例的通过是香港的重要里程碑。", "中联办", "指"),
+        ("習近平發表講話指出，中國將堅定不移擴大開放。", "習近平", "指出"),
+        ("英国政府发表声明，强烈反对香港国安法。", "英国政府", "发表声明"),
+    ],
+)
+def test_a_statement_or_speech_gives_its_words_to_the_cue_after_it(text, speaker, cue) -> None:
+    x = extract_text(text)
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, speaker), cue)]
