@@ -60,6 +60,27 @@ class Post:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What a newsroom knows of a document besides its text: where and when it was published.
+
+    Every field is optional; each comes from the input as it was given (a JSON Lines or CSV row's
+    fields, an HTML page's meta and JSON-LD, a plain text's header lines), never guessed.
+    ``published`` is ISO 8601, ``2025-03-08`` or ``2025-03-08T10:30:00+08:00``; ``precision`` says
+    which: ``day`` or ``time`` (a date without a year is not kept). ``script`` is ``Hans`` or
+    ``Hant`` when the text is Chinese in that script.
+    """
+
+    title: str | None = None
+    published: str | None = None
+    precision: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+    language: str | None = None
+    script: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A decoded input file.
 
@@ -76,6 +97,7 @@ class Document:
     media_type: str
     posts: tuple[Post, ...] = ()
     source: str = ""
+    meta: DocumentMeta = DocumentMeta()
 
 
 @dataclass(frozen=True, slots=True)
