@@ -268,6 +268,22 @@ def _pick_gazetteer_id(ids: tuple[str, ...], countries: Counter[str], named: set
     return max(ids, key=lambda i: (i in named, countries.get(entries[i].country or "", 0), -ids.index(i)))
 
 
+def bare_title(surface: str) -> str:
+    """A title without its book-title marks (``《基本法》``: ``基本法``); other names unchanged.
+
+    >>> bare_title("《基本法》"), bare_title("基本法"), bare_title("《》")
+    ('基本法', '基本法', '《》')
+    """
+    if len(surface) > 2 and surface[0] == "《" and surface[-1] == "》":
+        return surface[1:-1]
+    return surface
+
+
+def title_key(surface: str) -> str:
+    """:func:`name_key` of a name, with or without book-title marks: ``《基本法》`` is ``基本法``."""
+    return name_key(bare_title(surface))
+
+
 def slug(name: str) -> str:
     """Stable id from a canonical name: ASCII names in snake case, Chinese as simplified text.
 
@@ -316,7 +332,7 @@ class Resolver:
         by_key: dict[object, Group] = {}
         for p in self.kept + self.nested:
             gid = _pick_gazetteer_id(p.ids, self.countries, self.named) if p.ids else None
-            key: object = gid or (p.label, name_key(self.text[p.start : p.end]))
+            key: object = gid or (p.label, title_key(self.text[p.start : p.end]))
             group = by_key.get(key)
             if group is None:
                 group = by_key[key] = Group(gid)
@@ -398,10 +414,12 @@ class Resolver:
         self.kept.sort(key=lambda p: p.start)
 
     def _repeats(self) -> None:
-        """Rule 4, second half: every free occurrence of a name found by shape or model."""
+        """Rule 4, second half: every free occurrence of a name found by shape or model (a title found in
+        book-title marks also where it stands without them)."""
         for group in [g for g in self.groups if g.proposals and not g.gazetteer_id]:
             label = group.proposals[0].label
-            for surface in {self.text[p.start : p.end] for p in group.proposals}:
+            surfaces = {self.text[p.start : p.end] for p in group.proposals}
+            for surface in surfaces | {bare_title(s) for s in surfaces}:
                 if len(surface) < 2:
                     continue
                 bounds = (r"(?<![A-Za-z0-9])", r"(?![A-Za-z0-9])") if surface.isascii() else ("", "")
@@ -413,7 +431,7 @@ class Resolver:
     def _containment(self) -> None:
         """Rule 5. Groups are found through the endings of their names, not by comparing every pair."""
         loose = [g for g in self.groups if g.proposals and not g.gazetteer_id]
-        keys = [{name_key(self.text[p.start : p.end]) for p in g.proposals} for g in loose]
+        keys = [{title_key(self.text[p.start : p.end]) for p in g.proposals} for g in loose]
         ending: dict[str, set[int]] = {}  # a name's ending of 4 characters or more → groups with that name
 
         def index(i: int, names: set[str]) -> None:
@@ -467,22 +485,23 @@ def _canonical(surfaces: list[str], type_: str) -> str:
 def build_entity(group: Group, text: str) -> Entity:
     """The entity record of a group: id, type, canonical name, labels and aliases."""
     surfaces = list(dict.fromkeys(text[p.start : p.end] for p in group.proposals))
+    names = list(dict.fromkeys(bare_title(s) for s in surfaces))
     type_ = _entity_type(group)
     if group.gazetteer_id:
         entry = gazetteer_by_id()[group.gazetteer_id]
         labels = dict(entry.labels)
         name, id_ = entry.name, entry.id
     else:
-        name = _canonical(surfaces, type_)
+        name = _canonical(names, type_)
         id_ = slug(name)
         labels = {}
-        english = [s for s in surfaces if s.isascii()]
-        chinese = [s for s in surfaces if not s.isascii()]
+        english = [s for s in names if s.isascii()]
+        chinese = [s for s in names if not s.isascii()]
         if english:
             labels["en"] = max(english, key=len)
         if chinese:
             labels["zh-Hans"] = to_simplified(max(chinese, key=len))
-    traditional = [s for s in surfaces if is_traditional(s)]
+    traditional = [s for s in names if is_traditional(s)]
     if traditional and "zh-Hant" not in labels:
         labels["zh-Hant"] = max(traditional, key=len)
     return Entity(id=id_, type=type_, name=name, labels=labels, aliases=surfaces)

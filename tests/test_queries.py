@@ -284,11 +284,12 @@ def check_laws(store: Path, records: list[dict], texts: dict[str, str]) -> None:
             k: counts[k] for k in ("proposed", "supported", "criticised", "other")
         }, r["law"]
         assert int(r["claims"]) == sum(counts.values())
-    assert any(r["law"] == "S.321" and int(r["proposed"]) >= 1 for r in rows)  # Hawley's bill
+    hawley = "Decoupling America's Artificial Intelligence Capabilities from China Act"  # S.321
+    assert any(r["law"] == hawley and int(r["proposed"]) >= 1 for r in rows)
     mentions = Counter(m["entity"] for m in kinds(records, "mention"))
     assert all(int(r["mentions"]) == mentions[entity_id(r["entity"])] for r in rows)
     one = ask(store, "laws", "entity=S.321")
-    assert one and {r["law"] for r in one} == {"S.321"}
+    assert one and {r["law"] for r in one} == {hawley}
 
 
 def check_claim_provenance(store: Path, records: list[dict], texts: dict[str, str]) -> None:

@@ -79,7 +79,7 @@ def test_lowercase_acronyms_in_forum_style_text() -> None:
 def test_longer_variant_of_a_gazetteer_name_takes_its_id() -> None:
     x = extract_text("国会通过了《美国芯片与科学法案》。")
     law = next(m for m in x.mentions if m.type == "LAW")
-    assert law.text == "美国芯片与科学法案" and law.entity == entity_of(
+    assert law.text == "《美国芯片与科学法案》" and law.entity == entity_of(
         extract_text("芯片与科学法案生效"), "芯片与科学法案"
     )
     assert len({m.entity for m in x.mentions if m.type == "LAW"}) == 1
@@ -110,3 +110,12 @@ def test_country_context_counts_the_countrys_bodies() -> None:
 def test_a_qualified_name_in_the_document_decides_the_bare_one() -> None:
     x = extract_text("美国商务部周二宣布新规。中国、中方、中国外交部都表示反对。商务部长随后说明。")
     assert entity_of(x, "商务部") == entity_of(x, "美国商务部")
+
+
+def test_a_title_in_book_title_marks_is_named_with_them_and_also_bare() -> None:
+    x = extract_text("委员会依照《產品安全條約》审议。產品安全條約自明年生效，另有《消费者权益保护法》。")
+    title = entity_of(x, "《產品安全條約》")
+    assert title == "产品安全条约"
+    assert aliases(x, title) == {"《產品安全條約》", "產品安全條約"}
+    assert entity_of(x, "《消费者权益保护法》") == "消费者权益保护法"
+    assert next(e.name for e in x.entities if e.id == title) == "产品安全条约"
