@@ -252,6 +252,13 @@ def entity_patterns() -> tuple[EntityPattern, ...]:
 
 
 @lru_cache(maxsize=1)
+def administration_words() -> re.Pattern[str]:
+    """Words that, right after a place, person or organisation, name its government (``boundaries.json``)."""
+    words = sorted(boundaries()["administration_words"], key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+@lru_cache(maxsize=1)
 def ner_filters() -> dict[str, dict]:
     """Per type, the shape a statistical NER proposal must have to be kept (``boundaries.json``)."""
     filters = {k: dict(v) for k, v in boundaries()["ner_filters"].items() if k != "comment"}

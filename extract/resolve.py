@@ -48,6 +48,7 @@ from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
 from .lexicon import (
+    administration_words,
     gazetteer_by_id,
     gazetteer_by_key,
     ner_filters,
@@ -83,6 +84,8 @@ class Proposal:
     ids: tuple[str, ...] = ()
 
     nested: bool = False
+    compound: bool = False
+    """Made of two names that are entities in their own right (``日本政府``): never a variant of its head."""
 
     @property
     def rank(self) -> tuple[int, int, int]:
@@ -216,7 +219,8 @@ def object_of_verb(text: str, start: int) -> bool:
 
 
 def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]:
-    """Gazetteer proposals strictly inside a kept proposal, non-overlapping among themselves (rule 7).
+    """Gazetteer proposals strictly inside a kept proposal, non-overlapping among themselves, and any
+    name that opens a kept compound (``民进党`` in ``民进党当局``) (rule 7).
 
     >>> outer = Proposal(0, 4, "ORG", "gazetteer", ("biden_administration",))
     >>> inner = Proposal(0, 2, "PERSON", "gazetteer", ("joe_biden",))
@@ -224,27 +228,44 @@ def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]
     [(0, 2, True)]
     """
     outer = Spans([(k.start, k.end) for k in kept])
+    compound_end = {k.start: k.end for k in kept if k.compound}
     inside = [
         Proposal(p.start, p.end, p.label, p.source, p.ids, nested=True)
         for p in proposals
-        if p.source == "gazetteer" and outer.containing(p.start, p.end) not in (None, (p.start, p.end))
+        if (p.source == "gazetteer" or p.end < compound_end.get(p.start, p.start))
+        and outer.containing(p.start, p.end) not in (None, (p.start, p.end))
     ]
     return choose(inside)
 
 
 def compounds(text: str, proposals: list[Proposal]) -> list[Proposal]:
-    """An organisation found by its suffix, right after an organisation or place, joined to it (rule 8)."""
+    """An organisation found by its suffix, right after an organisation or place, joined to it; a place,
+    person or organisation followed by a word for its government (``administration_words``), that
+    government (rule 8).
+
+    >>> text = "日本政府和民进党当局"
+    >>> found = compounds(text, [Proposal(0, 2, "GPE", "gazetteer"), Proposal(5, 8, "ORG", "gazetteer")])
+    >>> [(text[p.start : p.end], p.label) for p in found]
+    [('日本政府', 'ORG'), ('民进党当局', 'ORG')]
+    """
     ends: dict[int, list[Proposal]] = {}
     for p in proposals:
         if p.label in ("ORG", "GPE"):
             ends.setdefault(p.end, []).append(p)
-    return [
+    joined = [
         Proposal(head.start, p.end, "ORG", "patterns")
         for p in proposals
         if p.source == "patterns" and p.label == "ORG"
         for head in ends.get(p.start, [])
         + (ends.get(p.start - 1, []) if text[p.start - 1 : p.start] == " " else [])
     ]
+    words = administration_words()
+    for p in proposals:
+        if p.label in ("GPE", "PERSON", "ORG") and p.end - p.start >= 2:
+            word = words.match(text, p.end)
+            if word:
+                joined.append(Proposal(p.start, word.end(), "ORG", "patterns", compound=True))
+    return joined
 
 
 def _country_counts(kept: list[Proposal]) -> Counter[str]:
@@ -320,6 +341,7 @@ class Resolver:
             outer = kept[span]
             if (
                 not outer.ids
+                and not outer.compound
                 and outer.label == inner.label
                 and 2 * (inner.end - inner.start) > outer.end - outer.start
             ):

@@ -119,3 +119,16 @@ def test_a_title_in_book_title_marks_is_named_with_them_and_also_bare() -> None:
     assert aliases(x, title) == {"《產品安全條約》", "產品安全條約"}
     assert entity_of(x, "《消费者权益保护法》") == "消费者权益保护法"
     assert next(e.name for e in x.entities if e.id == title) == "产品安全条约"
+
+
+def test_a_government_named_by_its_country_person_or_party_is_an_organisation() -> None:
+    x = extract_text("挪威政府和民進黨當局都回应了，內塔尼亞胡政府则沉默。")
+    found = {(m.text, m.type) for m in x.mentions}
+    assert {("挪威政府", "ORG"), ("民進黨當局", "ORG"), ("內塔尼亞胡政府", "ORG")} <= found
+    assert {("挪威", "GPE"), ("民進黨", "ORG")} <= found
+    assert entity_of(x, "民進黨") != entity_of(x, "民進黨當局")
+
+
+def test_government_is_no_name_after_a_common_word() -> None:
+    x = extract_text("有关当局和该国政府都表示支持。")
+    assert [m.text for m in x.mentions] == []
