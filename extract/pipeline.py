@@ -26,6 +26,7 @@ from .claims import ClaimFinder
 from .lexicon import data_path
 from .mentions import Ment
 from .ner import RESOLVER, add_ner
+from .outlets import with_outlet
 from .records import Document, Extraction, Mention, Post
 from .resolve import MENTIONS, Proposal, Resolved, proposals_of
 
@@ -94,7 +95,7 @@ def _extract_whole(documents: list[Document], nlp: Language) -> Iterator[Extract
             for e in doc.spans[MENTIONS]
         ]
         found = [replace(c, text=text[c.start : c.end]) for c in doc._.claims]
-        yield Extraction(document, list(doc._.entities.values()), mentions, found)
+        yield with_outlet(Extraction(document, list(doc._.entities.values()), mentions, found))
 
 
 def _extract_in_pieces(document: Document, nlp: Language) -> Extraction:
@@ -119,7 +120,7 @@ def _extract_in_pieces(document: Document, nlp: Language) -> Extraction:
         Mention(document.name, m.start, m.end, text[m.start : m.end], m.label, m.entity) for m in aligned
     ]
     found_claims = [replace(c, text=text[c.start : c.end]) for c in claims_found]
-    return Extraction(document, list(entities.values()), mentions, found_claims)
+    return with_outlet(Extraction(document, list(entities.values()), mentions, found_claims))
 
 
 def cut_points(text: str, limit: int) -> list[int]:

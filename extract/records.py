@@ -157,3 +157,5 @@ class Extraction:
     entities: list[Entity]
     mentions: list[Mention]
     claims: list[Claim]
+    outlet: str | None = None
+    """The entity id of the outlet that published the document (its ``meta.outlet``), also in ``entities``."""

@@ -11,9 +11,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 
-from extract.records import AUTHOR, Claim, Document, Entity, Extraction, Mention, Post, QuotedPost
+from extract.records import (
+    AUTHOR,
+    Claim,
+    Document,
+    DocumentMeta,
+    Entity,
+    Extraction,
+    Mention,
+    Post,
+    QuotedPost,
+)
 from graph.store.store import StoreBuilder
 
 NEWS_NAME = "news 1.txt"
@@ -33,6 +44,16 @@ FORUM = (
 
 LATER_NAME = "news 2.txt"
 LATER = "卢特尼克周五再次表示，美国必须限制芯片出口。"
+LATER_META = DocumentMeta(
+    title="卢特尼克：美国必须限制芯片出口",
+    published="2025-02-14T09:30:00+08:00",
+    precision="time",
+    outlet="新華社",
+    url="https://example.org/news/2?a=1&b=<2>",
+    author="王小明",
+    language="zh",
+    script="Hans",
+)
 
 QUOTE_BLOCK = "「sellboy：DeepSeek R1比ChatGPT好。」"
 QUOTED_WORDS = "DeepSeek R1比ChatGPT好。"
@@ -216,9 +237,9 @@ def later() -> Extraction:
             speaker_form="卢特尼克",
         )
     ]
-    return Extraction(
-        _document(LATER_NAME, LATER, "text/plain"), entities, _mentions(LATER_NAME, LATER, surface), claims
-    )
+    document = replace(_document(LATER_NAME, LATER, "text/plain"), meta=LATER_META)
+    outlet = Entity("xinhua", "ORG", "Xinhua", {"zh-Hans": "新华社"}, ["新華社"])
+    return Extraction(document, [*entities, outlet], _mentions(LATER_NAME, LATER, surface), claims, "xinhua")
 
 
 def build_samples(path: Path, xs: list[Extraction], keep: Collection[str] = frozenset()) -> None:

@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import URIRef
 from rdflib import namespace as rdfns
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS
 
 from extract.errors import ClaimgraphError
-from extract.records import AUTHOR, Entity, Extraction
+from extract.records import AUTHOR, DocumentMeta, Entity, Extraction
 from graph.store.rdf import (
     EntityDescriptions,
     build_quads,
@@ -32,6 +32,7 @@ from graph.store.vocab import (
     author_iri,
     claim_iri,
     doc_iri,
+    entity_id,
     entity_iri,
     extraction_iri,
     mention_iri,
@@ -43,6 +44,7 @@ from graph.store.vocab import (
 from tests.graph_sample import (
     FORUM,
     FORUM_NAME,
+    LATER_META,
     NEWS,
     NEWS_NAME,
     QUOTE_BLOCK,
@@ -101,8 +103,12 @@ def test_everything_of_a_document_is_in_its_own_graph(sample) -> None:
 def test_the_same_input_gives_the_same_quads_and_no_time(sample) -> None:
     first = sorted(str(q) for q in extraction_quads(sample()))
     assert first == sorted(str(q) for q in extraction_quads(sample()))
-    # no wall-clock time (only the build graph has one); a forum post's own time is content
-    assert not any("XMLSchema#dateTime" in line and "/terms/created>" not in line for line in first)
+    # no wall-clock time (only the build graph has one); a post's time, and a claim's date read from it,
+    # are content
+    content_times = ("/terms/created>", "/terms/date>")
+    assert not any(
+        "XMLSchema#dateTime" in line and not any(t in line for t in content_times) for line in first
+    )
 
 
 def test_the_document_holds_its_metadata_and_text() -> None:
@@ -113,6 +119,39 @@ def test_the_document_holds_its_metadata_and_text() -> None:
     assert _one(store, doc, CG.text) == NEWS
     assert _one(store, doc, DCTERMS.format) == "text/plain"
     assert len(_one(store, doc, CG.sha256)) == 64
+
+
+def test_a_documents_metadata_and_its_outlet_are_in_its_graph() -> None:
+    x = later()
+    store = _store(x)
+    doc = doc_iri(x.document.name)
+    assert _one(store, doc, DCTERMS.title) == LATER_META.title
+    issued = next(iter(store.quads_for_pattern(ox.NamedNode(doc), ox.NamedNode(DCTERMS.issued), None))).object
+    assert issued.datatype.value.endswith("#dateTime") and issued.value.startswith("2025-02-14T09:30:00")
+    assert _one(store, doc, DCTERMS.publisher) == entity_iri("xinhua")
+    assert _one(store, doc, SDO.url) == LATER_META.url
+    assert _one(store, doc, CG.authorName) == "王小明"
+    assert _one(store, doc, DCTERMS.language) == "zh-Hans"
+    (claim,) = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(CG.speaker), None)}
+    assert _one(store, claim, DCTERMS.date) == issued.value
+    assert "xinhua" in {entity_id(e) for e in referenced_entities(extraction_quads(x))}
+
+
+def test_a_day_alone_is_an_xsd_date_and_no_date_is_none() -> None:
+    x = later()
+    day = dataclasses.replace(
+        x, document=dataclasses.replace(x.document, meta=DocumentMeta(published="2025-02-14"))
+    )
+    quads = list(extraction_quads(day))
+    dates = [q.object for q in quads if q.predicate.value in (str(DCTERMS.issued), str(DCTERMS.date))]
+    assert len(dates) == 2 and all(d.datatype.value.endswith("#date") for d in dates)
+    none = dataclasses.replace(x, document=dataclasses.replace(x.document, meta=DocumentMeta()), outlet=None)
+    assert not [
+        q
+        for q in extraction_quads(none)
+        if "purl.org/dc/terms/" in q.predicate.value
+        and q.predicate.value.rsplit("/", 1)[1] in ("issued", "date", "title", "publisher")
+    ]
 
 
 @pytest.mark.parametrize("sample", [news, forum])
@@ -193,7 +232,8 @@ def test_entities_no_document_refers_to_are_left_out() -> None:
     x = later()
     x.entities.append(Entity("nobody", "PERSON", "Nobody", {}, []))
     store = _entities(x)
-    assert {URIRef(q.subject.value) for q in store} == {entity_iri("Howard Lutnick"), entity_iri("usa")}
+    described = {URIRef(q.subject.value) for q in store}
+    assert described == {entity_iri("Howard Lutnick"), entity_iri("usa"), entity_iri(x.outlet)}
 
 
 def test_most_common_breaks_ties_by_code_point_order() -> None:

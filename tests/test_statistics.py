@@ -39,6 +39,7 @@ def _expected(xs: list[Extraction]) -> dict[str, Counter[str]]:
     for x in xs:
         referring = {m.entity for m in x.mentions} | {c.speaker for c in x.claims} - {AUTHOR}
         referring |= {t for c in x.claims for t in c.targets}
+        referring |= {x.outlet} if x.outlet else set()  # the outlet that published it
         for entity in referring:
             expected.setdefault(str(entity_iri(entity)), Counter())["documentCount"] += 1
         for m in x.mentions:

@@ -29,7 +29,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import pyoxigraph as ox
 from rdflib import namespace as rdfns
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS
 from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
@@ -130,6 +130,8 @@ def extraction_quads(x: Extraction) -> Iterator[ox.Quad]:
     doc = x.document
     g = _Graph(doc_iri(doc.name))
     _document(g, doc)
+    if x.outlet is not None:
+        g.add(doc_iri(doc.name), DCTERMS.publisher, entity_iri(x.outlet))
     for mention in x.mentions:
         _mention(g, doc, mention)
     at_span = {(m.start, m.end): m.entity for m in x.mentions}
@@ -155,11 +157,23 @@ def _document(g: _Graph, doc: Document) -> None:
     g.add(iri, CG.text, ox.Literal(doc.text))
     if doc.source:
         g.add(iri, DCTERMS.source, ox.Literal(doc.source))
+    meta = doc.meta
+    if meta.title:
+        g.add(iri, DCTERMS.title, ox.Literal(meta.title))
+    if meta.published:
+        g.add(iri, DCTERMS.issued, post_time_literal(meta.published))
+    if meta.url:
+        g.add(iri, SDO.url, ox.Literal(meta.url, datatype=node(rdfns.XSD.anyURI)))
+    if meta.author:
+        g.add(iri, CG.authorName, ox.Literal(meta.author))
+    if meta.language:
+        tag = f"{meta.language}-{meta.script}" if meta.script else meta.language
+        g.add(iri, DCTERMS.language, ox.Literal(tag))
 
 
-ENTITY_LINKS = (CG.denotes, CG.speaker, CG.target, CG.poster)
+ENTITY_LINKS = (CG.denotes, CG.speaker, CG.target, CG.poster, DCTERMS.publisher)
 """The only properties by which a document graph refers to an entity: a mention, a speaker, a target, a
-poster. A store counts references with a query over these alone (``graph.store.store``)."""
+poster, an outlet. A store counts references with a query over these alone (``graph.store.store``)."""
 _LINKS = frozenset(str(p) for p in ENTITY_LINKS)
 
 
@@ -371,6 +385,38 @@ def _claim(g: _Graph, doc: Document, claim: Claim, iri: str, activity: str, ment
             g.add(iri, CG.targetMention, mention_iri(doc.name, m.start, m.end))
     if claim.post is not None:
         g.add(iri, CG.inPost, post_iri(doc.name, claim.post))
+    when = claim_date(doc, claim)
+    if when is not None:
+        g.add(iri, DCTERMS.date, post_time_literal(when))
+
+
+def claim_date(doc: Document, claim: Claim) -> str | None:
+    """When a claim was made, as far as the input says: its forum post's time, else its document's
+    publication date (``None`` when neither is known).
+
+    >>> from dataclasses import replace
+    >>> from extract.records import DocumentMeta, Post
+    >>> doc = Document("t", "x", "x", "0", "utf-8", "text/plain", meta=DocumentMeta(published="2025-03-08"))
+    >>> c = Claim("t", 0, 1, "x", "a", "说", None, None, (), "statement", "direct")
+    >>> claim_date(doc, c)
+    '2025-03-08'
+    >>> post = Post(1, "a", 0, 1, "2025-03-09T10:00", 0, 1)
+    >>> claim_date(Document("t", "x", "x", "0", "utf-8", "text/plain", posts=(post,)), replace(c, post=1))
+    '2025-03-09T10:00'
+    """
+    if claim.post is not None:
+        times = [p.time for p in doc.posts if p.floor == claim.post and p.time]
+        if times and _is_iso(times[0]):
+            return times[0]
+    return doc.meta.published
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def claim_key(speaker: str, kind: str, targets: Iterable[str]) -> str:

@@ -26,11 +26,17 @@ SELECT ?g ?name WHERE { GRAPH ?g { ?g a cg:Document ; cg:fileName ?name } }
 """
 
 _DOCUMENTS = """
-SELECT ?name ?sha ?encoding ?mediaType ?source WHERE {
+SELECT ?name ?sha ?encoding ?mediaType ?source ?title ?issued ?outlet ?url ?author ?language WHERE {
   GRAPH ?g {
     ?g a cg:Document ; cg:fileName ?name ; cg:sha256 ?sha ; cg:encoding ?encoding ;
       dcterms:format ?mediaType .
     OPTIONAL { ?g dcterms:source ?source }
+    OPTIONAL { ?g dcterms:title ?title }
+    OPTIONAL { ?g dcterms:issued ?issued }
+    OPTIONAL { ?g dcterms:publisher ?outlet }
+    OPTIONAL { ?g schema:url ?url }
+    OPTIONAL { ?g cg:authorName ?author }
+    OPTIONAL { ?g dcterms:language ?language }
   }
 }"""
 
@@ -69,7 +75,7 @@ SELECT ?name ?entity ?type ?text ?start ?end WHERE {{
 }}"""
 
 _CLAIMS = """
-SELECT ?claim ?name ?speaker ?type ?cue ?text ?direct ?start ?end ?cueStart ?cueEnd ?floor WHERE {
+SELECT ?claim ?name ?speaker ?type ?cue ?text ?direct ?start ?end ?cueStart ?cueEnd ?floor ?date WHERE {
   GRAPH ?g {
     ?g cg:fileName ?name .
     ?claim a cg:Claim ; cg:speaker ?speaker ; cg:claimType ?type ; cg:content ?text ; cg:isDirect ?direct ;
@@ -78,6 +84,7 @@ SELECT ?claim ?name ?speaker ?type ?cue ?text ?direct ?start ?end ?cueStart ?cue
     OPTIONAL { ?claim cg:cue ?cue }
     OPTIONAL { ?claim cg:cueSelector ?cueAt . ?cueAt oa:start ?cueStart ; oa:end ?cueEnd }
     OPTIONAL { ?claim cg:inPost/cg:floor ?floor }
+    OPTIONAL { ?claim dcterms:date ?date }
   }
 }"""
 
@@ -143,6 +150,12 @@ def _documents(store: ox.Store, graph: ox.NamedNode) -> _Keyed:
                 "encoding": row["encoding"].value,
                 "media_type": row["mediaType"].value,
                 "source": _str(row["source"]),
+                "title": _str(row["title"]) or None,
+                "published": _str(row["issued"]) or None,
+                "outlet": _entity(row["outlet"]) if row["outlet"] is not None else None,
+                "url": _str(row["url"]) or None,
+                "author": _str(row["author"]) or None,
+                "language": _str(row["language"]) or None,
             },
         )
 
@@ -239,6 +252,7 @@ def _claims(store: ox.Store, graph: ox.NamedNode) -> _Keyed:
                 "cue_start": _int(row["cueStart"]),
                 "cue_end": _int(row["cueEnd"]),
                 "post": _int(row["floor"]),
+                "date": _str(row["date"]) or None,
             },
         )
 

@@ -66,6 +66,7 @@ class CG(rdfns.DefinedNamespace):
     sha256: URIRef
     encoding: URIRef
     text: URIRef
+    authorName: URIRef
 
     # post
     floor: URIRef
