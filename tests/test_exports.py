@@ -22,6 +22,7 @@ from graph.exports.formats import FORMATS, export, export_to
 from graph.exports.graphml import collapse
 from graph.exports.jsonld import context
 from graph.store.network import load_network
+from graph.store.reader import records
 from graph.store.store import StoreBuilder, open_store
 from graph.store.vocab import CG
 from tests.graph_sample import forum, later, news
@@ -135,6 +136,11 @@ def test_graphml_and_gexf_load_in_networkx_with_typed_attributes(store: ox.Store
         d = edges[0]
         assert isinstance(d["count"], int) and isinstance(d["quote_start"], int) and d["weight"] == 2.0
         assert d["quote"] == "美国公司必须停止帮助中国" and d["doc"] == "news 1.txt"
+        # the first claim is undated (news 1 has no metadata); its later repeat is dated by its document
+        published = {r["doc"]: r for r in records(store) if r["kind"] == "document" and r["published"]}
+        (later,) = published.values()
+        assert (d["date"], d["title"], d["first_date"]) == ("", "", later["published"]), fmt
+        assert d["last_date"] == later["published"]
 
 
 def test_csv_tables_load_with_the_csv_module_and_hold_every_claim(store: ox.Store, tmp_path: Path) -> None:
@@ -157,7 +163,7 @@ def test_csv_tables_load_with_the_csv_module_and_hold_every_claim(store: ox.Stor
         "Entity": {r["id:ID(Entity)"] for r in tables["entities.csv"]},
         "Claim": {r["id:ID(Claim)"] for r in claims},
     }
-    for name in ("claim_speakers.csv", "claim_targets.csv", "mentions.csv"):
+    for name in ("claim_speakers.csv", "claim_targets.csv", "mentions.csv", "publishers.csv"):
         for row in tables[name]:
             for column, value in row.items():
                 if column.startswith((":START_ID(", ":END_ID(")):
@@ -167,7 +173,15 @@ def test_csv_tables_load_with_the_csv_module_and_hold_every_claim(store: ox.Stor
     author = next(r for r in tables["entities.csv"] if r["type"] == "AUTHOR")
     assert author[":LABEL"] == "Entity;Author"
     floor2 = next(c for c in claims if c["post:int"] == "2")
-    assert floor2["time"] == "2025-01-28T10:05:00" and floor2[":LABEL"].startswith("Claim;")
+    assert floor2["date"] == "2025-01-28T10:05:00" and floor2[":LABEL"].startswith("Claim;")
+    # a document's metadata, its outlet as a relationship, and its date on each of its claims
+    published = [d for d in tables["documents.csv"] if d["published"]]
+    assert published and all(d["title"] and d["outlet"] in ids["Entity"] for d in published)
+    assert {(r[":START_ID(Document)"], r[":END_ID(Entity)"]) for r in tables["publishers.csv"]} == {
+        (d["id:ID(Document)"], d["outlet"]) for d in tables["documents.csv"] if d["outlet"]
+    }
+    for d in published:
+        assert {c["date"] for c in claims if c["doc"] == d["id:ID(Document)"]} == {d["published"]}
 
 
 def test_csv_zip_holds_the_same_tables_and_is_deterministic(store: ox.Store, tmp_path: Path) -> None:

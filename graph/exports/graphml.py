@@ -10,7 +10,9 @@ node and edge has all of them (empty strings rather than missing values, which t
 - edge: ``label`` and ``claim_type`` (accusation...), ``count`` (int: claims), ``weight`` (float, the
   same, which Gephi uses for thickness), and the first claim (documents by name, then by offset):
   ``quote`` (its text), ``cue``, ``doc``, ``quote_start``, ``quote_end`` (int offsets; not ``start`` and
-  ``end``, which GEXF reads as times).
+  ``end``, which GEXF reads as times), ``date`` (its post's time or its document's publication),
+  ``title``, ``outlet`` and ``url`` of its document; and over all its claims ``first_date`` and
+  ``last_date`` (ISO, empty when none is dated), for a timeline filter.
 
 Nodes by id and edges by (speaker, target, claim type) are written in sorted order, edge ids ``e0``,
 ``e1``... in that order, and GEXF's ``lastmodifieddate`` is left out: the same store gives the same bytes.
@@ -62,6 +64,7 @@ def collapse(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
         groups.setdefault((u, v, data["type"]), []).append(data)
     for i, ((u, v, kind), claims) in enumerate(sorted(groups.items())):
         first = min(claims, key=lambda d: (d["doc"], d["start"], d["end"], d["text"]))
+        dates = sorted(str(d["time"]) for d in claims if d.get("time"))
         H.add_edge(
             u,
             v,
@@ -75,6 +78,12 @@ def collapse(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
             doc=first["doc"],
             quote_start=int(first["start"]),
             quote_end=int(first["end"]),
+            date=str(first.get("time") or ""),
+            title=str(first.get("title") or ""),
+            outlet=str(first.get("outlet") or ""),
+            url=str(first.get("url") or ""),
+            first_date=dates[0] if dates else "",
+            last_date=dates[-1] if dates else "",
         )
     return H
 

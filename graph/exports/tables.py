@@ -1,23 +1,28 @@
 """The graph as CSV tables: for a spreadsheet, pandas, or ``neo4j-admin database import``.
 
-Six files, written to a folder, or to a zip when the path ends in ``.zip``. Headers follow the
+Seven files, written to a folder, or to a zip when the path ends in ``.zip``. Headers follow the
 ``neo4j-admin import`` format: node files have an ``id:ID(Space)`` column and ``:LABEL``, relationship
 files ``:START_ID(Space)``, ``:END_ID(Space)`` and ``:TYPE``, typed columns say so (``start:int``,
 ``aliases:string[]`` with ``;`` between the values, empty = no value):
 
-- ``documents.csv`` (``:Document``): file name, SHA-256, encoding, media type, source;
+- ``documents.csv`` (``:Document``): file name, SHA-256, encoding, media type, source, and what its
+  metadata says: title, publication date (ISO date or date and time), outlet (an entity id), URL, author,
+  language;
 - ``entities.csv`` (``:Entity`` and ``:Person``, ``:Organization``, ``:Place``, ``:Law``, ``:Product``
   or ``:Author`` for a document's unnamed author, ``author:<doc>``): name, type, all names, mentions;
 - ``claims.csv`` (``:Claim`` and ``:Accusation``, ``:Denial``...): its id (the claim IRI after
   ``id/doc/``, e.g. ``a.txt#claim=3,20``), type, text, cue, direct or indirect quote, document,
-  offsets, forum floor and time, and the speaker and targets' ids again for spreadsheet users;
+  offsets, forum floor, date (its post's time, else its document's publication), and the speaker and
+  targets' ids again for spreadsheet users;
 - ``claim_speakers.csv`` (entity ``-[:SAID]->`` claim), ``claim_targets.csv`` (claim
-  ``-[:TARGETS]->`` entity), ``mentions.csv`` (document ``-[:MENTIONS {text, start, end}]->`` entity).
+  ``-[:TARGETS]->`` entity), ``mentions.csv`` (document ``-[:MENTIONS {text, start, end}]->`` entity),
+  ``publishers.csv`` (document ``-[:PUBLISHED_BY]->`` its outlet's entity).
 
 Load into an empty Neo4j database with::
 
     neo4j-admin database import full --nodes=documents.csv --nodes=entities.csv --nodes=claims.csv \\
-      --relationships=claim_speakers.csv --relationships=claim_targets.csv --relationships=mentions.csv
+      --relationships=claim_speakers.csv --relationships=claim_targets.csv --relationships=mentions.csv \\
+      --relationships=publishers.csv
 
 Rows come in the order of the JSON Lines export (documents by name, then offsets), written while the store
 is read, one document at a time; entities are written last (they need the mention counts). A folder is
@@ -48,7 +53,20 @@ from graph.store.reader import records
 from graph.store.vocab import claim_types, entity_classes
 
 HEADERS: dict[str, list[str]] = {
-    "documents.csv": ["id:ID(Document)", ":LABEL", "sha256", "encoding", "media_type", "source"],
+    "documents.csv": [
+        "id:ID(Document)",
+        ":LABEL",
+        "sha256",
+        "encoding",
+        "media_type",
+        "source",
+        "title",
+        "published",
+        "outlet",
+        "url",
+        "author",
+        "language",
+    ],
     "entities.csv": ["id:ID(Entity)", ":LABEL", "name", "type", "aliases:string[]", "mentions:int"],
     "claims.csv": [
         "id:ID(Claim)",
@@ -63,13 +81,14 @@ HEADERS: dict[str, list[str]] = {
         "cue_start:int",
         "cue_end:int",
         "post:int",
-        "time",
+        "date",
         "speaker",
         "targets:string[]",
     ],
     "claim_speakers.csv": [":START_ID(Entity)", ":END_ID(Claim)", ":TYPE"],
     "claim_targets.csv": [":START_ID(Claim)", ":END_ID(Entity)", ":TYPE"],
     "mentions.csv": [":START_ID(Document)", ":END_ID(Entity)", ":TYPE", "text", "start:int", "end:int"],
+    "publishers.csv": [":START_ID(Document)", ":END_ID(Entity)", ":TYPE"],
 }
 """Each file and its header row, in the order the files are written to a zip."""
 
@@ -133,9 +152,12 @@ def write_tables(recs: Iterable[Mapping[str, Any]], folder: Path) -> int:
             if rec["doc"] != doc:
                 doc, times, spans = rec["doc"], {}, Counter()
             if kind == "document":
+                meta = [rec.get(k) or "" for k in HEADERS["documents.csv"][6:]]
                 writers["documents.csv"].writerow(
-                    [doc, "Document", rec["sha256"], rec["encoding"], rec["media_type"], rec["source"]]
+                    [doc, "Document", rec["sha256"], rec["encoding"], rec["media_type"], rec["source"], *meta]
                 )
+                if rec.get("outlet"):
+                    writers["publishers.csv"].writerow([doc, rec["outlet"], "PUBLISHED_BY"])
             elif kind == "post":
                 if rec.get("time"):
                     times[rec["floor"]] = rec["time"]
@@ -168,7 +190,7 @@ def write_tables(recs: Iterable[Mapping[str, Any]], folder: Path) -> int:
                         _cell(rec.get("cue_start")),
                         _cell(rec.get("cue_end")),
                         _cell(rec.get("post")),
-                        times.get(rec.get("post"), ""),
+                        rec.get("date") or times.get(rec.get("post"), ""),
                         speaker,
                         ARRAY_DELIMITER.join(rec["targets"]),
                     ]

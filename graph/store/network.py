@@ -25,7 +25,9 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
 
     Node attributes: ``type``, ``name``, ``labels`` (all names), ``zh`` (a simplified Chinese name if
     any), ``mentions`` (count). Edge attributes: ``claim`` (a stable key), ``type``, ``cue``, ``text``,
-    ``quote``, ``doc``, ``start``, ``end``, ``post``, ``time`` (the post's time, if any).
+    ``quote``, ``doc``, ``start``, ``end``, ``post``, ``time`` (the claim's date: its post's time, else its
+    document's publication, if known), and what the document's metadata says: ``title``, ``outlet`` (the
+    outlet entity's name), ``url``.
     A document's unnamed author becomes a node ``author:<doc>`` of type ``AUTHOR``.
 
     >>> recs = [
@@ -43,6 +45,7 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     mentions: Counter[str] = Counter()
     times: dict[tuple[str, int], str] = {}
+    documents: dict[str, Mapping[str, Any]] = {}
     claims = []
     for rec in recs:
         kind = rec.get("kind")
@@ -51,6 +54,8 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
             graph.add_node(rec["id"], type=rec["type"], name=rec["name"], labels=labels, zh=_chinese(labels))
         elif kind == "mention":
             mentions[rec["entity"]] += 1
+        elif kind == "document":
+            documents[rec["doc"]] = rec
         elif kind == "post" and rec.get("time"):
             times[(rec["doc"], rec["floor"])] = rec["time"]
         elif kind == "claim":
@@ -64,6 +69,8 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
             name = f"author of {claim['doc']}"
             graph.add_node(speaker, type="AUTHOR", name=name, labels=[], zh="", mentions=0)
         key = f"{claim['doc']}#{claim['start']},{claim['end']}"
+        doc = documents.get(claim["doc"], {})
+        outlet = doc.get("outlet")
         for target in claim.get("targets", []):
             graph.add_edge(
                 speaker,
@@ -78,7 +85,10 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
                 start=claim["start"],
                 end=claim["end"],
                 post=claim.get("post"),
-                time=times.get((claim["doc"], claim.get("post"))),
+                time=claim.get("date") or times.get((claim["doc"], claim.get("post"))),
+                title=doc.get("title"),
+                outlet=graph.nodes[outlet]["name"] if outlet in graph else outlet,
+                url=doc.get("url"),
             )
     return graph
 
