@@ -7,6 +7,7 @@ each edge keeps the claim's document, offsets and text, so any edge leads back t
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -15,6 +16,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
 from extract.scripts import is_traditional
 from graph.store.reader import records
@@ -192,3 +194,76 @@ def _chinese(labels: list[str]) -> str:
     """A simplified-script Chinese name among ``labels`` (the shortest, for a compact map label)."""
     chinese = [x for x in labels if not x.isascii() and not is_traditional(x)]
     return min(chinese, key=lambda x: (len(x), x)) if chinese else ""
+
+
+def parse_time(value: str, *, end: bool = False) -> dt.datetime:
+    """An ISO date or time as a naive datetime; with ``end``, a date means the end of that day.
+
+    >>> parse_time("2025-01-31", end=True)
+    datetime.datetime(2025, 1, 31, 23, 59, 59, 999999)
+    >>> parse_time("2025/01/31 09:30")
+    datetime.datetime(2025, 1, 31, 9, 30)
+    """
+    text = value.strip().replace("/", "-")
+    try:
+        if len(text) <= 10:
+            day = dt.date.fromisoformat(text)
+            return dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        raise ClaimgraphError(
+            f"{value!r} is not a date: give one like 2025-01-31 or 2025-01-31T09:30"
+        ) from None
+
+
+def claim_time(value: str | None) -> dt.datetime | None:
+    """A claim's ``time`` attribute as a datetime, ``None`` when it has none or it is not a date."""
+    if not value:
+        return None
+    try:
+        return parse_time(value)
+    except ClaimgraphError:
+        return None
+
+
+def dated_between(graph: nx.MultiDiGraph, since: str | None, until: str | None) -> nx.MultiDiGraph:
+    """The claims of ``graph`` dated within ``since``..``until`` (ISO dates or times, ``until`` inclusive);
+    with either given, undated claims are left out. Entities stay, with their attributes.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", time="2025-01-31T10:00")
+    >>> _ = g.add_edge("a", "b", time="2025-03-01")
+    >>> _ = g.add_edge("a", "b", time=None)
+    >>> [d["time"] for *_, d in dated_between(g, "2025-01-31", "2025-02-28").edges(data=True)]
+    ['2025-01-31T10:00']
+    """
+    if not since and not until:
+        return graph
+    start = parse_time(since) if since else None
+    end = parse_time(until, end=True) if until else None
+    kept = nx.MultiDiGraph()
+    kept.add_nodes_from(graph.nodes(data=True))
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        when = claim_time(d.get("time"))
+        if when is not None and (start is None or when >= start) and (end is None or when <= end):
+            kept.add_edge(u, v, key=k, **d)
+    return kept
+
+
+def involving(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
+    """The claims made or received by one entity, or, given several, the claims among them (a pair's, both
+    ways). Entities stay, with their attributes.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edges_from([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d")])
+    [0, 0, 0, 0]
+    >>> sorted(involving(g, ["a"]).edges()), sorted(involving(g, ["a", "b"]).edges())
+    ([('a', 'b'), ('a', 'c'), ('b', 'a')], [('a', 'b'), ('b', 'a')])
+    """
+    wanted = set(nodes)
+    kept = nx.MultiDiGraph()
+    kept.add_nodes_from(graph.nodes(data=True))
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if (len(wanted) == 1 and wanted & {u, v}) or (len(wanted) > 1 and {u, v} <= wanted):
+            kept.add_edge(u, v, key=k, **d)
+    return kept

@@ -12,6 +12,7 @@ A claim with several targets is one claim: it counts once for its speaker and on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
@@ -376,6 +377,68 @@ def claim_responses(
     return rows
 
 
+PERIODS = ("day", "week", "month", "year")
+"""How :func:`claims_over_time` groups dates."""
+
+
+def period_of(time: str | None, period: str = "month") -> str:
+    """The period an ISO date or time falls in: ``2025-03-08`` by day, ``2025-W10`` by ISO week,
+    ``2025-03`` by month, ``2025`` by year; ``undated`` without a date.
+
+    >>> [period_of("2025-03-08T10:30:00", p) for p in PERIODS], period_of(None)
+    (['2025-03-08', '2025-W10', '2025-03', '2025'], 'undated')
+    """
+    if not time or len(time) < 10 or period not in PERIODS:
+        return "undated"
+    day = time[:10]
+    if period == "week":
+        try:
+            year, week, _ = dt.date.fromisoformat(day).isocalendar()
+        except ValueError:
+            return "undated"
+        return f"{year}-W{week:02d}"
+    return {"day": day, "month": day[:7], "year": day[:4]}[period]
+
+
+@not_implemented_for("undirected")
+def claims_over_time(G: nx.MultiDiGraph, period: str = "month") -> list[Row]:
+    """How each speaker's claims about each target move over time: claims per period and claim type.
+
+    A claim is dated by its forum post, else by its document's publication; undated claims are counted
+    under ``undated``. Columns: ``period``, ``speaker``, ``speaker_name``, ``target``, ``target_name``,
+    ``type``, ``claims``; by speaker, target, then period (``undated`` last), so one pair's rows read as
+    a time series (``claimgraph analyze claims-over-time --entity 卢特尼克 --entity DeepSeek``).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", name="Ann")
+    >>> G.add_node("b", name="Bee")
+    >>> for key, time in (("k1", "2025-01-05"), ("k2", "2025-01-20"), ("k3", "2025-02-01"), ("k4", None)):
+    ...     _ = G.add_edge("a", "b", key=key, type="accusation", time=time)
+    >>> [(r["period"], r["claims"]) for r in claims_over_time(G)]
+    [('2025-01', 2), ('2025-02', 1), ('undated', 1)]
+    """
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for u, v, _, d in G.edges(keys=True, data=True):
+        counts[(u, v, period_of(d.get("time"), period), d["type"])] += 1
+    rows = [
+        {
+            "period": when,
+            "speaker": u,
+            "speaker_name": G.nodes[u].get("name", u),
+            "target": v,
+            "target_name": G.nodes[v].get("name", v),
+            "type": kind,
+            "claims": n,
+        }
+        for (u, v, when, kind), n in counts.items()
+    ]
+    return sorted(
+        rows, key=lambda r: (r["speaker"], r["target"], r["period"] == "undated", r["period"], r["type"])
+    )
+
+
 @not_implemented_for("directed")
 def comentions(C: nx.Graph) -> list[Row]:
     """Pairs of entities mentioned together, most often first, from the co-mention network.
@@ -421,6 +484,9 @@ ANALYSES: dict[str, Analysis] = {
     "communities": Analysis(communities, "groups that argue among themselves (Louvain on the claim graph)"),
     "claim-responses": Analysis(
         claim_responses, "accusations/criticism and the later denial or answer by their target"
+    ),
+    "claims-over-time": Analysis(
+        claims_over_time, "claims per period and type for each speaker and target (--period, --entity)"
     ),
     "comentions": Analysis(comentions, "entities mentioned near each other, most often first", "comentions"),
 }

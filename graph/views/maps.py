@@ -21,7 +21,6 @@ forbids every request.
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import json
 import re
@@ -39,7 +38,7 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
-from graph.store.network import claim_network
+from graph.store.network import claim_network, claim_time, parse_time
 
 CONTEXT_CHARS = 30
 """Characters of context shown on each side of a claim."""
@@ -150,7 +149,7 @@ def claim_key(doc: str, start: int, end: int) -> str:
 # ---------------------------------------------------------------- selection
 
 
-def resolve_node(graph: nx.MultiDiGraph, name: str) -> str:
+def resolve_node(graph: nx.MultiDiGraph, name: str, option: str = "--focus") -> str:
     """The node ``name`` stands for: a node id, an entity IRI, or a name or alias in either script.
 
     Preferred names win over aliases; a name that fits several entities is an error listing them.
@@ -182,7 +181,7 @@ def resolve_node(graph: nx.MultiDiGraph, name: str) -> str:
         return found[0]
     if found:
         listed = ", ".join(f"{graph.nodes[n].get('name', n)} ({n})" for n in found[:8])
-        raise ClaimgraphError(f"--focus {name!r} fits several entities: {listed}; give one of the ids")
+        raise ClaimgraphError(f"{option} {name!r} fits several entities: {listed}; give one of the ids")
     near = sorted(
         graph.nodes[n].get("name", n)
         for n, d in graph.nodes(data=True)
@@ -190,38 +189,9 @@ def resolve_node(graph: nx.MultiDiGraph, name: str) -> str:
     )
     hint = f" (names containing it: {', '.join(near[:8])})" if near else ""
     raise ClaimgraphError(
-        f"--focus {name!r}: no entity has this name or alias{hint}; "
+        f"{option} {name!r}: no entity has this name or alias{hint}; "
         "`claimgraph query --name entities-by-type` lists the entities"
     )
-
-
-def parse_time(value: str, *, end: bool = False) -> dt.datetime:
-    """An ISO date or time as a naive datetime; with ``end``, a date means the end of that day.
-
-    >>> parse_time("2025-01-31", end=True)
-    datetime.datetime(2025, 1, 31, 23, 59, 59, 999999)
-    >>> parse_time("2025/01/31 09:30")
-    datetime.datetime(2025, 1, 31, 9, 30)
-    """
-    text = value.strip().replace("/", "-")
-    try:
-        if len(text) <= 10:
-            day = dt.date.fromisoformat(text)
-            return dt.datetime.combine(day, dt.time.max if end else dt.time.min)
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
-    except ValueError:
-        raise ClaimgraphError(
-            f"{value!r} is not a date: give one like 2025-01-31 or 2025-01-31T09:30"
-        ) from None
-
-
-def _claim_time(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return parse_time(value)
-    except ClaimgraphError:
-        return None
 
 
 def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
@@ -277,7 +247,7 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
         if wanted_docs and d["doc"] not in wanted_docs:
             continue
         if since or until:
-            when = _claim_time(d.get("time"))
+            when = claim_time(d.get("time"))
             if when is None or (since and when < since) or (until and when > until):
                 continue
         kept.append((u, v, k))
