@@ -285,3 +285,32 @@ def test_cli_errors_exit_1_with_the_fix(store: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "x.html").exists()
     result = run("map", "--focus", "Trump", "-o", str(tmp_path / "x.html"), store=store)
     assert result.exit_code == 1 and "Donald Trump" in result.output
+
+
+def test_the_panel_knows_each_documents_title_outlet_date_and_web_address(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from tests.graph_sample import LATER_META, build_samples, later, news
+
+    unsafe = later()
+    unsafe.document = replace(
+        unsafe.document, name="news 3.txt", meta=replace(LATER_META, url="javascript:alert(1)")
+    )
+    unsafe.mentions = [replace(m, doc="news 3.txt") for m in unsafe.mentions]
+    unsafe.claims = [replace(c, doc="news 3.txt") for c in unsafe.claims]
+    build_samples(tmp_path / "s", [news(), later(), unsafe])
+    payload = map_payload(MapSource.from_store(open_store(tmp_path / "s")))
+    docs = payload["documents"]
+    assert docs["news 2.txt"] == {
+        "title": LATER_META.title,
+        "outlet": "Xinhua",
+        "published": LATER_META.published,
+        "url": LATER_META.url,
+    }
+    assert docs["news 3.txt"]["url"] is None  # only web addresses become links
+    assert docs["news 1.txt"]["outlet"] is None and docs["news 1.txt"]["title"]  # its first line
+    dated = [c for c in payload["claims"] if c["doc"] == "news 2.txt"]
+    assert dated and all(c["time"] == LATER_META.published for c in dated)
+    page = render_html(payload)
+    assert "javascript:alert" not in page.split('id="map-data"')[0]
+    assert "<2>" not in blocks(page)["map-data"]  # the URL's markup is escaped in the data block

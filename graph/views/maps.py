@@ -103,6 +103,8 @@ class MapSource:
     posts: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     chinese: dict[str, str] = field(default_factory=dict)
     """Each entity's own simplified Chinese name (``rdfs:label@zh-Hans``), where it has one."""
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each document's record: its metadata (title, published, outlet, url) where the input gave it."""
 
     @classmethod
     def from_records(cls, recs: Iterable[Mapping[str, Any]], texts: Mapping[str, str]) -> MapSource:
@@ -111,8 +113,11 @@ class MapSource:
         claims: dict[str, dict[str, Any]] = {}
         mentions: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         posts: dict[tuple[str, int], dict[str, Any]] = {}
+        documents: dict[str, dict[str, Any]] = {}
         for rec in recs:
-            if rec.get("kind") == "claim":
+            if rec.get("kind") == "document":
+                documents[rec["doc"]] = dict(rec)
+            elif rec.get("kind") == "claim":
                 claims[claim_key(rec["doc"], rec["start"], rec["end"])] = dict(rec)
             elif rec.get("kind") == "mention":
                 mentions[(rec["doc"], rec["entity"])].append((rec["start"], rec["end"]))
@@ -122,7 +127,7 @@ class MapSource:
         for doc in {rec["doc"] for rec in recs if "doc" in rec}:
             if doc not in by_name and Path(doc).name in texts:
                 by_name[doc] = texts[Path(doc).name]
-        return cls(claim_network(recs), by_name, claims, dict(mentions), posts)
+        return cls(claim_network(recs), by_name, claims, dict(mentions), posts, documents=documents)
 
     @classmethod
     def from_store(cls, store: ox.Store) -> MapSource:
@@ -383,6 +388,20 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> list[list[int]]:
     return out
 
 
+def _doc_info(source: MapSource, doc: str) -> dict[str, Any]:
+    """What the panel says of a quote's document: its title (its metadata's, else its first line), outlet,
+    publication date, and its URL when that is a web address (no ``javascript:`` link reaches the page)."""
+    rec = source.documents.get(doc, {})
+    outlet = rec.get("outlet")
+    url = rec.get("url") or ""
+    return {
+        "title": rec.get("title") or _doc_title(source.texts.get(doc, "")),
+        "outlet": source.graph.nodes[outlet].get("name", outlet) if outlet in source.graph else outlet,
+        "published": rec.get("published"),
+        "url": url if re.match(r"https?://", url, re.IGNORECASE) else None,
+    }
+
+
 def _doc_title(text: str) -> str:
     for line in text.splitlines():
         line = " ".join(line.split())
@@ -493,7 +512,7 @@ def map_payload(
             for code in colours["entities"]
             if entity_counts[code]
         ],
-        "documents": {doc: {"title": _doc_title(source.texts.get(doc, ""))} for doc in docs},
+        "documents": {doc: _doc_info(source, doc) for doc in docs},
         "entities": entities,
         "links": links,
         "claims": claims,

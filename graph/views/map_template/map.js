@@ -245,10 +245,19 @@
     art.appendChild(head);
     art.appendChild(context(cl, highlight, cl.speaker));
     var src = el("div", "src");
-    var doc = el("span", "doc", cl.doc);
-    var info = data.documents[cl.doc];
-    if (info && info.title) doc.title = info.title;
+    var info = data.documents[cl.doc] || {};
+    var doc = el("span", "doc", info.title ? info.title + " · " + cl.doc : cl.doc);
+    doc.title = cl.doc;
     src.appendChild(doc);
+    if (info.outlet) src.appendChild(el("span", "outlet", info.outlet));
+    if (!cl.time && info.published) src.appendChild(el("span", "time", info.published.replace("T", " ")));
+    if (info.url && /^https?:\/\//i.test(info.url)) {
+      var link = el("a", "url", "source ↗");
+      link.href = info.url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      src.appendChild(link);
+    }
     if (cl.post !== null && cl.post !== undefined) {
       src.appendChild(el("span", "post", "floor " + cl.post + " (" + cl.post + "楼)" + (cl.poster ? " · " + cl.poster : "")));
     }
