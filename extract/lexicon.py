@@ -259,6 +259,12 @@ def administration_words() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def not_a_place_before() -> re.Pattern[str]:
+    """What, right after a place's name, makes it another thing (``boundaries.json``: 阿尔巴尼亚族)."""
+    return re.compile(boundaries()["not_a_place_before"])
+
+
+@lru_cache(maxsize=1)
 def ner_filters() -> dict[str, dict]:
     """Per type, the shape a statistical NER proposal must have to be kept (``boundaries.json``)."""
     filters = {k: dict(v) for k, v in boundaries()["ner_filters"].items() if k != "comment"}

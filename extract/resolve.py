@@ -53,6 +53,7 @@ from .lexicon import (
     gazetteer_by_key,
     ner_filters,
     not_a_name_in_slot,
+    not_a_place_before,
     object_verbs,
     speaker_slot,
 )
@@ -545,6 +546,8 @@ def proposals_of(doc: Doc) -> list[Proposal]:
                     kind = "slot"  # strong evidence: it competes with the rules, longest first
                 elif not plausible_ner(text[start:end], span.label_):
                     continue
+            if span.label_ == "GPE" and not_a_place_before().match(text, end):
+                continue  # 阿尔巴尼亚族: a people, not the place
             ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
             out.append(Proposal(start, end, span.label_, kind, ids))
     return out

@@ -132,3 +132,20 @@ def test_a_government_named_by_its_country_person_or_party_is_an_organisation() 
 def test_government_is_no_name_after_a_common_word() -> None:
     x = extract_text("有关当局和该国政府都表示支持。")
     assert [m.text for m in x.mentions] == []
+
+
+def test_a_place_followed_by_zu_is_a_people_not_the_place() -> None:
+    x = extract_text("警察同阿尔巴尼亚族武装发生冲突，阿尔巴尼亚政府呼吁克制。")
+    assert [m.text for m in x.mentions if m.type == "GPE"] == ["阿尔巴尼亚"]
+    assert next(m.start for m in x.mentions if m.type == "GPE") == 16
+
+
+def test_well_known_places_and_bodies_in_either_script() -> None:
+    x = extract_text("立法會議員在喀布爾和貝爾格萊德考察後，滙豐和瑞信發表報告。")
+    found = {(m.text, m.entity) for m in x.mentions}
+    assert {("立法會", "hk_legco"), ("喀布爾", "kabul"), ("滙豐", "hsbc"), ("瑞信", "credit_suisse")} <= found
+
+
+def test_short_place_names_do_not_match_inside_common_words() -> None:
+    x = extract_text("沿海地区增加纳米材料，这里加上新的规定。")
+    assert x.mentions == []
