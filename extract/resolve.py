@@ -30,7 +30,11 @@ Rules, in order (each is general, none names a particular entity):
    type and covers most of it (``将美国…脱钩法案`` around ``美国…脱钩法案``), the
    outer one is a variant of the same name and takes its gazetteer id.
 8. **Compounds**: an organisation found by its suffix right after another
-   organisation or place (``清华大学`` + ``人工智能国际治理研究院``) is one name.
+   organisation or place (``清华大学`` + ``人工智能国际治理研究院``) is one name;
+   a place, person or organisation followed by a word for its government
+   (``日本政府``, ``民进党当局``) is that government, and its head keeps its mention.
+   A law's title in book-title marks (``《基本法》``) is the same entity as the bare
+   title (``基本法``), found wherever that stands.
 
 Ids are stable across documents and builds: the gazetteer id, else a slug of
 the canonical name (English where the text gives one, else simplified Chinese).
