@@ -17,6 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS
 from graph.store.rdf import most_common
 from graph.store.vocab import ENTITIES, claim_types, entity_id, prefixes
@@ -137,6 +138,27 @@ def records(store: ox.Store) -> Iterator[dict[str, Any]]:
             yield record
 
 
+def document_records(store: ox.Store, name: str) -> tuple[str, list[dict[str, Any]]]:
+    """One document's text and records (document, posts, mentions, claims, in the order of
+    :func:`records`), found by its name or, if only one document has it, its base name.
+
+    Raises ``ClaimgraphError`` naming a few stored documents when none fits, or those that fit when
+    several do.
+    """
+    names = {row["name"].value: row["g"] for row in _query(store, _GRAPHS)}
+    found = [name] if name in names else sorted(n for n in names if Path(n).name == Path(name).name)
+    if len(found) != 1:
+        shown = ", ".join(found[:8] or sorted(names)[:8]) or "none"
+        what = "several documents fit" if found else "no document is named so"
+        raise ClaimgraphError(f"{name!r}: {what} (documents: {shown})")
+    graph = names[found[0]]
+    keyed = chain(
+        _documents(store, graph), _posts(store, graph), _mentions(store, graph), _claims(store, graph)
+    )
+    text = next(iter(_query(store, _TEXTS, [graph])))["text"].value
+    return text, [record for _, _, record in sorted(keyed, key=itemgetter(1))]
+
+
 def _documents(store: ox.Store, graph: ox.NamedNode) -> _Keyed:
     for row in _query(store, _DOCUMENTS, [graph]):
         doc = row["name"].value
@@ -200,6 +222,11 @@ def _mentions(store: ox.Store, graph: ox.NamedNode) -> _Keyed:
                 "end": end,
             },
         )
+
+
+def entity_names(store: ox.Store) -> dict[str, str]:
+    """Every entity's name by id (its ``skos:prefLabel``)."""
+    return {rec["id"]: rec["name"] for rec in _entities(store)}
 
 
 def _entities(store: ox.Store) -> Iterator[dict[str, Any]]:

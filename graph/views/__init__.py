@@ -2,7 +2,8 @@
 
 - ``analyses``: network analyses as plain functions over the claim network (``graph.store.network``);
 - ``maps``: the offline HTML network map, drawn with pyvis through our template (``map_template/``);
-- ``rows``: rows as a terminal table, CSV or JSON.
+- ``rows``: rows as a terminal table, CSV or JSON;
+- ``reading``: one document's text with its claims marked, for a terminal (``claimgraph show``).
 
 May import: `extract`, `graph.store`, `graph.sparql`. Never an export, never the CLI.
 """
