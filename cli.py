@@ -21,6 +21,7 @@ import click
 from extract import evaluate
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped
+from extract.rows import field_overrides, parse_fields
 from graph.exports.formats import FORMATS
 from graph.exports.formats import export as run_export
 from graph.exports.formats import export_to as run_export_to
@@ -146,6 +147,15 @@ def main(ctx: click.Context, store: Path | None) -> None:
     help="Where extraction runs: worker processes here, or a dask.distributed cluster (--scheduler).",
 )
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, e.g. tcp://10.0.0.5:8786.")
+@click.option(
+    "--field",
+    "fields",
+    multiple=True,
+    metavar="ROLE=NAME",
+    callback=lambda ctx, param, value: _fields(value),
+    help="The column or key of JSON Lines and CSV rows that holds ROLE (text, id, title, url, date, "
+    "outlet, author, lang), instead of the common names; repeatable.",
+)
 @click.pass_obj
 def build(
     store: Path,
@@ -157,12 +167,20 @@ def build(
     workers: int | None,
     engine: str,
     scheduler: str | None,
+    fields: dict[str, str],
 ) -> None:
     """Extract entities and claims from PATHS into the store.
 
-    PATHS are files, folders (every *.txt, *.md, *.html below them) or - for
-    standard input. A file that is empty, binary, undecodable or too large is
-    named on stderr and skipped; the rest builds, and the exit code is 3.
+    PATHS are files, folders (every *.txt, *.md, *.html, *.jsonl, *.ndjson,
+    *.csv below them, the last three also .gz) or - for standard input. A file
+    that is empty, binary, undecodable or too large is named on stderr and
+    skipped; the rest builds, and the exit code is 3.
+
+    A JSON Lines or CSV file gives a document a row, its fields found by
+    common names (text/content/body, id, title/headline, url/link,
+    date/published/pubDate, source/outlet/site/publisher, author, lang) or
+    named with --field; a row without text is named by file and line and
+    skipped, like a bad file. --max-bytes applies to each row.
 
     Documents stream through in batches, extracted by --workers processes
     (default: every core) or on a Dask cluster (--engine dask --scheduler
@@ -174,24 +192,26 @@ def build(
         claimgraph build seeds/
         claimgraph build --workers 8 corpus/
         claimgraph build --engine dask --scheduler tcp://10.0.0.5:8786 corpus/
+        claimgraph build --field text=article_body --field date=pub_time news.jsonl.gz
     """
 
     from graph.store.build import build as run_build  # spaCy: loaded only to build
 
-    report = run_build(
-        list(paths),
-        store,
-        max_bytes=max_bytes,
-        batch_size=batch_size,
-        force=force,
-        stdin=sys.stdin.buffer,
-        on_skip=_skipped,
-        on_wait=_note,
-        progress=progress,
-        workers=workers,
-        engine=engine,
-        scheduler=scheduler,
-    )
+    with field_overrides(fields):
+        report = run_build(
+            list(paths),
+            store,
+            max_bytes=max_bytes,
+            batch_size=batch_size,
+            force=force,
+            stdin=sys.stdin.buffer,
+            on_skip=_skipped,
+            on_wait=_note,
+            progress=progress,
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
+        )
     removed = f"{report.removed} removed, " if report.removed else ""
     click.echo(
         f"built {store}: {report.extracted} extracted, {report.kept} unchanged, {removed}"
@@ -400,6 +420,14 @@ def eval_(store: Path, gold_dir: Path, docs_dir: Path | None, fmt: str) -> None:
         click.echo(json.dumps(scores.to_json(), ensure_ascii=False, indent=1))
     else:
         click.echo(evaluate.format_table(scores))
+
+
+def _fields(options: tuple[str, ...]) -> dict[str, str]:
+    """``--field ROLE=NAME`` options as ``{role: name}``, or a usage error naming the accepted roles."""
+    try:
+        return parse_fields(options)
+    except ClaimgraphError as e:
+        raise click.BadParameter(str(e)) from e
 
 
 def _skipped(item: Skipped) -> None:

@@ -3,6 +3,10 @@
 Decoding never guesses silently: text that is mostly UTF-8 but damaged is
 refused rather than re-read as another encoding, and every refusal says what
 is wrong, so a batch run can report skipped files instead of ingesting mojibake.
+
+A JSON Lines or CSV file (``extract.rows``) gives a document a row; every document carries what its
+input says of it besides the text (``extract.metadata``: a row's fields, an HTML page's meta and
+JSON-LD, a news text's header lines).
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ from extract.decoding import decode_bytes
 from extract.errors import InputError
 from extract.forum import split_posts
 from extract.markup import blank_markup
+from extract.metadata import document_meta
+from extract.outcomes import Skipped, Unchanged
 from extract.records import Document
+from extract.rows import ROW_SUFFIXES, check_fields, current_fields, read_rows, row_format
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-"""What a folder is searched for; a file named on its own is read whatever its name."""
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", *ROW_SUFFIXES)
+"""What a folder is searched for (the end of a file's name, case aside); a file named on its own is read
+whatever its name, one document a row when its name ends in one of ``ROW_SUFFIXES``."""
 
 _MEDIA_TYPES = {
     ".html": "text/html",
@@ -34,23 +42,6 @@ _MEDIA_TYPES = {
     ".txt": "text/plain",
 }
 _HTML_SNIFF = re.compile(r"<html[\s>]|<!doctype\s+html", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Unchanged:
-    """A source whose bytes hash to what the caller already has (``known``): not decoded again."""
-
-    name: str
-    sha256: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A source that was not read, with a one-line reason for the user."""
-
-    name: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -103,7 +94,7 @@ def _walk(root: Path, folder: Path) -> Iterator[Source]:
         return
     for entry in entries:
         path = Path(entry.path)
-        text = path.suffix.lower() in TEXT_SUFFIXES
+        text = entry.name.lower().endswith(TEXT_SUFFIXES)
         if entry.is_symlink() and not path.exists():
             if text:
                 yield Source(_relative(root, path), None, "broken symbolic link")
@@ -164,6 +155,7 @@ def read_document(
         media_type=media_type,
         posts=split_posts(text, plain),
         source=name if source is None else source,
+        meta=document_meta(text, plain, media_type),
     )
 
 
@@ -173,17 +165,38 @@ def read_documents(
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
     known: Mapping[str, str] | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> Iterator[Document | Skipped | Unchanged]:
     """Yield a ``Document`` or a ``Skipped`` for every source; a bad file never stops the run.
 
     Raises ``InputError`` at once (before yielding) only for a path that does
-    not exist. File sizes are checked before reading, so a huge file costs no
+    not exist or a bad ``fields``. File sizes are checked before reading, so a huge file costs no
     memory; ``stdin`` defaults to the process's standard input. A source whose
     name ``known`` maps to the SHA-256 of its bytes is only hashed, not decoded:
     it comes as ``Unchanged`` (an incremental build keeps it as it was).
+
+    A JSON Lines or CSV file gives one item a row, read as a stream, ``max_bytes`` applying to each
+    row (``extract.rows``); ``fields`` maps a role (``text``, ``id``, ``date``…) to the field that
+    holds it, defaulting to the enclosing ``extract.rows.field_overrides``.
     """
+    chosen = dict(current_fields() if fields is None else fields)
+    check_fields(chosen)
     sources = iter_sources(paths)
-    return (_read_source(source, max_bytes, stdin, known or {}) for source in sources)
+    return _read_sources(sources, max_bytes, stdin, known or {}, chosen)
+
+
+def _read_sources(
+    sources: Iterator[Source],
+    max_bytes: int,
+    stdin: BinaryIO | None,
+    known: Mapping[str, str],
+    fields: Mapping[str, str],
+) -> Iterator[Document | Skipped | Unchanged]:
+    for source in sources:
+        if source.path is not None and source.problem is None and row_format(source.name):
+            yield from read_rows(source.name, source.path, max_bytes=max_bytes, known=known, fields=fields)
+        else:
+            yield _read_source(source, max_bytes, stdin, known)
 
 
 def _read_source(
