@@ -486,9 +486,13 @@ class ClaimFinder:
                 self.unattributed.append((hit.end(), self._paragraph_end(hit.end())))
         earlier = len(self.claims)  # turns and anchored claims: a cue inside them still speaks
         for i, (hit, speaker) in enumerate(hits):
-            if any(c.start <= hit.start() < c.end and c.type != "question" for c in self.claims[earlier:]):
+            if any(
+                c.start <= hit.start() < c.end and c.type != "question" and c.start != speaker[1]
+                for c in self.claims[earlier:]
+            ):
                 continue  # inside the words of a claim found before: reported speech within speech
-                # (but what a question reports is claimed too: 記者追問，美方稱…，中方有何回應？)
+                # (but what a question reports is claimed too: 記者追問，美方稱…，中方有何回應？; and
+                # words that open with their own speaker: 李家超回应说，特区政府表示…)
             cue = self.r.cues[hit.group()]
             addressee = None
             pos = self.r.content_lead.match(self.text, hit.end()).end()
@@ -514,15 +518,15 @@ class ClaimFinder:
                 (h for h in hits[i + 1 :] if h[0].start() >= end or not self._speaks_for(speaker, h[1])), None
             )
             if following is not None and cue.type != "question":
-                following_hit, (_, following_speaker, _) = following
+                following_hit, (following_id, following_speaker, _) = following
                 anchor = (
                     following_speaker
-                    if following_speaker and following_speaker > pos
+                    if following_speaker is not None and following_speaker >= pos
                     else following_hit.start()
                 )
-                if anchor == pos:
-                    continue  # 發表談話，指…: the next cue carries the words
-                if pos < anchor < end:
+                if anchor == pos and following_id == speaker[0]:
+                    continue  # 發表談話，指…: the same speaker's next cue carries the words
+                if pos < anchor < end:  # (at ``pos``: 李家超回应说，特区政府表示… is all 李家超's)
                     end = self._clause_start(pos, anchor)
             if cue.type != "question" and self._asked_around(hit.start(), end):
                 end = self._clause_start(pos, end - 1)  # 美方稱…，中方有何回應？: the asker's clause

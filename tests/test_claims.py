@@ -655,3 +655,23 @@ def test_publishing_a_document_is_not_a_claim_of_its_title(text) -> None:
 def test_a_statement_or_speech_gives_its_words_to_the_cue_after_it(text, speaker, cue) -> None:
     x = extract_text(text)
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, speaker), cue)]
+
+
+@pytest.mark.parametrize(
+    "text, outer, inner",
+    [
+        ("行政长官李家超在会见传媒时回应说，特区政府对美方的做法表示强烈不满。", "李家超", "特区政府"),
+        ("外交部發言人毛寧說，中方堅決反對美國的制裁。", "毛寧", None),
+    ],
+)
+def test_words_that_open_with_their_own_speaker_are_both_speakers_claims(text, outer, inner) -> None:
+    x = extract_text(text)
+    whole = only(x, speaker=entity_of(x, outer))
+    assert whole.text.startswith(text[text.index("，") + 1 : text.index("，") + 4])
+    if inner is not None:
+        assert only(x, speaker=entity_of(x, inner)).start >= whole.start
+
+
+def test_a_titled_name_speaks_with_any_cue_after_an_adverb_of_time() -> None:
+    x = extract_text("保安局局長鄧炳強其後補充，多國都有類似的國家安全法例。")
+    assert only(x, cue="補充").speaker == entity_of(x, "鄧炳強")
