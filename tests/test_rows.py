@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cli import EXIT_SKIPPED, main
 from extract.errors import InputError
@@ -325,3 +327,31 @@ def test_build_reports_a_row_without_text_and_builds_the_rest(tmp_path: Path) ->
     assert (
         bad.exit_code == 2 and "the fields are text, id, title, url, date, outlet, author, lang" in bad.output
     )
+
+
+_CELL = st.text(
+    st.sampled_from(
+        [*"美國商务部说，。\"',;\r\n\t \\{}[]<p>&amp;DeepSeek", "\u3000", "\u2028", "😀", "\x85"]
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(_CELL, min_size=1, max_size=6), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"])
+)
+def test_any_text_field_is_the_documents_text_to_the_character(
+    tmp_path: Path, texts: list[str], encoding: str
+) -> None:
+    """Quotes, commas, CR, LF, CRLF, U+2028, NEL, emoji in a field: the document's text is the field as it
+    was, in JSON Lines and in CSV, so offsets into it are offsets into the field."""
+    rows = [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]
+    jsonl = write_jsonl(tmp_path / "p.jsonl", rows, extra=())
+    table = write_csv(tmp_path / "p.csv", encoding, [["id", "text"]] + [[r["id"], r["text"]] for r in rows])
+    for path in (jsonl, table):
+        found = items(path)
+        expected = {f"{path.name}#{r['id']}": r["text"] for r in rows if r["text"].strip()}
+        assert {n: d.text for n, d in documents(found).items()} == expected
+        assert all(len(d.plain) == len(d.text) for d in documents(found).values())
+        assert len(reasons(found)) == len(rows) - len(expected)
