@@ -100,6 +100,7 @@ class Rules:
     short_gap: re.Pattern[str]
     clause_opening: re.Pattern[str]
     demonstratives: tuple[str, ...]
+    role_before: re.Pattern[str]
     byline: re.Pattern[str]
 
 
@@ -156,6 +157,7 @@ def rules() -> Rules:
         short_gap=re.compile(expand_placeholders(data["short_gap"])),
         clause_opening=re.compile(data["clause_opening"]["pattern"]),
         demonstratives=tuple(data["demonstratives"]),
+        role_before=re.compile(expand_placeholders("(?:[ROLE])$")),
         byline=re.compile(data["byline"] + "$"),
     )
 
@@ -419,6 +421,8 @@ class ClaimFinder:
             inside = pos <= blocker.start() and blocker.end() <= hit.end()
             if inside and len(word) > blocker.end() - blocker.start():
                 continue  # the cue holds the blocker whole: 試圖說服 is a cue, 說服 alone is not
+            if blocker.start() < pos and self.r.role_before.search(self.text, max(0, pos - 12), pos):
+                continue  # 总统称: a role ends where the cue begins, 统称 is no word here
             if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
                 return False
         if not word.endswith(_SAYS) and self.r.nominal.search(self.text, max(0, pos - 8), pos):

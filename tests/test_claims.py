@@ -675,3 +675,19 @@ def test_words_that_open_with_their_own_speaker_are_both_speakers_claims(text, o
 def test_a_titled_name_speaks_with_any_cue_after_an_adverb_of_time() -> None:
     x = extract_text("保安局局長鄧炳強其後補充，多國都有類似的國家安全法例。")
     assert only(x, cue="補充").speaker == entity_of(x, "鄧炳強")
+
+
+@pytest.mark.parametrize(
+    "text, speaker, words",
+    [
+        ("特朗普总统称，中方很想达成协议。", "特朗普", "中方很想达成协议。"),
+        ("商务部长雷蒙多去年就说过，“不会让华为拿到最先进的技术”。", "雷蒙多", "不会让华为拿到最先进的技术"),
+    ],
+)
+def test_a_one_character_cue_after_a_role_or_with_guo_is_a_cue(text, speaker, words) -> None:
+    x = extract_text(text)
+    assert only(x, speaker=entity_of(x, speaker)).text == words
+
+
+def test_a_word_made_with_a_cue_character_still_blocks_it() -> None:
+    assert extract_text("这些国家统称为金砖国家，中国是其中之一。").claims == []
