@@ -6,6 +6,7 @@ error; 3 the build finished but some inputs were skipped (each named on stderr).
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import os
@@ -267,9 +268,34 @@ def export(store: Path, fmt: str, output: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(row_formats), default="table", show_default=True)
 @click.option("--top", type=click.IntRange(min=1), help="Only the first N rows.")
 @click.option("-o", "--output", default="-", show_default=True, help="File to write, or - for stdout.")
+@click.option("--since", metavar="DATE", help="Only claims dated DATE (2025-01-31) or later; drops undated.")
+@click.option("--until", metavar="DATE", help="Only claims dated DATE or earlier; drops undated ones.")
+@click.option(
+    "--entity",
+    "entities",
+    multiple=True,
+    metavar="ENTITY",
+    help="Only the claims of this entity (made or received); twice: those between the two.",
+)
+@click.option(
+    "--period",
+    type=click.Choice(["day", "week", "month", "year"]),
+    default="month",
+    show_default=True,
+    help="Periods of claims-over-time.",
+)
 @click.pass_obj
 def analyze(
-    store: Path, name: str | None, list_analyses: bool, fmt: str, top: int | None, output: str
+    store: Path,
+    name: str | None,
+    list_analyses: bool,
+    fmt: str,
+    top: int | None,
+    output: str,
+    since: str | None,
+    until: str | None,
+    entities: tuple[str, ...],
+    period: str,
 ) -> None:
     """Run a network analysis NAME on the claim graph and print its rows.
 
@@ -283,9 +309,12 @@ def analyze(
         claimgraph analyze --list
         claimgraph analyze most-accused --top 5
         claimgraph analyze claim-responses --format csv -o responses.csv
+        claimgraph analyze most-accused --since 2025-01-01 --until 2025-03-31
+        claimgraph analyze claims-over-time --entity 卢特尼克 --entity DeepSeek
     """
-    from graph.store.network import load_comentions, load_network
+    from graph.store.network import dated_between, involving, load_comentions, load_network
     from graph.views.analyses import ANALYSES  # networkx and SciPy: loaded only here
+    from graph.views.maps import resolve_node
     from graph.views.rows import write_rows
 
     if list_analyses:
@@ -299,10 +328,50 @@ def analyze(
         raise click.UsageError(f"no analysis {name!r}: use one of {', '.join(ANALYSES)}")
     analysis = ANALYSES[name]
     graph = open_store(store)
-    network = load_comentions(graph) if analysis.network == "comentions" else load_network(graph)
-    rows = analysis.function(network)
+    if analysis.network == "comentions":
+        if since or until or entities:
+            raise click.UsageError("--since, --until and --entity select claims: comentions counts mentions")
+        rows = analysis.function(load_comentions(graph))
+    else:
+        network = dated_between(load_network(graph), since, until)
+        if entities:
+            network = involving(network, [resolve_node(network, e, "--entity") for e in entities])
+        options = {"period": period} if "period" in inspect.signature(analysis.function).parameters else {}
+        rows = analysis.function(network, **options)
     with atomic_output(output) as out:
         write_rows(rows[:top] if top else rows, fmt, out)
+
+
+@main.command()
+@click.argument("doc")
+@click.option(
+    "--colour/--no-colour",
+    "--color/--no-color",
+    default=None,
+    help="Colour the claims by type [default: on a terminal].",
+)
+@click.pass_obj
+def show(store: Path, doc: str, colour: bool | None) -> None:
+    """Print document DOC with its claims marked, then who claims what about whom.
+
+    DOC is a document's name as built (or its file name alone, when only one
+    document has it). Each claim's words are bracketed where they stand,
+    [1 … 1], its cue underlined on a terminal; the list after the text gives
+    each claim's speaker, targets, type, cue and offsets.
+
+    Example:
+
+    \b
+        claimgraph show 000_8e1a6d06941d07ba.txt
+        claimgraph show news.jsonl#a17 --no-colour | less
+    """
+    from graph.store.reader import document_records, entity_names
+    from graph.views.reading import render_document
+
+    graph = open_store(store)
+    text, recs = document_records(graph, doc)
+    on = sys.stdout.isatty() if colour is None else colour
+    click.echo(render_document(text, recs, entity_names(graph), colour=on), color=on)
 
 
 @main.command(name="map")

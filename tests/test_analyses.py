@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,14 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from graph.store.network import claim_network, comention_network, load_comentions, load_network
+from graph.store.network import (
+    claim_network,
+    comention_network,
+    dated_between,
+    involving,
+    load_comentions,
+    load_network,
+)
 from graph.store.store import open_store
 from graph.views import analyses as A
 
@@ -210,6 +218,30 @@ def test_comentions_count_pairs_within_the_window() -> None:
     assert C.nodes["c"]["mentions"] == 3
 
 
+def test_claims_over_time_counts_each_pair_per_period_and_type(small: nx.MultiDiGraph) -> None:
+    rows = A.claims_over_time(small, period="day")
+    expected: Counter[tuple[str, str, str, str]] = Counter()
+    times = {(r["doc"], r["floor"]): r["time"] for r in RECORDS if r["kind"] == "post"}
+    for r in RECORDS:
+        if r["kind"] == "claim":
+            day = times.get((r["doc"], r["post"]), "undated")[:10]
+            for t in r["targets"]:
+                expected[(r["speaker"], t, "undated" if day == "undated" else day, r["type"])] += 1
+    assert {(r["speaker"], r["target"], r["period"], r["type"]): r["claims"] for r in rows} == expected
+    ann_bob = [r["period"] for r in rows if (r["speaker"], r["target"]) == ("ann", "bob")]
+    assert ann_bob == sorted(ann_bob)  # a time series, earliest first
+    assert {r["period"] for r in A.claims_over_time(small, period="year")} == {"2024", "2025", "undated"}
+
+
+def test_dates_and_entities_select_the_claims_an_analysis_reads(small: nx.MultiDiGraph) -> None:
+    january = dated_between(small, "2025-01-01", "2025-01-01")
+    assert {(u, v) for u, v in january.edges()} == {("ann", "bob"), ("bob", "ann"), ("ann", "deepseek")}
+    assert dated_between(small, None, None) is small
+    pair = involving(small, ["ann", "bob"])
+    assert {(u, v) for u, v in pair.edges()} == {("ann", "bob"), ("bob", "ann")}
+    assert all(d["doc"] != "news.txt" for *_, d in involving(small, ["ann"]).edges(data=True))
+
+
 def test_every_analysis_is_registered_with_a_description() -> None:
     assert set(A.ANALYSES) == {
         "speaker-centrality",
@@ -219,6 +251,7 @@ def test_every_analysis_is_registered_with_a_description() -> None:
         "stance",
         "communities",
         "claim-responses",
+        "claims-over-time",
         "comentions",
     }
     for analysis in A.ANALYSES.values():
@@ -277,5 +310,15 @@ def test_analyze_command_lists_prints_and_limits(seeds: Path) -> None:
     assert "Howard Lutnick" in table and "(1 row)" in table
     csv_out = run("comentions", "--format", "csv", "--top", "2").output.splitlines()
     assert csv_out[0] == "a,b,count,docs" and len(csv_out) == 3
+    series = json.loads(run("claims-over-time", "--entity", "卢特尼克", "--format", "json").output)
+    assert series and all("howard_lutnick" in (r["speaker"], r["target"]) for r in series)
+    every = json.loads(run("most-accused", "--format", "json").output)
+    dated = json.loads(run("most-accused", "--since", "2025-01-01", "--format", "json").output)
+    totals = {r["entity"]: r["claims"] for r in every}
+    assert dated and all(r["claims"] <= totals[r["entity"]] for r in dated)
+    misuse = CliRunner().invoke(
+        main, ["--store", str(seeds), "analyze", "comentions", "--since", "2025-01-01"]
+    )
+    assert misuse.exit_code == 2 and "comentions counts mentions" in misuse.output
     bad = CliRunner().invoke(main, ["--store", str(seeds), "analyze", "nope"])
     assert bad.exit_code == 2 and "most-accused" in bad.output
