@@ -22,7 +22,7 @@ import click
 from extract import evaluate
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped
-from extract.rows import field_overrides, parse_fields
+from extract.rows import parse_fields
 from graph.exports.formats import FORMATS
 from graph.exports.formats import export as run_export
 from graph.exports.formats import export_to as run_export_to
@@ -198,21 +198,21 @@ def build(
 
     from graph.store.build import build as run_build  # spaCy: loaded only to build
 
-    with field_overrides(fields):
-        report = run_build(
-            list(paths),
-            store,
-            max_bytes=max_bytes,
-            batch_size=batch_size,
-            force=force,
-            stdin=sys.stdin.buffer,
-            on_skip=_skipped,
-            on_wait=_note,
-            progress=progress,
-            workers=workers,
-            engine=engine,
-            scheduler=scheduler,
-        )
+    report = run_build(
+        list(paths),
+        store,
+        max_bytes=max_bytes,
+        batch_size=batch_size,
+        force=force,
+        stdin=sys.stdin.buffer,
+        on_skip=_skipped,
+        on_wait=_note,
+        progress=progress,
+        workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        fields=fields,
+    )
     removed = f"{report.removed} removed, " if report.removed else ""
     click.echo(
         f"built {store}: {report.extracted} extracted, {report.kept} unchanged, {removed}"

@@ -27,7 +27,7 @@ from extract.markup import blank_markup
 from extract.metadata import document_meta
 from extract.outcomes import Skipped, Unchanged
 from extract.records import Document
-from extract.rows import ROW_SUFFIXES, check_fields, current_fields, read_rows, row_format
+from extract.rows import ROW_SUFFIXES, check_fields, read_rows, row_format
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", *ROW_SUFFIXES)
@@ -177,9 +177,9 @@ def read_documents(
 
     A JSON Lines or CSV file gives one item a row, read as a stream, ``max_bytes`` applying to each
     row (``extract.rows``); ``fields`` maps a role (``text``, ``id``, ``date``…) to the field that
-    holds it, defaulting to the enclosing ``extract.rows.field_overrides``.
+    holds it (roles it leaves out are found by their common names).
     """
-    chosen = dict(current_fields() if fields is None else fields)
+    chosen = dict(fields or {})
     check_fields(chosen)
     sources = iter_sources(paths)
     return _read_sources(sources, max_bytes, stdin, known or {}, chosen)

@@ -32,8 +32,6 @@ import json
 import re
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -56,8 +54,6 @@ _SAFE_KEY = re.compile(r"[!-~]{1,200}")
 _HTML_START = re.compile(r"\A\s*<(?:!doctype\s+html|([a-zA-Z][a-zA-Z0-9]*)[\s/>])", re.IGNORECASE)
 _KEY_NOISE = re.compile(r"[\s_-]+")
 _FIELD_OPTION = re.compile(r"([^=]+)=(.+)")
-
-_OVERRIDES: ContextVar[Mapping[str, str] | None] = ContextVar("field_overrides", default=None)
 
 
 def row_format(name: str) -> str | None:
@@ -106,24 +102,6 @@ def check_fields(fields: Mapping[str, str], option: str | None = None) -> None:
             raise InputError(f"{where}: name the column or key after '='")
 
 
-@contextmanager
-def field_overrides(fields: Mapping[str, str]) -> Iterator[None]:
-    """Within the block, ``read_rows`` (and ``extract.ingest.read_documents``) take ``fields`` as the
-    field names when not given any: how the command line reaches them through a caller that does
-    not pass them on."""
-    check_fields(fields)
-    token = _OVERRIDES.set(dict(fields))
-    try:
-        yield
-    finally:
-        _OVERRIDES.reset(token)
-
-
-def current_fields() -> Mapping[str, str]:
-    """The field names of the enclosing ``field_overrides`` block (none outside one)."""
-    return _OVERRIDES.get() or {}
-
-
 class _Stop(Exception):
     """What ends the reading of a file: its message is the reason, ``line`` where it happened."""
 
@@ -159,11 +137,10 @@ def read_rows(
 ) -> Iterator[Document | Skipped | Unchanged]:
     """Yield a ``Document``, ``Unchanged`` or ``Skipped`` for each row of the file ``name`` at ``path``.
 
-    ``fields`` maps a role (``ROLES``) to the field that holds it; without it, the enclosing
-    ``field_overrides`` block's. A file that gives no row at all (empty, unreadable) is one
-    ``Skipped``.
+    ``fields`` maps a role (``ROLES``) to the field that holds it; roles it leaves out are found by
+    their common names. A file that gives no row at all (empty, unreadable) is one ``Skipped``.
     """
-    chosen = current_fields() if fields is None else fields
+    chosen = fields or {}
     check_fields(chosen)
     file = _File(name, path, max_bytes, known or {}, chosen, seen={})
     read = _jsonl if row_format(name) == "jsonl" else _csv

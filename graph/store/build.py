@@ -6,7 +6,7 @@ Data flows one way: ``extract`` reads and extracts, the store builder writes RDF
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -46,6 +46,7 @@ def build(
     workers: int | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> BuildReport:
     """Build the store at ``store_path`` from ``paths`` (files, folders, or ``-``).
 
@@ -58,7 +59,8 @@ def build(
 
     Documents stream through in chunks of ``batch_size``: read here, extracted by ``engine`` (``local``:
     ``workers`` processes, default every core; ``dask``: the cluster at ``scheduler``), written here in
-    bulk. Every engine gives the same store, byte for byte (``extract.engines``).
+    bulk. Every engine gives the same store, byte for byte (``extract.engines``). ``fields`` names the
+    fields of JSON Lines and CSV rows by role (``text=article_body``; ``extract.rows``).
     """
     extract = _engine(engine, workers, scheduler, batch_size)
     report = BuildReport()
@@ -75,7 +77,8 @@ def build(
         )
 
         def fresh() -> Iterator[Document]:
-            for item in read_documents(paths, max_bytes=max_bytes, stdin=stdin, known=previous):
+            items = read_documents(paths, max_bytes=max_bytes, stdin=stdin, known=previous, fields=fields)
+            for item in items:
                 if isinstance(item, Skipped):
                     _skip(report, item, on_skip)
                     bar.update()
