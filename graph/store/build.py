@@ -18,6 +18,7 @@ from extract.engines import ENGINES, default_workers, extract_dask, extract_loca
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped, Unchanged, iter_sources, read_documents
 from extract.records import Document, Extraction
+from extract.rows import row_format
 from graph.store.store import StoreBuilder
 
 
@@ -64,7 +65,9 @@ def build(
     """
     extract = _engine(engine, workers, scheduler, batch_size)
     report = BuildReport()
-    total = len(list(iter_sources(paths)))
+    sources = list(iter_sources(paths))
+    # a JSON Lines or CSV file holds an unknown number of documents: the bar then counts without a total
+    total = None if any(row_format(s.name) for s in sources) else len(sources)
     with StoreBuilder(store_path, inherit=not force, on_wait=on_wait) as builder:
         previous = {} if force else builder.previous_hashes()
         seen: dict[str, str] = {}
