@@ -45,6 +45,7 @@ from .turns import find_turns
 ZERO_SUBJECT = ("", None, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
+OUTLET_TAG = re.compile(r"\s*(?:【[^】\n]{1,20}】\s*)?")
 _SAYS = ("称", "稱", "说", "說", "指出", "显示", "顯示")
 """Cue endings that stay verbs after a noun: ``X的报道称`` says, where ``X的强烈反对`` is a noun."""
 _ANY = re.compile(".*", re.DOTALL)
@@ -308,6 +309,7 @@ class ClaimFinder:
         (``日本首相桥本龙太郎同美国总统克林顿会谈，他说``: 桥本龙太郎), unless ``m`` is the subject of a
         clause of its own."""
         start = max(self.text.rfind(ch, 0, m.start) for ch in "。！？!?\n") + 1
+        start = OUTLET_TAG.match(self.text, start, m.start).end()  # 【财新网】 tags a story, says nothing
         k = bisect_left(self.starts, start)
         first = None
         while k < len(self.mentions) and self.mentions[k].start <= m.start:
@@ -318,9 +320,14 @@ class ClaimFinder:
             k += 1
         if first is None or first.entity == m.entity:
             return m
-        if not self._is_object(m):
+        if not self._is_object(m) and not self._reported(first, m):
             return m  # the nearest is the subject of its own clause: keep it
         return first
+
+    def _reported(self, first: Ment, m: Ment) -> bool:
+        """A cue stands between the sentence's first name and ``m`` (``X发布报告，称中国公司DeepSeek…``):
+        ``m`` is in what was said, not who says it."""
+        return any(self._is_cue(hit) for hit in self.r.cue_regex.finditer(self.text, first.end, m.start))
 
     def speaker_before(self, cue_start: int) -> tuple[str, int | None, int | None] | None:
         """Who speaks with the cue at ``cue_start``: (entity id or author, mention span) or None.
@@ -349,6 +356,12 @@ class ClaimFinder:
             if _containing(self.quotes, m.start) is None:
                 return m.entity, m.start, m.end
         head = self.text[line_start:cue_start]
+        word = self.text[cue_start : cue_start + 4]
+        opening = self.r.pronoun_regex.search(word[:2]) or self.r.pronoun_regex.search(word[:3])
+        if not head.strip() and opening is not None and opening.group() in self.r.pronouns:
+            # 报告说，… opening a sentence: the cue holds its own subject, the body behind the report
+            antecedent = self._antecedent(cue_start, self.r.pronouns[opening.group()])
+            return (antecedent.entity, None, None) if antecedent else None
         for cut in range(len(head) + 1):
             if not self.r.gap.fullmatch(head, cut):
                 continue
@@ -388,8 +401,8 @@ class ClaimFinder:
     def _topic_of_previous_clause(self, comma: int, line_start: int) -> tuple[str, int, int] | None:
         clause_start = max(self.text.rfind(ch, line_start, comma) for ch in "，,") + 1
         clause_start = max(clause_start, line_start)
-        while clause_start < comma and self.text[clause_start].isspace():
-            clause_start += 1
+        tag = OUTLET_TAG.match(self.text, clause_start, comma)  # 【财新网】美国众议院…: the outlet's tag
+        clause_start = tag.end() if tag else clause_start
         m = self._mention_at(clause_start)
         if m is not None and m.label in ("PERSON", "ORG"):
             return m.entity, m.start, m.end

@@ -691,3 +691,16 @@ def test_a_one_character_cue_after_a_role_or_with_guo_is_a_cue(text, speaker, wo
 
 def test_a_word_made_with_a_cue_character_still_blocks_it() -> None:
     assert extract_text("这些国家统称为金砖国家，中国是其中之一。").claims == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【财新网】美国参议院外交关系委员会16日发布一份报告，称华为对美国构成威胁。报告说，华为将数据传回中国。",
+        "【星島網訊】美國參議院外交關係委員會發表報告，指華為對美國構成威脅。報告說，華為將數據傳回中國。",
+    ],
+)
+def test_an_outlet_tag_is_nobodys_subject_and_a_report_speaks_for_its_author(text) -> None:
+    x = extract_text(text)
+    committee = entity_of(x, "美国参议院外交关系委员会" if "美国" in text else "美國參議院外交關係委員會")
+    assert [c.speaker for c in x.claims] == [committee, committee]
