@@ -155,14 +155,18 @@ def test_script_json_escapes_what_could_end_a_script() -> None:
 
 def test_links_are_one_per_speaker_target_and_type(source: MapSource, payload: dict) -> None:
     expected: dict[tuple[str, str, str], set[str]] = {}
+    statements: dict[tuple[str, str, str], set[str]] = {}
     for u, v, d in source.graph.edges(data=True):
         expected.setdefault((u, v, d["type"]), set()).add(d["claim"])
+        statements.setdefault((u, v, d["type"]), set()).add(d["statement"])
     got = {(link["from"], link["to"], link["type"]): link for link in payload["links"]}
     assert len(got) == len(payload["links"]) == len(expected)
     for key, link in got.items():
         keys = {payload["claims"][i]["key"] for i in link["claims"]}
-        assert keys == expected[key]
-        assert link["count"] == len(keys)
+        assert keys == expected[key]  # every claim, each place it appeared
+        assert link["count"] == len(statements[key])  # a story repeated elsewhere counts once
+        assert link["count"] == len({payload["claims"][i]["statement"] for i in link["claims"]})
+    assert any(link["count"] < len(link["claims"]) for link in payload["links"]), "the seeds repeat a story"
     assert len({link["id"] for link in payload["links"]}) == len(payload["links"])
     counts = {t["code"]: t["count"] for t in payload["claimTypes"]}
     assert counts == dict(Counter(link["type"] for link in payload["links"] for _ in link["claims"]))

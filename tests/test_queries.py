@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +26,7 @@ from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, Entity
 from graph.sparql import queries
 from graph.sparql.query import paged
+from graph.store.duplicates import statement_keys
 from graph.store.rdf import EntityDescriptions
 from graph.store.store import open_store
 from graph.store.vocab import CG, ONTOLOGY, author_iri, entity_id, entity_iri
@@ -91,6 +93,26 @@ def iri(entity: str) -> str:
     return str(entity_iri(entity))
 
 
+@cache
+def _statement_keys(store: Path) -> dict[tuple[str, str], str]:
+    opened = open_store(store)
+    try:
+        return statement_keys(opened)
+    finally:
+        opened.close()
+
+
+def c_key(c: dict) -> str:
+    return f"{c['doc']}#{c['start']},{c['end']}"
+
+
+def statement(store: Path, c: dict) -> str:
+    """The statement of a claim record: the key of the claim it repeats (``graph.store.duplicates``), else
+    its own ``doc#start,end``; counted once however many documents repeat it."""
+    key = f"{c['doc']}#{c['start']},{c['end']}"
+    return _statement_keys(store).get((key, c["speaker"]), key)
+
+
 # ---------------------------------------------------------------- one check per shipped query
 
 
@@ -137,14 +159,19 @@ def check_who_accused_whom(store: Path, records: list[dict], texts: dict[str, st
     rows = ask(store, "who-accused-whom")
     assert any(r["speaker"] == "Howard Lutnick" and r["target"] == "DeepSeek" for r in rows)
     accusations = [c for c in kinds(records, "claim") if c["type"] == "accusation"]
-    pairs: Counter[tuple[str, str]] = Counter()
+    statements: dict[tuple[str, str], set[str]] = {}
     documents: dict[tuple[str, str], set[str]] = {}
     for c in accusations:
         accuser = str(author_iri(c["doc"])) if c["speaker"] == AUTHOR else iri(c["speaker"])
         for target in c["targets"]:
-            pairs[accuser, iri(target)] += 1
+            statements.setdefault((accuser, iri(target)), set()).add(statement(store, c))
             documents.setdefault((accuser, iri(target)), set()).add(c["doc"])
-    assert {(r["accuser"], r["accused"]): int(r["accusations"]) for r in rows} == dict(pairs)
+    pairs = {pair: len(s) for pair, s in statements.items()}  # a story repeated elsewhere counts once
+    assert {(r["accuser"], r["accused"]): int(r["accusations"]) for r in rows} == pairs
+    lutnick = (iri("howard_lutnick"), iri("deepseek"))
+    assert pairs[lutnick] < sum(
+        1 for c in accusations if c["speaker"] == "howard_lutnick" and "deepseek" in c["targets"]
+    )
     assert {(r["accuser"], r["accused"]): int(r["documents"]) for r in rows} == {
         pair: len(docs) for pair, docs in documents.items()
     }
@@ -182,7 +209,11 @@ def check_denials(store: Path, records: list[dict], texts: dict[str, str]) -> No
 
 def check_top_speakers(store: Path, records: list[dict], texts: dict[str, str]) -> None:
     rows = ask(store, "top-speakers")
-    per_speaker = Counter(c["speaker"] for c in kinds(records, "claim") if c["speaker"] != AUTHOR)
+    per_speaker = Counter(
+        c["speaker"]
+        for c in kinds(records, "claim")
+        if c["speaker"] != AUTHOR and statement(store, c) == c_key(c)
+    )
     top = rows[0]
     assert entity_id(top["entity"]) in names(records)
     assert top["speaker"] == names(records)[entity_id(top["entity"])]
@@ -251,13 +282,14 @@ def check_claims_in_date_range(store: Path, records: list[dict], texts: dict[str
 
 def check_co_mentions(store: Path, records: list[dict], texts: dict[str, str]) -> None:
     rows = ask(store, "co-mentions", "entity=DeepSeek")
-    together: Counter[str] = Counter()
+    together: dict[str, set[str]] = {}
     for c in kinds(records, "claim"):
         if "deepseek" in c["targets"]:
-            together.update(set(c["targets"]) - {"deepseek"})
-    assert {entity_id(r["other"]): int(r["claims"]) for r in rows} == dict(together)
+            for other in set(c["targets"]) - {"deepseek"}:
+                together.setdefault(other, set()).add(statement(store, c))
+    assert {entity_id(r["other"]): int(r["claims"]) for r in rows} == {e: len(s) for e, s in together.items()}
     assert any(r["with"] == "United States" for r in rows)
-    assert int(rows[0]["claims"]) == max(together.values())
+    assert int(rows[0]["claims"]) == max(map(len, together.values()))
 
 
 def check_laws(store: Path, records: list[dict], texts: dict[str, str]) -> None:

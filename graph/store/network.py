@@ -2,7 +2,9 @@
 GraphML/GEXF export.
 
 Built from the store's records (``graph.store.reader.records``), so it shows exactly what the store holds;
-each edge keeps the claim's document, offsets and text, so any edge leads back to its source span.
+each edge keeps the claim's document, offsets and text, so any edge leads back to its source span, and
+the statement it belongs to (``graph.store.duplicates``): the same story found in several documents is one
+statement, which analyses and maps count once while keeping every claim, each place it appeared.
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ import pyoxigraph as ox
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
 from extract.scripts import is_traditional
+from graph.store.duplicates import statement_keys
 from graph.store.reader import records
 
 
-def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
+def claim_network(
+    recs: Iterable[Mapping[str, Any]], statements: Mapping[tuple[str, str], str] | None = None
+) -> nx.MultiDiGraph:
     """A multigraph with one node per entity and one edge per (claim, target).
 
     Node attributes: ``type``, ``name``, ``labels`` (all names), ``zh`` (a simplified Chinese name if
-    any), ``mentions`` (count). Edge attributes: ``claim`` (a stable key), ``type``, ``cue``, ``text``,
+    any), ``mentions`` (count). Edge attributes: ``claim`` (a stable key, ``doc#start,end``),
+    ``statement`` (the key of the claim it repeats, from ``statements`` by (claim key, speaker id), as
+    ``graph.store.duplicates.statement_keys`` gives them; else its own key), ``type``, ``cue``, ``text``,
     ``quote``, ``doc``, ``start``, ``end``, ``post``, ``time`` (the claim's date: its post's time, else its
     document's publication, if known), and what the document's metadata says: ``title``, ``outlet`` (the
     outlet entity's name), ``url``.
@@ -71,6 +78,7 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
             name = f"author of {claim['doc']}"
             graph.add_node(speaker, type="AUTHOR", name=name, labels=[], zh="", mentions=0)
         key = f"{claim['doc']}#{claim['start']},{claim['end']}"
+        statement = (statements or {}).get((key, claim["speaker"]), key)
         doc = documents.get(claim["doc"], {})
         outlet = doc.get("outlet")
         for target in claim.get("targets", []):
@@ -79,6 +87,7 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
                 target,
                 key=key,
                 claim=key,
+                statement=statement,
                 type=claim["type"],
                 cue=claim.get("cue", ""),
                 text=claim["text"],
@@ -96,8 +105,8 @@ def claim_network(recs: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
 
 
 def load_network(store: ox.Store) -> nx.MultiDiGraph:
-    """The claim network of everything in ``store``."""
-    return claim_network(records(store))
+    """The claim network of everything in ``store``, its claims grouped into statements."""
+    return claim_network(records(store), statement_keys(store))
 
 
 COMENTION_WINDOW = 50

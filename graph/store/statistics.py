@@ -5,8 +5,10 @@ tens of thousands of rows (seconds in Oxigraph); read from the entities graph, a
 takes milliseconds. Wikidata keeps ``wikibase:statements`` and ``wikibase:sitelinks`` for the same reason.
 
 Every statistic of an entity depends only on the documents that refer to it, so a build recounts only the
-entities that added, changed or removed documents refer to (``graph.store.store``), with the counting queries
-bound to them; a build from scratch runs the same queries once over the whole store.
+entities that added, changed or removed documents refer to (``graph.store.store``), and those whose claims
+changed statement (``graph.store.duplicates``), with the counting queries bound to them; a build from
+scratch runs the same queries once over the whole store. Claims are counted as statements: a story
+repeated in several documents counts once (``_REPEATS``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pyoxigraph as ox
 from rdflib.term import URIRef
 
 from graph.store.rdf import ENTITY_LINKS
-from graph.store.vocab import CG, ENTITIES, node, prefixes
+from graph.store.vocab import CG, DUPLICATES, ENTITIES, node, prefixes
 
 # a UNION, not a property path: Oxigraph keeps no set of every (x, entity) pair to deduplicate a path
 _REFERS = " UNION ".join(f"{{ ?x <{p}> ?entity }}" for p in ENTITY_LINKS)
@@ -41,6 +43,22 @@ _COUNTS = (
     """SELECT ?entity (COUNT(DISTINCT ?t) AS ?targetCount)
        WHERE { %s GRAPH ?g { ?x cg:speaker ?entity ; cg:target ?t } } GROUP BY ?entity""",
 )
+# Claims count as statements (graph.store.duplicates): a claim that repeats another (cg:statement, in the
+# duplicates graph) is the same statement as its key claim, by the same speaker. So claimsMade is the
+# claims minus the repeating ones; claimsReceived the claim-target pairs minus the repeating claims'
+# pairs, plus each statement whose key claim is not about that target but a repeat of it is (counted once).
+_REPEATS = (
+    f"""SELECT ?entity (COUNT(*) AS ?claimsMade)
+       WHERE {{ %s GRAPH <{DUPLICATES}> {{ ?x cg:statement ?key }} GRAPH ?g {{ ?x cg:speaker ?entity }} }}
+       GROUP BY ?entity""",
+    f"""SELECT ?entity (COUNT(*) AS ?claimsReceived)
+       WHERE {{ %s GRAPH <{DUPLICATES}> {{ ?x cg:statement ?key }} GRAPH ?g {{ ?x cg:target ?entity }} }}
+       GROUP BY ?entity""",
+)
+_REPEATED_ONLY = f"""SELECT ?entity (COUNT(DISTINCT ?key) AS ?claimsReceived)
+   WHERE {{ %s GRAPH <{DUPLICATES}> {{ ?x cg:statement ?key }} GRAPH ?g {{ ?x cg:target ?entity }}
+           FILTER NOT EXISTS {{ GRAPH ?h {{ ?key cg:target ?entity }} }} }}
+   GROUP BY ?entity"""
 _TYPES = "SELECT DISTINCT ?entity ?type WHERE { %s GRAPH ?g { ?x cg:speaker ?entity ; cg:claimType ?type } }"
 COUNTS: tuple[URIRef, ...] = (
     CG.mentionCount,
@@ -82,6 +100,9 @@ def statistics_quads(
             if entity in counts:
                 for name in names:
                     counts[entity][str(CG[name])] = int(row[name].value)
+    for query, sign in ((q, -1) for q in _REPEATS):
+        _adjust(counts, _select(store, query % scope), sign)
+    _adjust(counts, _select(store, _REPEATED_ONLY % scope), +1)
     types: dict[str, set[str]] = {}
     for row in _select(store, _TYPES % scope):
         types.setdefault(row["entity"].value, set()).add(row["type"].value)
@@ -92,6 +113,15 @@ def statistics_quads(
             yield ox.Quad(subject, node(prop), ox.Literal(counts[entity][str(prop)]), graph)
         for claim_type in sorted(types.get(entity, ())):
             yield ox.Quad(subject, node(CG.madeClaimType), ox.NamedNode(claim_type), graph)
+
+
+def _adjust(counts: dict[str, dict[str, int]], answer: ox.QuerySolutions, sign: int) -> None:
+    names = [v.value for v in answer.variables if v.value != "entity"]
+    for row in answer:
+        entity = row["entity"].value
+        if entity in counts:
+            for name in names:
+                counts[entity][str(CG[name])] += sign * int(row[name].value)
 
 
 def _select(store: ox.Store, query: str) -> ox.QuerySolutions:

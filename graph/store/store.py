@@ -49,6 +49,7 @@ from rdflib.namespace import DCTERMS
 
 from extract.errors import ClaimgraphError
 from extract.records import Extraction
+from graph.store.duplicates import Duplicates
 from graph.store.rdf import (
     ENTITY_LINKS,
     EntityDescriptions,
@@ -60,9 +61,10 @@ from graph.store.rdf import (
     time_literal,
     tool_version,
 )
-from graph.store.statistics import statistics_quads
+from graph.store.statistics import COUNTS, statistics_quads
 from graph.store.vocab import (
     BUILD,
+    CG,
     ENTITIES,
     ONTOLOGY,
     doc_iri,
@@ -239,6 +241,8 @@ class StoreBuilder:
         self._dropped: set[str] = set()
         self._unkept: Counter[str] = Counter()  # entity → inherited documents not kept that refer to it
         self._buildable = False  # the current store has an entities graph of today's form
+        self._hashes: dict[str, str] = {}  # document name → sha256 in the current store
+        self._duplicates = Duplicates(path)  # the duplicates graph, recomputed at publication
 
     def __enter__(self) -> StoreBuilder:
         self._lock = take_write_lock(self.path, "build", self.on_wait)
@@ -298,6 +302,7 @@ class StoreBuilder:
             hashes[row["name"].value] = row["sha"].value
             if row["source"] is not None:
                 self._previous_sources[row["name"].value] = row["source"]
+        self._hashes = hashes
         return hashes
 
     def keep(self, name: str, source: str | None = None) -> None:
@@ -321,6 +326,7 @@ class StoreBuilder:
         if graph in self._kept or graph in self._dropped:
             raise ClaimgraphError(f"{name!r} is in this build twice: rename one")
         self._kept.add(graph)
+        self._duplicates.keep(name, self._hashes.get(name))
         if source is not None:
             old = self._previous_sources.get(name)
             if old is None or old.value != source:
@@ -339,6 +345,7 @@ class StoreBuilder:
             self._dropped.add(graph)
         quads = list(extraction_quads(x))
         self._entities.add(x.entities, referenced_entities(quads))
+        self._duplicates.add(x)
         self._write(quads)
         self._extraction_times[extraction_iri(x.document.name, x.document.sha256, tool_version())] = (
             self._started
@@ -433,8 +440,17 @@ class StoreBuilder:
         self._write(self._entities.quads())
         self._write(build_quads(self._started, self._extraction_times, self._releases))
         self._flush()
+        # copies, and claims grouped into statements: derived from every document, counted below
+        with self._writing():
+            regrouped = self._duplicates.publish(self._new) - self._entities.described()
+        for entity in sorted(regrouped):  # kept entities whose claims changed statement: counted again
+            for prop in (*COUNTS, CG.madeClaimType):
+                for q in list(
+                    self._new.quads_for_pattern(ox.NamedNode(entity), node(prop), None, node(ENTITIES))
+                ):
+                    self._new.remove(q)
         # counted over the finished store: every document that refers to a described entity is in it
-        described = self._entities.described()
+        described = self._entities.described() | regrouped
         self._write(statistics_quads(self._new, described, everything=self._inherited is None))
         self._flush()
         assert self._new is not None and self._new_dir is not None

@@ -49,6 +49,7 @@ class CG(rdfns.DefinedNamespace):
     Author: URIRef
     Extraction: URIRef
     Build: URIRef
+    Passage: URIRef
 
     # claim types (individuals of ClaimType)
     Statement: URIRef
@@ -105,6 +106,10 @@ class CG(rdfns.DefinedNamespace):
     speakerMention: URIRef
     targetMention: URIRef
     inPost: URIRef
+    statement: URIRef
+
+    # copies (graph.store.duplicates)
+    repeats: URIRef
 
 
 class OA(rdfns.DefinedNamespace):
@@ -136,6 +141,11 @@ BUILD = ID["build"]
 
 ENTITIES = ID["entities"]
 """The graph describing each entity the documents refer to, once, merged over all documents."""
+
+DUPLICATES = ID["duplicates"]
+"""The graph of documents, posts and passages that repeat others (``cg:repeats``) and of the claims they
+repeat (``cg:statement``): derived from the documents, recomputed by every build
+(``graph.store.duplicates``)."""
 
 _ENTITY = ID["entity/"]
 _DOC = ID["doc/"]

@@ -8,6 +8,9 @@ the graph first and returns rows (a list of dicts, sorted, ready for a table, CS
 never changed. ``ANALYSES`` names them for ``claimgraph analyze``.
 
 A claim with several targets is one claim: it counts once for its speaker and once for each target.
+Claims count as **statements**: a claim that repeats another (the same story in another script, a
+repost, an article pasted into a forum post: the edge attribute ``statement``, from
+``graph.store.duplicates``) counts once with it; edges without the attribute are statements of their own.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class _Claim(NamedTuple):
     start: int
     end: int
     time: str | None
+    statement: str
 
 
 def _claims(G: nx.MultiDiGraph) -> list[_Claim]:
@@ -51,10 +55,26 @@ def _claims(G: nx.MultiDiGraph) -> list[_Claim]:
         # two speakers may share a span (and so a key): a claim is a speaker's
         parts.setdefault((speaker, key), (data, set()))[1].add(target)
     claims = [
-        _Claim(key, u, d["type"], frozenset(ts), d["text"], d["doc"], d["start"], d["end"], d.get("time"))
+        _Claim(
+            key,
+            u,
+            d["type"],
+            frozenset(ts),
+            d["text"],
+            d["doc"],
+            d["start"],
+            d["end"],
+            d.get("time"),
+            _statement(key, d),
+        )
         for (u, key), (d, ts) in parts.items()
     ]
     return sorted(claims, key=lambda c: (c.doc, c.start, c.end, c.key, c.speaker))
+
+
+def _statement(key: str, data: dict[str, Any]) -> str:
+    """The statement an edge's claim belongs to: the key of the claim it repeats, else its own key."""
+    return data.get("statement") or key
 
 
 def _entity(G: nx.MultiDiGraph | nx.Graph, node: str) -> Row:
@@ -63,8 +83,10 @@ def _entity(G: nx.MultiDiGraph | nx.Graph, node: str) -> Row:
 
 
 def _weighted(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Speaker → target with ``weight`` = claims; only nodes in some claim, in sorted order."""
-    weights = Counter((u, v) for u, v in G.edges())
+    """Speaker → target with ``weight`` = statements; only nodes in some claim, in sorted order."""
+    weights = Counter(
+        (u, v) for u, v, _ in {(u, v, _statement(k, d)) for u, v, k, d in G.edges(keys=True, data=True)}
+    )
     D = nx.DiGraph()
     D.add_nodes_from(sorted({n for pair in weights for n in pair}))
     D.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()))
@@ -100,7 +122,7 @@ def speaker_centrality(G: nx.MultiDiGraph) -> list[Row]:
     D = _weighted(G)
     rank = _pagerank(D.reverse(copy=True))
     degree = nx.out_degree_centrality(D) if len(D) > 1 else dict.fromkeys(D, 0.0)
-    claims = {u: {k for _, _, k in G.out_edges(u, keys=True)} for u in G}
+    claims = {u: {_statement(k, d) for _, _, k, d in G.out_edges(u, keys=True, data=True)} for u in G}
     rows = [
         {
             **_entity(G, u),
@@ -135,7 +157,7 @@ def target_centrality(G: nx.MultiDiGraph) -> list[Row]:
     rows = [
         {
             **_entity(G, v),
-            "claims": G.in_degree(v),
+            "claims": len({(u, _statement(k, d)) for u, _, k, d in G.in_edges(v, keys=True, data=True)}),
             "speakers": D.in_degree(v),
             "degree": round(degree[v], 6),
             "pagerank": round(rank[v], 6),
@@ -165,8 +187,11 @@ def most_accused(G: nx.MultiDiGraph, types: Iterable[str] = ATTACK) -> list[Row]
     types = tuple(types)
     by_type: dict[str, Counter[str]] = defaultdict(Counter)
     speakers: dict[str, set[str]] = defaultdict(set)
-    for u, v, t in G.edges(data="type"):
-        if t in types:
+    seen = set()
+    for u, v, k, d in G.edges(keys=True, data=True):
+        t = d.get("type")
+        if t in types and (u, v, _statement(k, d)) not in seen:
+            seen.add((u, v, _statement(k, d)))
             by_type[v][t] += 1
             speakers[v].add(u)
     rows = [
@@ -201,9 +226,10 @@ def most_accusing(G: nx.MultiDiGraph, types: Iterable[str] = ATTACK) -> list[Row
     types = tuple(types)
     claims: dict[str, dict[str, str]] = defaultdict(dict)
     targets: dict[str, set[str]] = defaultdict(set)
-    for u, v, key, t in G.edges(keys=True, data="type"):
+    for u, v, key, d in G.edges(keys=True, data=True):
+        t = d.get("type")
         if t in types:
-            claims[u][key] = t
+            claims[u][_statement(key, d)] = t
             targets[u].add(v)
     rows = [
         {
@@ -236,7 +262,12 @@ def stance_graph(
     """
     support, against = tuple(support), tuple(against)
     counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for u, v, t in G.edges(data="type"):
+    seen = set()
+    for u, v, k, d in G.edges(keys=True, data=True):
+        t = d.get("type")
+        if (u, v, _statement(k, d)) in seen:
+            continue
+        seen.add((u, v, _statement(k, d)))
         if t in support:
             counts[(u, v)]["support"] += 1
         elif t in against:
@@ -283,7 +314,7 @@ def communities(G: nx.MultiDiGraph, resolution: float = 1.0, seed: int = 0) -> l
     [(1, ['b', 'a']), (2, ['c', 'd'])]
     """
     U = nx.Graph()
-    for u, v in G.edges():
+    for u, v, _ in sorted({(u, v, _statement(k, d)) for u, v, k, d in G.edges(keys=True, data=True)}):
         if u == v:
             continue
         a, b = sorted((u, v))
@@ -324,8 +355,9 @@ def claim_responses(
     Rows (document order of the attack, then of the reply): ``accuser``, ``accused``, ``attack`` (type),
     ``attack_text``, ``attack_at`` (``doc#start,end``), ``response`` (type), ``response_text``,
     ``response_at``, ``order`` (``same document``, ``later post`` or ``other document``) and
-    ``shared`` (the entities in common). A claim without targets is not in the claim network, so it is
-    neither attack nor reply here.
+    ``shared`` (the entities in common). A pair of statements is one row, at its first place in document
+    order, however many documents repeat the attack or the reply. A claim without targets is not in the
+    claim network, so it is neither attack nor reply here.
 
     Examples
     --------
@@ -350,6 +382,7 @@ def claim_responses(
         if c.type in responses:
             by_speaker[c.speaker].append(c)
     rows = []
+    answered = set()  # (attack statement, accused, reply statement): a pair of statements is one row
     for attack in claims:
         if attack.type not in attacks:
             continue
@@ -358,8 +391,9 @@ def claim_responses(
             for reply in by_speaker.get(accused, []):
                 shared = (about & reply.targets) - {accused}
                 order = _order(attack, reply) if shared else None
-                if order is None:
+                if order is None or (attack.statement, accused, reply.statement) in answered:
                     continue
+                answered.add((attack.statement, accused, reply.statement))
                 rows.append(
                     {
                         "accuser": attack.speaker,
@@ -419,9 +453,14 @@ def claims_over_time(G: nx.MultiDiGraph, period: str = "month") -> list[Row]:
     >>> [(r["period"], r["claims"]) for r in claims_over_time(G)]
     [('2025-01', 2), ('2025-02', 1), ('undated', 1)]
     """
+    first: dict[tuple[str, str, str, str], str | None] = {}  # a statement counts once, when first dated
+    for u, v, k, d in G.edges(keys=True, data=True):
+        statement, time = (u, v, _statement(k, d), d["type"]), d.get("time")
+        if statement not in first or (time and (first[statement] is None or time < str(first[statement]))):
+            first[statement] = time
     counts: Counter[tuple[str, str, str, str]] = Counter()
-    for u, v, _, d in G.edges(keys=True, data=True):
-        counts[(u, v, period_of(d.get("time"), period), d["type"])] += 1
+    for (u, v, _, kind), time in first.items():
+        counts[(u, v, period_of(time, period), kind)] += 1
     rows = [
         {
             "period": when,

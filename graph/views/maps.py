@@ -107,8 +107,14 @@ class MapSource:
     """Each document's record: its metadata (title, published, outlet, url) where the input gave it."""
 
     @classmethod
-    def from_records(cls, recs: Iterable[Mapping[str, Any]], texts: Mapping[str, str]) -> MapSource:
-        """From the store's records (``graph.store.reader.records``) and document texts by name."""
+    def from_records(
+        cls,
+        recs: Iterable[Mapping[str, Any]],
+        texts: Mapping[str, str],
+        statements: Mapping[tuple[str, str], str] | None = None,
+    ) -> MapSource:
+        """From the store's records (``graph.store.reader.records``), document texts by name and the claims
+        that repeat others (``graph.store.duplicates.statement_keys``)."""
         recs = list(recs)
         claims: dict[str, dict[str, Any]] = {}
         mentions: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
@@ -127,15 +133,17 @@ class MapSource:
         for doc in {rec["doc"] for rec in recs if "doc" in rec}:
             if doc not in by_name and Path(doc).name in texts:
                 by_name[doc] = texts[Path(doc).name]
-        return cls(claim_network(recs), by_name, claims, dict(mentions), posts, documents=documents)
+        network = claim_network(recs, statements)
+        return cls(network, by_name, claims, dict(mentions), posts, documents=documents)
 
     @classmethod
     def from_store(cls, store: ox.Store) -> MapSource:
         """Everything in ``store``."""
+        from graph.store.duplicates import statement_keys
         from graph.store.reader import document_texts, records
         from graph.store.vocab import ENTITIES, entity_id, prefixes
 
-        source = cls.from_records(records(store), document_texts(store))
+        source = cls.from_records(records(store), document_texts(store), statement_keys(store))
         names = f"""SELECT ?entity ?label WHERE {{
           GRAPH <{ENTITIES}> {{ ?entity rdfs:label ?label FILTER(langMatches(lang(?label), "zh-Hans")) }}
         }}"""
@@ -417,7 +425,9 @@ def map_payload(
     """Plain data for a map of ``source`` under ``flt``: entities, links and claims (JSON-ready).
 
     ``links`` are one per (speaker, target, claim type), sorted, with ``claims`` indexes into
-    ``claims``. Each claim carries its exact ``text``, ``start``/``end`` in its document, up to
+    ``claims`` (every claim, each place the story appeared) and ``count`` the statements among them (a
+    claim that repeats another, ``statement``, counts once with it; so do entities' ``made`` and
+    ``received``). Each claim carries its exact ``text``, ``start``/``end`` in its document, up to
     ``CONTEXT_CHARS`` of context each side (``window`` with the claim at ``[qs, qe)``), and ``marks``:
     per entity, the ranges of ``window`` where it is mentioned, for highlighting.
     """
@@ -436,10 +446,12 @@ def map_payload(
     index = {key: i for i, key in enumerate(claim_ids)}
     targets: dict[str, list[str]] = defaultdict(list)
     speakers: dict[str, str] = {}
+    statement: dict[str, str] = {}
     for u, v, d in graph.edges(data=True):
         if v not in targets[d["claim"]]:
             targets[d["claim"]].append(v)
         speakers[d["claim"]] = u
+        statement[d["claim"]] = d.get("statement") or d["claim"]
 
     claims = [_claim_payload(source, graph, key, speakers[key], sorted(targets[key])) for key in claim_ids]
 
@@ -454,7 +466,7 @@ def map_payload(
                 "from": u,
                 "to": v,
                 "type": ctype,
-                "count": len(set(keys)),
+                "count": len({statement[k] for k in keys}),  # a story repeated elsewhere counts once
                 "claims": sorted({index[k] for k in keys}),
                 "color": colours["claims"].get(ctype, {}).get("color", colours["other"]),
                 "roundness": round(0.1 + 0.16 * n, 2),
@@ -463,10 +475,10 @@ def map_payload(
 
     made: Counter[str] = Counter()
     received: Counter[str] = Counter()
-    for c in claims:
-        made[c["speaker"]] += 1
-        for t in c["targets"]:
-            received[t] += 1
+    for speaker, _ in {(c["speaker"], c["statement"]) for c in claims}:
+        made[speaker] += 1
+    for t, _ in {(t, c["statement"]) for c in claims for t in c["targets"]}:
+        received[t] += 1
     entities = {}
     for node, d in sorted(graph.nodes(data=True)):
         kind = d.get("type", "")
@@ -575,6 +587,7 @@ def _claim_payload(
     poster = source.posts.get((doc, post), {}).get("author") if post is not None else None
     return {
         "key": key,
+        "statement": edge.get("statement") or key,
         "type": edge["type"],
         "cue": edge.get("cue") or "",
         "speaker": speaker,
