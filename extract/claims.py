@@ -102,6 +102,7 @@ class Rules:
     clause_opening: re.Pattern[str]
     demonstratives: tuple[str, ...]
     role_before: re.Pattern[str]
+    titled: re.Pattern[str]
     byline: re.Pattern[str]
 
 
@@ -159,6 +160,7 @@ def rules() -> Rules:
         clause_opening=re.compile(data["clause_opening"]["pattern"]),
         demonstratives=tuple(data["demonstratives"]),
         role_before=re.compile(expand_placeholders("(?:[ROLE])$")),
+        titled=re.compile(expand_placeholders(r"[^，,。！？；\s]{0,6}?(?:[ROLE])\s?")),
         byline=re.compile(data["byline"] + "$"),
     )
 
@@ -404,6 +406,9 @@ class ClaimFinder:
         tag = OUTLET_TAG.match(self.text, clause_start, comma)  # 【财新网】美国众议院…: the outlet's tag
         clause_start = tag.end() if tag else clause_start
         m = self._mention_at(clause_start)
+        if m is not None and m.label == "ORG":
+            titled = self._titled_person_after(m)  # 致公党中央主席罗豪才主持会议，强调: the person speaks
+            m = titled if titled is not None else m
         if m is not None and m.label in ("PERSON", "ORG"):
             return m.entity, m.start, m.end
         k = bisect_left(self.starts, clause_start)
@@ -412,6 +417,15 @@ class ClaimFinder:
             if m.label == "PERSON" and _containing(self.quotes, m.start) is None and not self._is_object(m):
                 return m.entity, m.start, m.end
             k += 1
+        return None
+
+    def _titled_person_after(self, m: Ment) -> Ment | None:
+        """A person named right after an organisation and a role (``致公党中央主席罗豪才``)."""
+        k = bisect_left(self.starts, m.end)
+        if k < len(self.mentions) and self.mentions[k].label == "PERSON":
+            person = self.mentions[k]
+            if self.r.titled.fullmatch(self.text, m.end, person.start):
+                return person
         return None
 
     # --- content --------------------------------------------------------

@@ -704,3 +704,15 @@ def test_an_outlet_tag_is_nobodys_subject_and_a_report_speaks_for_its_author(tex
     x = extract_text(text)
     committee = entity_of(x, "美国参议院外交关系委员会" if "美国" in text else "美國參議院外交關係委員會")
     assert [c.speaker for c in x.claims] == [committee, committee]
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("致公党中央主席罗豪才主持会议并讲话，强调致公党要搞好领导班子建设。", "罗豪才"),
+        ("素林外长昨天在外交部对中国记者说，美国总统访华将加强中美两国的互相了解。", "素林"),
+    ],
+)
+def test_a_titled_person_speaks_for_the_clause_and_across_an_occasion_and_addressee(text, speaker) -> None:
+    x = extract_text(text)
+    assert {c.speaker for c in x.claims} == {entity_of(x, speaker)}
