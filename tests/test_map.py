@@ -157,6 +157,8 @@ def test_links_are_one_per_speaker_target_and_type(source: MapSource, payload: d
     expected: dict[tuple[str, str, str], set[str]] = {}
     statements: dict[tuple[str, str, str], set[str]] = {}
     for u, v, d in source.graph.edges(data=True):
+        if u == v:
+            continue  # no arrow from an entity to itself
         expected.setdefault((u, v, d["type"]), set()).add(d["claim"])
         statements.setdefault((u, v, d["type"]), set()).add(d["statement"])
     got = {(link["from"], link["to"], link["type"]): link for link in payload["links"]}
@@ -168,8 +170,40 @@ def test_links_are_one_per_speaker_target_and_type(source: MapSource, payload: d
         assert link["count"] == len({payload["claims"][i]["statement"] for i in link["claims"]})
     assert any(link["count"] < len(link["claims"]) for link in payload["links"]), "the seeds repeat a story"
     assert len({link["id"] for link in payload["links"]}) == len(payload["links"])
+    # The legend counts claims, not claim × target pairs: its counts add up to the header's.
     counts = {t["code"]: t["count"] for t in payload["claimTypes"]}
-    assert counts == dict(Counter(link["type"] for link in payload["links"] for _ in link["claims"]))
+    assert counts == dict(Counter(c["type"] for c in payload["claims"]))
+    assert sum(counts.values()) == payload["counts"]["claims"] == len(payload["claims"])
+    statements = {t["code"]: t["statements"] for t in payload["claimTypes"]}
+    assert sum(statements.values()) == payload["counts"]["statements"]
+
+
+def test_focus_map_legend_counts_each_claim_once(source: MapSource) -> None:
+    # The issue's case: 16 claims, where the legend said accusation 30 + denial 2.
+    payload = map_payload(source, MapFilter(focus="卢特尼克", types=("accusation", "denial")))
+    counts = {t["code"]: t["count"] for t in payload["claimTypes"]}
+    assert sum(counts.values()) == payload["counts"]["claims"] == len(payload["claims"])
+    per_link = sum(len(link["claims"]) for link in payload["links"])
+    assert per_link > len(payload["claims"])  # claims with several targets: several links each
+
+
+def test_no_entity_has_an_arrow_to_itself(source: MapSource, payload: dict) -> None:
+    loops = [(u, d["claim"]) for u, v, d in source.graph.edges(data=True) if u == v]
+    assert loops, "the seeds have a speaker among its own claim's targets"
+    assert not [link for link in payload["links"] if link["from"] == link["to"]]
+    for claim in payload["claims"]:
+        assert claim["speaker"] not in claim["targets"]
+
+
+def test_unnamed_authors_are_named_after_their_documents_title(payload: dict) -> None:
+    authors = [e for e in payload["entities"].values() if e["type"] == "AUTHOR"]
+    assert authors
+    for author in authors:
+        doc = author["id"].removeprefix("author:")
+        title = payload["documents"][doc]["title"]
+        assert author["label"].startswith("author of 《") and title[:10] in author["label"]
+        assert doc not in author["label"] or doc in title
+        assert author["made"] > 0  # only where it speaks
 
 
 def test_every_quote_is_its_documents_text_with_context(
@@ -249,7 +283,14 @@ def test_type_doc_and_date_filters(source: MapSource) -> None:
 
 def test_max_nodes_keeps_the_most_central(source: MapSource) -> None:
     payload = map_payload(source, MapFilter(max_nodes=10))
-    assert len(payload["entities"]) <= 10
+    assert len(payload["entities"]) == 10 and not payload["notes"]
+    for n in (2, 3, 20, 50):
+        drawn = map_payload(source, MapFilter(max_nodes=n))
+        assert len(drawn["entities"]) == n, n  # the issue: --max-nodes 20 drew 18 under "top 20"
+        linked = {link["from"] for link in drawn["links"]} | {link["to"] for link in drawn["links"]}
+        assert linked == set(drawn["entities"])
+    small = map_payload(source, MapFilter(focus="Kevin Bankston", max_nodes=50))
+    assert len(small["entities"]) < 50 and "only" in small["notes"][0]
     assert {"usa", "china", "deepseek", "howard_lutnick"} <= set(payload["entities"])
     focused = select(source.graph, MapFilter(focus="Kevin Bankston", hops=2, max_nodes=3))
     assert "kevin_bankston" in focused
@@ -266,6 +307,8 @@ def test_bad_filters_say_what_to_do(source: MapSource) -> None:
         select(source.graph, MapFilter(docs=("missing.txt",)))
     with pytest.raises(ClaimgraphError, match="no claims to map"):
         map_payload(source, MapFilter(since="2031-01-01"))
+    with pytest.raises(ClaimgraphError, match="at least 2 entities; give --max-nodes 2 or more"):
+        map_payload(source, MapFilter(max_nodes=1))
 
 
 def test_cli_writes_the_map(store: Path, tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def claim_network(
     ``quote``, ``doc``, ``start``, ``end``, ``post``, ``time`` (the claim's date: its post's time, else its
     document's publication, if known), and what the document's metadata says: ``title``, ``outlet`` (the
     outlet entity's name), ``url``.
-    A document's unnamed author becomes a node ``author:<doc>`` of type ``AUTHOR``.
+    A document's unnamed author becomes a node ``author:<doc>`` of type ``AUTHOR`` when it speaks of
+    someone.
 
     >>> recs = [
     ...     {"kind": "entity", "id": "a", "type": "PERSON", "name": "Ann", "labels": ["Ann", "安"]},
@@ -73,7 +74,7 @@ def claim_network(
         graph.nodes[node]["mentions"] = mentions[node]
     for claim in claims:
         speaker = claim["speaker"]
-        if speaker == AUTHOR:
+        if speaker == AUTHOR and claim.get("targets"):  # an unnamed author is drawn where it speaks
             speaker = f"{AUTHOR}:{claim['doc']}"
             name = f"author of {claim['doc']}"
             graph.add_node(speaker, type="AUTHOR", name=name, labels=[], zh="", mentions=0)

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -98,7 +98,8 @@ class MapSource:
 
     graph: nx.MultiDiGraph
     texts: dict[str, str]
-    claims: dict[str, dict[str, Any]]
+    claims: dict[tuple[str, str], dict[str, Any]]
+    """Each claim's record by its key (``doc#start,end``) and its speaker's node."""
     mentions: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     posts: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     chinese: dict[str, str] = field(default_factory=dict)
@@ -116,7 +117,7 @@ class MapSource:
         """From the store's records (``graph.store.reader.records``), document texts by name and the claims
         that repeat others (``graph.store.duplicates.statement_keys``)."""
         recs = list(recs)
-        claims: dict[str, dict[str, Any]] = {}
+        claims: dict[tuple[str, str], dict[str, Any]] = {}
         mentions: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         posts: dict[tuple[str, int], dict[str, Any]] = {}
         documents: dict[str, dict[str, Any]] = {}
@@ -124,7 +125,8 @@ class MapSource:
             if rec.get("kind") == "document":
                 documents[rec["doc"]] = dict(rec)
             elif rec.get("kind") == "claim":
-                claims[claim_key(rec["doc"], rec["start"], rec["end"])] = dict(rec)
+                speaker = f"{AUTHOR}:{rec['doc']}" if rec["speaker"] == AUTHOR else rec["speaker"]
+                claims[(claim_key(rec["doc"], rec["start"], rec["end"]), speaker)] = dict(rec)
             elif rec.get("kind") == "mention":
                 mentions[(rec["doc"], rec["entity"])].append((rec["start"], rec["end"]))
             elif rec.get("kind") == "post":
@@ -255,6 +257,8 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
 
     kept = []
     for u, v, k, d in graph.edges(keys=True, data=True):
+        if u == v:
+            continue  # a speaker among its own claim's targets: no arrow from an entity to itself
         if flt.types and d["type"] not in flt.types:
             continue
         if wanted_docs and d["doc"] not in wanted_docs:
@@ -273,11 +277,43 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
             )
         sub = sub.subgraph(nx.ego_graph(sub, focus, radius=flt.hops, undirected=True).nodes)
     if flt.max_nodes is not None and len(sub) > flt.max_nodes:
-        rank = centrality(sub)
-        order = sorted(sub, key=lambda n: (n != focus, -rank[n], n))
-        sub = sub.subgraph(order[: flt.max_nodes])
-        sub = sub.subgraph([n for n in sub if sub.degree(n) > 0 or n == focus])
+        sub = sub.subgraph(most_central(sub, flt.max_nodes, focus))
     return nx.MultiDiGraph(sub)
+
+
+def most_central(graph: nx.MultiDiGraph, n: int, focus: str | None = None) -> list[str]:
+    """``n`` entities of ``graph``, the most central first, each linked to another of them.
+
+    Taken in order of :func:`centrality` (the focus first): an entity linked to one already taken joins;
+    one that is not brings its most central neighbour with it, when two places are left. So the map
+    shows exactly ``n`` entities whenever ``graph`` has that many (a lone entity would be drawn without
+    a line), which a plain cut of the top ``n`` does not; fewer only when the last place left can go to
+    no entity linked to those taken (:func:`map_payload` says so on the page).
+
+    >>> g = nx.MultiDiGraph([("a", "b"), ("a", "c"), ("d", "e")])
+    >>> most_central(g, 3), most_central(g, 4), most_central(g, 2, focus="d")
+    (['a', 'b', 'c'], ['a', 'b', 'c'], ['d', 'e'])
+    """
+    if n < 2:
+        raise ClaimgraphError(
+            f"--max-nodes {n}: a claim links a speaker and a target, so a map shows at least 2 entities; "
+            "give --max-nodes 2 or more"
+        )
+    rank = centrality(graph)
+    order = sorted(graph, key=lambda x: (x != focus, -rank[x], x))
+    neighbours = {x: set(nx.all_neighbors(graph, x)) - {x} for x in graph}
+    chosen: dict[str, None] = {}
+    for node in order:
+        if len(chosen) >= n:
+            break
+        if node in chosen or not neighbours[node]:
+            continue
+        if neighbours[node] & chosen.keys():
+            chosen[node] = None
+        elif len(chosen) <= n - 2:
+            chosen[node] = None
+            chosen[min(neighbours[node], key=lambda x: (-rank[x], x))] = None
+    return sorted(chosen, key=lambda x: (x != focus, -rank[x], x))
 
 
 # ---------------------------------------------------------------- payload
@@ -439,21 +475,22 @@ def map_payload(
     rank = centrality(graph)
     focus = resolve_node(source.graph, flt.focus) if flt.focus else None
 
-    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    # A claim is its span and its speaker: one span can be said by two (李家超回应说，特区政府表示…).
+    groups: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
+    targets: dict[tuple[str, str], list[str]] = defaultdict(list)
+    statement: dict[tuple[str, str], str] = {}
     for u, v, d in graph.edges(data=True):
-        groups[(u, v, d["type"])].append(d["claim"])
-    claim_ids = sorted({key for keys in groups.values() for key in keys}, key=_claim_order)
-    index = {key: i for i, key in enumerate(claim_ids)}
-    targets: dict[str, list[str]] = defaultdict(list)
-    speakers: dict[str, str] = {}
-    statement: dict[str, str] = {}
-    for u, v, d in graph.edges(data=True):
-        if v not in targets[d["claim"]]:
-            targets[d["claim"]].append(v)
-        speakers[d["claim"]] = u
-        statement[d["claim"]] = d.get("statement") or d["claim"]
-
-    claims = [_claim_payload(source, graph, key, speakers[key], sorted(targets[key])) for key in claim_ids]
+        cid = (d["claim"], u)
+        groups[(u, v, d["type"])].append(cid)
+        if v not in targets[cid]:
+            targets[cid].append(v)
+        statement[cid] = f"{d.get('statement') or d['claim']} {u}"
+    claim_ids = sorted(targets, key=lambda cid: (*_claim_order(cid[0]), cid[1]))
+    index = {cid: i for i, cid in enumerate(claim_ids)}
+    claims = [
+        _claim_payload(source, graph, key, speaker, sorted(targets[(key, speaker)]))
+        for key, speaker in claim_ids
+    ]
 
     links = []
     per_pair: Counter[tuple[str, str]] = Counter()
@@ -483,13 +520,19 @@ def map_payload(
     for node, d in sorted(graph.nodes(data=True)):
         kind = d.get("type", "")
         labels = list(d.get("labels", ()))
+        label = node_label(d, source.chinese.get(node))
+        name = d.get("name", node)
+        if kind == "AUTHOR":
+            doc = node.removeprefix(AUTHOR + ":")
+            label = author_label(_doc_info(source, doc)["title"] or Path(doc).name)
+            name = label
         entities[node] = {
             "id": node,
             "type": kind,
-            "name": d.get("name", node),
-            "label": _author_label(node) if kind == "AUTHOR" else node_label(d, source.chinese.get(node)),
+            "name": name,
+            "label": label,
             "aliases": labels,
-            "keys": search_keys([d.get("name", node), *labels, node]),
+            "keys": search_keys([name, *labels, node]),
             "mentions": d.get("mentions", 0),
             "made": made[node],
             "received": received[node],
@@ -497,10 +540,23 @@ def map_payload(
             "focus": node == focus,
         }
 
-    type_counts = Counter(link["type"] for link in links for _ in link["claims"])
+    # Each claim has one type: the legend's counts add up to the claims (and statements) on the page.
+    type_claims = Counter(c["type"] for c in claims)
+    type_statements = Counter(t for t, _ in {(c["type"], c["statement"]) for c in claims})
     entity_counts = Counter(e["type"] for e in entities.values())
     docs = sorted({c["doc"] for c in claims})
     described = flt.describe()
+    notes = []
+    if flt.max_nodes is not None and len(entities) < flt.max_nodes:
+        whole = len(select(source.graph, replace(flt, max_nodes=None)))
+        notes.append(
+            f"{len(entities)} entities, not {flt.max_nodes}: "
+            + (
+                f"only {whole} take part in the claims that pass the other filters"
+                if whole <= flt.max_nodes
+                else "the next most central entities have no claim linking them to those shown"
+            )
+        )
     if title is None:
         title = "Who said what about whom"
         if focus is not None:
@@ -508,16 +564,19 @@ def map_payload(
     return {
         "title": title,
         "filters": described,
+        "notes": notes,
         "counts": {
             "entities": len(entities),
             "links": len(links),
             "claims": len(claims),
+            "statements": len({c["statement"] for c in claims}),
             "documents": len(docs),
+            "undated": sum(not c["time"] for c in claims),
         },
         "claimTypes": [
-            {**colours["claims"][code], "count": type_counts[code]}
+            {**colours["claims"][code], "count": type_claims[code], "statements": type_statements[code]}
             for code in colours["claims"]
-            if type_counts[code] or code in flt.types
+            if type_claims[code] or code in flt.types
         ],
         "entityTypes": [
             {**colours["entities"][code], "count": entity_counts[code]}
@@ -542,16 +601,22 @@ def _type_order(code: str) -> int:
     return order.index(code) if code in order else len(order)
 
 
-def _author_label(node: str) -> str:
-    """The label of a document's unnamed author (``graph.store.network`` names the node ``author:<doc>``)."""
-    return f"作者 author\n{node.removeprefix(AUTHOR + ':')}"
+def author_label(title: str) -> str:
+    """The label of a document's unnamed author: its document's title (``graph.store.network`` names the
+    node ``author:<doc>``).
+
+    >>> author_label("美国商务部长卢特尼克：DeepSeek窃取美国技术，必须严加管控")
+    'author of 《美国商务部长卢特尼克：DeepSeek窃取美国…》'
+    """
+    short = title if len(title) <= 24 else title[:23] + "…"
+    return f"author of 《{short}》"
 
 
 def _claim_payload(
     source: MapSource, graph: nx.MultiDiGraph, key: str, speaker: str, targets: list[str]
 ) -> dict[str, Any]:
     """One claim for the page, with context and highlight ranges relative to its window."""
-    rec = source.claims.get(key)
+    rec = source.claims.get((key, speaker))
     edge = next(d for _, v, d in graph.out_edges(speaker, data=True) if d["claim"] == key)
     doc, start, end = edge["doc"], edge["start"], edge["end"]
     text = source.texts.get(doc)
@@ -587,7 +652,7 @@ def _claim_payload(
     poster = source.posts.get((doc, post), {}).get("author") if post is not None else None
     return {
         "key": key,
-        "statement": edge.get("statement") or key,
+        "statement": f"{edge.get('statement') or key} {speaker}",
         "type": edge["type"],
         "cue": edge.get("cue") or "",
         "speaker": speaker,

@@ -57,11 +57,19 @@
   /* ------------------------------------------------------------ header and legend */
 
   $("title").textContent = data.title;
-  var c = data.counts;
-  var summary = c.entities + " entities · " + c.links + " links · " + c.claims + " claims · " +
-    c.documents + " document" + (c.documents === 1 ? "" : "s");
-  if (data.filters.length) summary += " — " + data.filters.join("; ");
-  $("summary").textContent = summary;
+  // The header counts what the filters leave on the map: entities, links, claims (statements), documents.
+  function plural(n, word, many) { return n + " " + (n === 1 ? word : many || word + "s"); }
+  function drawSummary(c) {
+    var summary = plural(c.entities, "entity", "entities") + " · " +
+      plural(c.links, "link") + " · " + plural(c.claims, "claim") +
+      (c.statements !== c.claims ? " (" + plural(c.statements, "statement") + ")" : "") + " · " +
+      plural(c.documents, "document");
+    if (data.filters.length) summary += " — " + data.filters.join("; ");
+    $("summary").textContent = summary;
+    $("notes").textContent = data.notes.join(" ");
+    $("notes").hidden = !data.notes.length;
+  }
+  drawSummary(data.counts);
 
   var active = {};
   var typeRows = {};
@@ -77,9 +85,11 @@
     row.appendChild(box);
     row.appendChild(sw);
     row.appendChild(el("span", "name", typeLabel(t.code)));
-    row.appendChild(el("span", "count", t.count));
+    var count = el("span", "count", t.count);
+    count.dataset.type = t.code;
+    row.appendChild(count);
     box.addEventListener("change", function () { setActive(t.code, box.checked); });
-    typeRows[t.code] = { row: row, box: box };
+    typeRows[t.code] = { row: row, box: box, count: count };
     $("claim-types").appendChild(row);
   });
   data.entityTypes.forEach(function (t) {
@@ -126,18 +136,15 @@
   var edges = new vis.DataSet(visEdges.map(function (e) {
     return Object.assign({}, e, { title: edgeTip(e.id) });
   }));
+  // Filters hide and show (vis-network's ``hidden``): nothing is removed, so no node moves, and what
+  // comes back is drawn where it was.
   var visible = {};
-  function computeVisible() {
-    visible = {};
-    data.links.forEach(function (l) {
-      if (active[l.type]) { visible[l.from] = true; visible[l.to] = true; }
-    });
-    Object.keys(entities).forEach(function (id) { if (entities[id].focus) visible[id] = true; });
-  }
-  computeVisible();
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return !!active[links[e.id].type]; } });
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !!visible[n.id]; } });
-  var network = new vis.Network($("map"), { nodes: nodeView, edges: edgeView }, options);
+  var shownLinks = {};
+  var linkCounts = {};
+  var shown = [];
+  Object.keys(entities).forEach(function (id) { visible[id] = true; });
+  data.links.forEach(function (l) { shownLinks[l.id] = true; linkCounts[l.id] = l.count; });
+  var network = new vis.Network($("map"), { nodes: nodes, edges: edges }, options);
 
   var settled = false;
   network.on("stabilizationProgress", function (p) {
@@ -151,6 +158,60 @@
     document.documentElement.dataset.settled = "true";
   });
 
+  var range = { from: null, to: null, undated: true };
+
+  // A claim is on the map when its type is switched on and its date is in the range (undated claims
+  // when they are asked for).
+  function inRange(cl) {
+    if (!cl.time) return range.undated;
+    var day = cl.time.slice(0, 10);
+    return !(range.from && day < range.from) && !(range.to && day > range.to);
+  }
+  function applyFilters() {
+    shown = claims.map(function (cl) { return !!active[cl.type] && inRange(cl); });
+    var nodeOn = {};
+    var edgeUpdates = [];
+    var shownClaims = 0, statements = {}, docs = {}, linkTotal = 0;
+    data.links.forEach(function (l) {
+      var seen = {}, n = 0;
+      l.claims.forEach(function (i) {
+        if (shown[i] && !seen[claims[i].statement]) { seen[claims[i].statement] = true; n++; }
+      });
+      var on = n > 0;
+      if (on) { nodeOn[l.from] = true; nodeOn[l.to] = true; linkTotal++; }
+      if (on !== !!shownLinks[l.id] || (on && n !== linkCounts[l.id])) {
+        edgeUpdates.push(on ? { id: l.id, hidden: false, value: n } : { id: l.id, hidden: true });
+      }
+      shownLinks[l.id] = on;
+      if (on) linkCounts[l.id] = n;
+    });
+    Object.keys(entities).forEach(function (id) { if (entities[id].focus) nodeOn[id] = true; });
+    var nodeUpdates = [];
+    Object.keys(entities).forEach(function (id) {
+      if (!!nodeOn[id] !== !!visible[id]) nodeUpdates.push({ id: id, hidden: !nodeOn[id] });
+    });
+    visible = nodeOn;
+    if (nodeUpdates.length) nodes.update(nodeUpdates);
+    if (edgeUpdates.length) edges.update(edgeUpdates);
+    var perType = {};
+    claims.forEach(function (cl, i) {
+      if (inRange(cl)) perType[cl.type] = (perType[cl.type] || 0) + 1;
+      if (!shown[i]) return;
+      shownClaims++;
+      statements[cl.statement] = true;
+      docs[cl.doc] = true;
+    });
+    Object.keys(typeRows).forEach(function (code) { typeRows[code].count.textContent = perType[code] || 0; });
+    api.counts = {
+      entities: Object.keys(visible).length,
+      links: linkTotal,
+      claims: shownClaims,
+      statements: Object.keys(statements).length,
+      documents: Object.keys(docs).length
+    };
+    drawSummary(api.counts);
+    if (api.onFilter) api.onFilter();
+  }
   function setTypes(codes) {
     Object.keys(active).forEach(function (code) {
       var on = codes.indexOf(code) >= 0;
@@ -158,19 +219,49 @@
       typeRows[code].box.checked = on;
       typeRows[code].row.classList.toggle("off", !on);
     });
-    computeVisible();
-    edgeView.refresh();
-    nodeView.refresh();
+    applyFilters();
     rerender();
   }
   function setActive(code, on) {
     setTypes(Object.keys(active).filter(function (c) { return c === code ? on : active[c]; }));
   }
+  applyFilters();
+
+  // vis-network picks the last edge whose rough outline holds the pointer (often a parallel or a
+  // neighbouring one) and misses strongly curved ones: take the visible edge nearest to the pointer,
+  // within a few pixels.
+  function nearestEdge(p) {
+    var best = null, bestD = Infinity, slack = 12 / network.getScale();
+    edges.getIds({ filter: function (e) { return !e.hidden; } }).forEach(function (oid) {
+      var o = network.body.edges[oid];
+      if (!o || !o.from || !o.to) return;
+      var a = o.edgeType.getPoint(0), b = o.edgeType.getPoint(1), m = o.edgeType.getPoint(0.5);
+      var vx = 2 * m.x - (a.x + b.x) / 2, vy = 2 * m.y - (a.y + b.y) / 2;  // the curve's control point
+      if (p.x < Math.min(a.x, b.x, vx) - slack || p.x > Math.max(a.x, b.x, vx) + slack ||
+          p.y < Math.min(a.y, b.y, vy) - slack || p.y > Math.max(a.y, b.y, vy) + slack) return;
+      var d = Infinity;
+      for (var k = 0; k <= 64; k++) {
+        var q = o.edgeType.getPoint(k / 64);
+        d = Math.min(d, (q.x - p.x) * (q.x - p.x) + (q.y - p.y) * (q.y - p.y));
+      }
+      if (d < bestD) { bestD = d; best = oid; }
+    });
+    var width = best ? network.body.edges[best].options.width || 1 : 0;
+    return best !== null && Math.sqrt(bestD) * network.getScale() <= 6 + width ? best : null;
+  }
+  function hideTooltip() {
+    var ih = network.interactionHandler;
+    if (ih && ih.popup) { ih.popup.hide(); ih.popupObj = undefined; }
+  }
 
   network.on("click", function (params) {
+    hideTooltip();
+    var edge = params.nodes.length ? null : nearestEdge(params.pointer.canvas) || params.edges[0];
     if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
-    else closePanel();
+    else if (edge) {
+      if (params.edges[0] !== edge) network.selectEdges([edge]);
+      showEdge(edge);
+    } else closePanel();
   });
   $("zoom-in").addEventListener("click", function () { network.moveTo({ scale: network.getScale() * 1.3 }); });
   $("zoom-out").addEventListener("click", function () { network.moveTo({ scale: network.getScale() / 1.3 }); });
@@ -324,10 +415,11 @@
     current = { kind: "edge", id: id };
     var badge = el("span", "badge", typeLabel(l.type));
     badge.style.background = l.color;
+    var list = l.claims.filter(function (i) { return shown[i]; });
     var body = openPanel(fullName(l.from) + " → " + fullName(l.to),
-      [badge, " " + l.count + " claim" + (l.count === 1 ? "" : "s")]);
+      [badge, " " + plural(list.length, "claim")]);
     body.dataset.edge = id;
-    listClaims(body, l.claims, [l.to]);
+    listClaims(body, list, [l.to]);
   }
 
   function showNode(id) {
@@ -342,7 +434,7 @@
     body.appendChild(facts);
     var said = [], about = [];
     claims.forEach(function (cl, i) {
-      if (!active[cl.type]) return;
+      if (!shown[i]) return;
       if (cl.speaker === id) said.push(i);
       if (cl.targets.indexOf(id) >= 0) about.push(i);
     });
@@ -360,7 +452,7 @@
   function rerender() {
     if (!current) return;
     if (current.kind === "edge") {
-      if (active[links[current.id].type]) showEdge(current.id);
+      if (shownLinks[current.id]) showEdge(current.id);
       else closePanel();
     } else {
       showNode(current.id);
@@ -447,8 +539,11 @@
     network: network,
     nodes: nodes,
     edges: edges,
-    nodeView: nodeView,
-    edgeView: edgeView,
+    shownNodes: function () { return nodes.getIds({ filter: function (n) { return !n.hidden; } }); },
+    shownEdges: function () { return edges.getIds({ filter: function (e) { return !e.hidden; } }); },
+    shownClaims: function () { return claims.map(function (_, i) { return i; }).filter(function (i) { return shown[i]; }); },
+    applyFilters: applyFilters,
+    nearestEdge: nearestEdge,
     data: data,
     showEdge: showEdge,
     showNode: showNode,
