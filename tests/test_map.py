@@ -215,7 +215,12 @@ def test_every_quote_is_its_documents_text_with_context(
         window, ws = claim["window"], claim["ws"]
         assert window == doc[ws : ws + len(window)]
         assert window[claim["qs"] : claim["qe"]] == claim["text"]
-        assert claim["qs"] <= 30 and len(window) - claim["qe"] <= 30
+        cue = (claim["cueStart"], claim["cueEnd"]) if claim["cueStart"] is not None else (claim["start"],) * 2
+        assert claim["qs"] <= 30 + max(0, claim["start"] - cue[0])
+        assert len(window) - claim["qe"] <= 30 + max(0, cue[1] - claim["end"])
+        if claim["cueStart"] is not None:  # the cue is in its context, always (the issue: 32 of 184 were not)
+            s, e = claim["cueRange"]
+            assert (ws + s, ws + e) == cue and window[s:e] == doc[cue[0] : cue[1]]
         for entity, ranges in claim["marks"].items():
             spans = source.mentions.get((claim["doc"], entity), [])
             keys = set(payload["entities"][entity]["keys"])

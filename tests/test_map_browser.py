@@ -491,3 +491,96 @@ def test_screenshots_for_the_readme(browser: Any, tmp_path: Path) -> None:
         loaded.page.screenshot(path=str(DOCS / f"map-{name}.png"))
         assert loaded.requests == [loaded.url]
         loaded.page.context.close()
+
+
+def test_the_cue_is_marked_in_its_own_context(
+    seeds_map: Loaded, map_file: tuple[Path, dict], texts: dict[str, str]
+) -> None:
+    """Every claim's cue word, shown where it stands, with its offsets (it was outside 32 of 184)."""
+    _, payload = map_file
+    page = seeds_map.page
+    seen: dict[int, dict] = {}
+    for speaker in sorted({c["speaker"] for c in payload["claims"]}):
+        page.evaluate("(id) => claimMap.showNode(id)", speaker)
+        for art in page.evaluate(
+            """() => Array.from(document.querySelectorAll('#panel-body section.said article')).map(a => ({
+                i: +a.dataset.claim,
+                cue: Array.from(a.querySelectorAll('.ctx .cue-word')).map(c => c.textContent),
+                head: a.querySelector('.claim-head').textContent}))"""
+        ):
+            seen[art["i"]] = art
+    cued = [i for i, c in enumerate(payload["claims"]) if c["cueStart"] is not None]
+    assert (
+        len(seen) == len(payload["claims"])
+        and len(cued) == sum(bool(c["cue"]) for c in payload["claims"]) > 80
+    )
+    for i in cued:
+        claim = payload["claims"][i]
+        word = texts[claim["doc"]][claim["cueStart"] : claim["cueEnd"]]
+        assert seen[i]["cue"] == [word], (claim["key"], seen[i])
+        assert f"[{claim['cueStart']}, {claim['cueEnd']})" in seen[i]["head"]
+
+
+def test_all_claims_between_two_entities_in_one_list(seeds_map: Loaded, map_file: tuple[Path, dict]) -> None:
+    _, payload = map_file
+    page = seeds_map.page
+    a, b = "howard_lutnick", "deepseek"
+    both = [
+        i
+        for i, c in enumerate(payload["claims"])
+        if (c["speaker"] == a and b in c["targets"]) or (c["speaker"] == b and a in c["targets"])
+    ]
+    edge = link_id(payload, a, b, "accusation")
+    page.evaluate("(id) => claimMap.showEdge(id)", edge)
+    page.click("#panel-body button.pair")
+    assert page.evaluate("document.getElementById('panel-body').dataset.pair") == f"{a}|{b}"
+    groups = page.evaluate(
+        """() => Array.from(document.querySelectorAll('#panel-body section.pair-group')).map(s =>
+            [s.dataset.type, Array.from(s.querySelectorAll('article')).map(x => +x.dataset.claim)])"""
+    )
+    assert sorted(i for _, ids in groups for i in ids) == sorted(both)
+    for kind, ids in groups:
+        assert {payload["claims"][i]["type"] for i in ids} == {kind}
+    assert len(groups) == len({payload["claims"][i]["type"] for i in both})
+
+
+def test_a_quote_is_copied_with_its_citation(browser: Any, map_file: tuple[Path, dict]) -> None:
+    path, payload = map_file
+    loaded = open_map(browser, path)
+    page = loaded.page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    edge = link_id(payload, "howard_lutnick", "deepseek", "accusation")
+    page.evaluate("(id) => claimMap.showEdge(id)", edge)
+    first = page.locator("#panel-body article").first
+    claim = payload["claims"][int(first.get_attribute("data-claim"))]
+    first.locator("button.copy").click()
+    wait(page, "document.querySelector('#panel-body article button.copy').textContent === 'copied ✓'", 5)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    doc = payload["documents"][claim["doc"]]
+    speaker = payload["entities"][claim["speaker"]]["label"].replace("\n", " · ")
+    assert copied.startswith(f"“{claim['text']}” — {speaker}")
+    assert f"{claim['doc']}" in copied and f"characters [{claim['start']}, {claim['end']})" in copied
+    assert doc["title"] in copied
+    assert copied == page.evaluate("claimMap.copied")
+    assert loaded.requests == [loaded.url]
+    page.context.close()
+
+
+def test_the_claims_in_view_export_as_csv(seeds_map: Loaded, map_file: tuple[Path, dict]) -> None:
+    import csv
+    import io
+
+    _, payload = map_file
+    page = seeds_map.page
+    page.click("#claim-types input[data-type='statement']")
+    with page.expect_download() as info:
+        page.click("#export-csv")
+    download = info.value
+    assert download.suggested_filename == "claims.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    expected = [c for c in payload["claims"] if c["type"] != "statement"]
+    assert len(rows) == len(expected)
+    assert [(r["document"], int(r["start"]), int(r["end"]), r["quote"]) for r in rows] == [
+        (c["doc"], c["start"], c["end"], c["text"]) for c in expected
+    ]
+    assert seeds_map.requests == [seeds_map.url]

@@ -464,7 +464,8 @@ def map_payload(
     ``claims`` (every claim, each place the story appeared) and ``count`` the statements among them (a
     claim that repeats another, ``statement``, counts once with it; so do entities' ``made`` and
     ``received``). Each claim carries its exact ``text``, ``start``/``end`` in its document, up to
-    ``CONTEXT_CHARS`` of context each side (``window`` with the claim at ``[qs, qe)``), and ``marks``:
+    ``CONTEXT_CHARS`` of context each side of the claim and its cue (``window`` with the claim at
+    ``[qs, qe)``, the cue at ``cueRange``; ``cueStart``/``cueEnd`` in the document), and ``marks``:
     per entity, the ranges of ``window`` where it is mentioned, for highlighting.
     """
     graph = select(source.graph, flt)
@@ -622,10 +623,15 @@ def _claim_payload(
     text = source.texts.get(doc)
     if text is not None and text[start:end] != edge["text"]:
         text = None  # the store's text and the claim disagree: show the claim alone, never wrong context
+    cue_at = None
+    if rec and rec.get("cue_start") is not None and rec.get("cue_end") is not None:
+        cue_at = (rec["cue_start"], rec["cue_end"])
     if text is None:
         window, ws, clipped = edge["text"], start, False
     else:
-        ws, we = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
+        # The context holds the cue, wherever it is (before the speaker, after a long quote).
+        left, right = (min(start, cue_at[0]), max(end, cue_at[1])) if cue_at else (start, end)
+        ws, we = max(0, left - CONTEXT_CHARS), min(len(text), right + CONTEXT_CHARS)
         window, clipped = text[ws:we], we < len(text)
     qs, qe = start - ws, end - ws
     marks: dict[str, list[list[int]]] = {}
@@ -644,8 +650,8 @@ def _claim_payload(
         if spans:
             marks[entity] = _merge(spans)
     cue = None
-    if rec and rec.get("cue_start") is not None and rec.get("cue_end") is not None:
-        cs, ce = rec["cue_start"] - ws, rec["cue_end"] - ws
+    if cue_at is not None:
+        cs, ce = cue_at[0] - ws, cue_at[1] - ws
         if 0 <= cs < ce <= len(window):
             cue = [cs, ce]
     post = edge.get("post")
@@ -671,6 +677,8 @@ def _claim_payload(
         "qs": qs,
         "qe": qe,
         "cueRange": cue,
+        "cueStart": cue_at[0] if cue_at else None,
+        "cueEnd": cue_at[1] if cue_at else None,
         "marks": marks,
     }
 

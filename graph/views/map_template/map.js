@@ -299,7 +299,7 @@
     var chars = Array.from(cl.window);
     var ranges = [];
     Object.keys(cl.marks).forEach(function (id) {
-      var cls = highlight.indexOf(id) >= 0 ? "target" : id === speaker ? "speaker" : null;
+      var cls = id === speaker ? "speaker" : highlight.indexOf(id) >= 0 ? "target" : null;
       if (!cls) return;
       cl.marks[id].forEach(function (r) { ranges.push({ s: r[0], e: r[1], cls: cls }); });
     });
@@ -331,8 +331,21 @@
     if (cl.cue) {
       var cue = el("span", "cue", "cue ");
       cue.appendChild(el("b", null, cl.cue));
+      if (cl.cueStart !== null && cl.cueStart !== undefined) {
+        cue.appendChild(el("span", "offsets", " [" + cl.cueStart + ", " + cl.cueEnd + ")"));
+      }
       head.appendChild(cue);
     }
+    var copy = el("button", "copy", "copy citation");
+    copy.type = "button";
+    copy.title = "Copy the quote with its speaker, date, outlet, document, offsets and web address";
+    copy.addEventListener("click", function () {
+      copyText(citation(index)).then(function () {
+        copy.textContent = "copied ✓";
+        setTimeout(function () { copy.textContent = "copy citation"; }, 1500);
+      });
+    });
+    head.appendChild(copy);
     art.appendChild(head);
     art.appendChild(context(cl, highlight, cl.speaker));
     var src = el("div", "src");
@@ -359,14 +372,90 @@
     return art;
   }
 
+  /* ------------------------------------------------------------ citations and CSV */
+
+  function when(cl) {
+    var info = data.documents[cl.doc] || {};
+    return (cl.time || info.published || "").replace("T", " ");
+  }
+  // “quote” — speaker, date. Outlet, 《title》. document, floor, characters [start, end). URL
+  function citation(i) {
+    var cl = claims[i], info = data.documents[cl.doc] || {};
+    var out = "“" + cl.text + "” — " + fullName(cl.speaker) + (when(cl) ? ", " + when(cl) : "") + ".";
+    var source = [];
+    if (info.outlet) source.push(info.outlet);
+    if (info.title) source.push("《" + info.title + "》");
+    if (source.length) out += " " + source.join(", ") + ".";
+    out += " " + cl.doc + (cl.post !== null && cl.post !== undefined ? ", floor " + cl.post : "") +
+      ", characters [" + cl.start + ", " + cl.end + ")";
+    if (info.url && /^https?:\/\//i.test(info.url)) out += ". " + info.url;
+    return out;
+  }
+  function copyText(text) {
+    api.copied = text;
+    function fallback() {
+      var area = el("textarea");
+      area.value = text;
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      try { document.execCommand("copy"); } catch (e) { /* nothing more to try offline */ }
+      area.remove();
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      return navigator.clipboard.writeText(text).catch(fallback);
+    }
+    fallback();
+    return Promise.resolve();
+  }
+  var CSV = ["type", "speaker", "speaker_id", "targets", "target_ids", "cue", "cue_start", "cue_end", "quote",
+    "context", "date", "document", "title", "outlet", "published", "url", "floor", "poster", "start", "end",
+    "direct", "statement"];
+  function csvCell(v) {
+    v = v === null || v === undefined ? "" : String(v);
+    if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;  // a spreadsheet would run it as a formula
+    return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+  }
+  function csvOf(indexes) {
+    var rows = [CSV.join(",")];
+    indexes.forEach(function (i) {
+      var cl = claims[i], info = data.documents[cl.doc] || {};
+      rows.push([cl.type, fullName(cl.speaker), cl.speaker, cl.targets.map(fullName).join("; "),
+        cl.targets.join("; "), cl.cue, cl.cueStart, cl.cueEnd, cl.text, cl.window, cl.time || "", cl.doc,
+        info.title, info.outlet, info.published, info.url, cl.post, cl.poster, cl.start, cl.end,
+        cl.quote === "direct" ? "yes" : "no", cl.statement].map(csvCell).join(","));
+    });
+    return rows.join("\r\n") + "\r\n";
+  }
+  function download(name, indexes) {
+    var text = csvOf(indexes);
+    api.exported = { name: name, text: text };
+    var a = el("a");
+    a.href = "data:text/csv;charset=utf-8," + encodeURIComponent("\ufeff" + text);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  $("export-csv").addEventListener("click", function () { download("claims.csv", shownIndexes()); });
+  $("panel-csv").addEventListener("click", function () { download("claims-selected.csv", panelList); });
+  function shownIndexes() {
+    var out = [];
+    shown.forEach(function (on, i) { if (on) out.push(i); });
+    return out;
+  }
+
+  var panelList = [];
   function listClaims(parent, indexes, highlight) {
-    var shown = 0;
+    var done = 0;
+    panelList = panelList.concat(indexes);
     function more() {
-      var stop = Math.min(indexes.length, shown + PAGE);
-      for (; shown < stop; shown++) parent.appendChild(claimView(indexes[shown], highlight));
-      if (shown < indexes.length) {
-        var btn = el("button", "more", "Show " + Math.min(PAGE, indexes.length - shown) + " more of " +
-          (indexes.length - shown));
+      var stop = Math.min(indexes.length, done + PAGE);
+      for (; done < stop; done++) parent.appendChild(claimView(indexes[done], highlight));
+      if (done < indexes.length) {
+        var btn = el("button", "more", "Show " + Math.min(PAGE, indexes.length - done) + " more of " +
+          (indexes.length - done));
         btn.type = "button";
         btn.addEventListener("click", function () { btn.remove(); more(); });
         parent.appendChild(btn);
@@ -376,6 +465,7 @@
   }
 
   var current = null;
+  function onSelect() { if (api.onSelect) api.onSelect(); }
   function openPanel(title, sub) {
     $("panel-title").textContent = title;
     var s = $("panel-sub");
@@ -384,6 +474,8 @@
     var body = $("panel-body");
     body.textContent = "";
     body.scrollTop = 0;
+    panelList = [];
+    Object.keys(body.dataset).forEach(function (k) { delete body.dataset[k]; });
     if ($("panel").hidden) {
       $("panel").hidden = false;
       resized(true);
@@ -419,7 +511,47 @@
     var body = openPanel(fullName(l.from) + " → " + fullName(l.to),
       [badge, " " + plural(list.length, "claim")]);
     body.dataset.edge = id;
+    var both = pairClaims(l.from, l.to).length;
+    if (both > list.length) {
+      var all = el("button", "pair", "All " + both + " claims between " + shortName(l.from) + " and " +
+        shortName(l.to) + ", both ways, by type");
+      all.type = "button";
+      all.addEventListener("click", function () { showPair(l.from, l.to); });
+      body.appendChild(all);
+    }
     listClaims(body, list, [l.to]);
+  }
+
+  function pairClaims(a, b) {
+    return shownIndexes().filter(function (i) {
+      var cl = claims[i];
+      return (cl.speaker === a && cl.targets.indexOf(b) >= 0) || (cl.speaker === b && cl.targets.indexOf(a) >= 0);
+    });
+  }
+  // Everything between two entities: both directions, grouped by claim type.
+  function showPair(a, b) {
+    if (!entities[a] || !entities[b]) return;
+    current = { kind: "pair", a: a, b: b };
+    var list = pairClaims(a, b);
+    var body = openPanel(fullName(a) + " ⇄ " + fullName(b), [plural(list.length, "claim") + ", both ways"]);
+    body.dataset.pair = a + "|" + b;
+    data.claimTypes.forEach(function (t) {
+      var group = list.filter(function (i) { return claims[i].type === t.code; });
+      if (!group.length) return;
+      var ab = group.filter(function (i) { return claims[i].speaker === a; }).length;
+      var h = el("h3", "group");
+      var badge = el("span", "badge", typeLabel(t.code));
+      badge.style.background = t.color;
+      h.appendChild(badge);
+      h.appendChild(document.createTextNode(" " + shortName(a) + " → " + shortName(b) + " " + ab + " · " +
+        shortName(b) + " → " + shortName(a) + " " + (group.length - ab)));
+      body.appendChild(h);
+      var section = el("section", "pair-group");
+      section.dataset.type = t.code;
+      body.appendChild(section);
+      listClaims(section, group, [a, b]);
+    });
+    onSelect();
   }
 
   function showNode(id) {
@@ -447,6 +579,24 @@
     var s2 = el("section", "about");
     body.appendChild(s2);
     listClaims(s2, about, [id]);
+    var others = {};
+    said.concat(about).forEach(function (i) {
+      var cl = claims[i];
+      (cl.speaker === id ? cl.targets : [cl.speaker]).forEach(function (o) { if (o !== id) others[o] = (others[o] || 0) + 1; });
+    });
+    var top = Object.keys(others).sort(function (x, y) { return others[y] - others[x] || (x < y ? -1 : 1); });
+    if (top.length) {
+      var with_ = el("div", "with");
+      with_.appendChild(el("span", "hint", "Between " + shortName(id) + " and: "));
+      top.slice(0, 15).forEach(function (o) {
+        var b = el("button", "chip", shortName(o) + " " + others[o]);
+        b.type = "button";
+        b.dataset.node = o;
+        b.addEventListener("click", function () { showPair(id, o); });
+        with_.appendChild(b);
+      });
+      body.insertBefore(with_, h1);
+    }
   }
 
   function rerender() {
@@ -454,6 +604,8 @@
     if (current.kind === "edge") {
       if (shownLinks[current.id]) showEdge(current.id);
       else closePanel();
+    } else if (current.kind === "pair") {
+      showPair(current.a, current.b);
     } else {
       showNode(current.id);
     }
@@ -546,6 +698,9 @@
     nearestEdge: nearestEdge,
     data: data,
     showEdge: showEdge,
+    showPair: showPair,
+    citation: citation,
+    csvOf: csvOf,
     showNode: showNode,
     focusNode: focusNode,
     search: search,
