@@ -116,7 +116,9 @@ def wait(page: Any, expression: str, seconds: float = SETTLE_LIMIT) -> None:
         page.wait_for_timeout(50)
 
 
-def open_map(browser: Any, path: Path, size: tuple[int, int] = (1400, 900), scale: float = 1) -> Loaded:
+def open_map(
+    browser: Any, path: Path, size: tuple[int, int] = (1400, 900), scale: float = 1, fragment: str = ""
+) -> Loaded:
     context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale)
     page = context.new_page()
     loaded = Loaded(page, path.as_uri())
@@ -132,7 +134,7 @@ def open_map(browser: Any, path: Path, size: tuple[int, int] = (1400, 900), scal
     page.on("dialog", lambda d: (loaded.dialogs.append(d.message), d.dismiss()))
     page.on("console", lambda m: loaded.console.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: loaded.console.append(f"pageerror: {e}"))
-    page.goto(loaded.url)
+    page.goto(loaded.url + fragment)
     wait(page, "document.documentElement.dataset.settled === 'true'")
     return loaded
 
@@ -584,3 +586,39 @@ def test_the_claims_in_view_export_as_csv(seeds_map: Loaded, map_file: tuple[Pat
         (c["doc"], c["start"], c["end"], c["text"]) for c in expected
     ]
     assert seeds_map.requests == [seeds_map.url]
+
+
+VIEW = """() => [claimMap.shownEdges().sort(), claimMap.range(), claimMap.counts,
+    document.getElementById('panel-body').dataset.pair, document.getElementById('summary').textContent,
+    claimMap.network.getScale(), claimMap.network.getViewPosition()]"""
+
+
+def test_a_view_saved_in_the_url_reopens(browser: Any, map_file: tuple[Path, dict]) -> None:
+    """Filters (types, dates, undated), the selection and the camera, from a link to the same file."""
+    path, _ = map_file
+    first = open_map(browser, path)
+    page = first.page
+    page.click("#claim-types input[data-type='statement']")
+    page.click("#claim-types input[data-type='support']")
+    page.evaluate("claimMap.setRange('2025-01-01', '2025-01-31', false)")
+    page.evaluate("claimMap.showPair('howard_lutnick', 'deepseek')")
+    box = page.locator("#map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 3, box["y"] + box["height"] / 3)
+    page.mouse.wheel(0, -400)  # zoom in towards the pointer
+    page.wait_for_timeout(600)
+    url = page.url
+    assert "#" in url and "types=" in url and "sel=pair" in url
+    state = page.evaluate(VIEW)
+    first.page.context.close()
+    second = open_map(browser, path, fragment="#" + url.split("#", 1)[1])
+    again = second.page.evaluate(VIEW)
+    assert again[:5] == state[:5]
+    assert state[3] == "howard_lutnick|deepseek" and state[1] == {
+        "from": "2025-01-01",
+        "to": "2025-01-31",
+        "undated": False,
+    }
+    assert abs(again[5] - state[5]) < 0.01 and abs(again[6]["x"] - state[6]["x"]) < 2
+    assert abs(again[6]["y"] - state[6]["y"]) < 2
+    assert second.requests == [second.url]
+    second.page.context.close()

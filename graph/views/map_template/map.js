@@ -150,13 +150,18 @@
   network.on("stabilizationProgress", function (p) {
     $("loading-text").textContent = "Laying out the map… " + Math.round(100 * p.iterations / p.total) + "%";
   });
-  network.once("stabilizationIterationsDone", function () {
+  function done() {
+    if (settled) return;
     network.setOptions({ physics: false });
     settled = true;
     api.settleMs = Math.round(performance.now() - t0);
     $("loading").hidden = true;
+    readState();
     document.documentElement.dataset.settled = "true";
-  });
+  }
+  // A map laid out in Python comes without physics: it is drawn where it stands, at once.
+  if (options.physics && options.physics.enabled === false) network.once("afterDrawing", done);
+  else network.once("stabilizationIterationsDone", done);
 
   var range = { from: null, to: null, undated: true };
 
@@ -211,6 +216,7 @@
     };
     drawSummary(api.counts);
     if (api.onFilter) api.onFilter();
+    writeState();
   }
   function setTypes(codes) {
     Object.keys(active).forEach(function (code) {
@@ -465,7 +471,7 @@
   }
 
   var current = null;
-  function onSelect() { if (api.onSelect) api.onSelect(); }
+  function onSelect() { writeState(); }
   function openPanel(title, sub) {
     $("panel-title").textContent = title;
     var s = $("panel-sub");
@@ -489,6 +495,7 @@
       $("panel").hidden = true;
       resized(false);
     }
+    onSelect();
   }
   // On a wide screen the panel takes its width from the map rather than covering it.
   function resized(open) {
@@ -505,6 +512,7 @@
     var l = links[id];
     if (!l) return;
     current = { kind: "edge", id: id };
+    onSelect();
     var badge = el("span", "badge", typeLabel(l.type));
     badge.style.background = l.color;
     var list = l.claims.filter(function (i) { return shown[i]; });
@@ -532,6 +540,7 @@
   function showPair(a, b) {
     if (!entities[a] || !entities[b]) return;
     current = { kind: "pair", a: a, b: b };
+    onSelect();
     var list = pairClaims(a, b);
     var body = openPanel(fullName(a) + " ⇄ " + fullName(b), [plural(list.length, "claim") + ", both ways"]);
     body.dataset.pair = a + "|" + b;
@@ -551,13 +560,13 @@
       body.appendChild(section);
       listClaims(section, group, [a, b]);
     });
-    onSelect();
   }
 
   function showNode(id) {
     var e = entities[id];
     if (!e) return;
     current = { kind: "node", id: id };
+    onSelect();
     var body = openPanel(fullName(id), [entityTypeLabel(e.type)]);
     body.dataset.node = id;
     var facts = el("div", "facts");
@@ -687,7 +696,87 @@
   });
   $("search").addEventListener("blur", function () { hits = []; drawMatches(); });
 
+  /* ------------------------------------------------------------ the view in the URL's fragment */
+
+  // #types=accusation,denial&from=2025-01-01&to=2025-01-31&undated=0&sel=pair:a|b&view=x,y,scale
+  // A link or a bookmark reopens the same view of the same file, offline.
+  var restoring = false;
+  function stateString() {
+    var q = [];
+    var on = Object.keys(active).filter(function (c) { return active[c]; });
+    if (on.length !== Object.keys(active).length) q.push(["types", on.join(",")]);
+    if (range.from) q.push(["from", range.from]);
+    if (range.to) q.push(["to", range.to]);
+    if (!range.undated) q.push(["undated", "0"]);
+    if (current) {
+      q.push(["sel", current.kind === "pair" ? "pair:" + current.a + "|" + current.b : current.kind + ":" + current.id]);
+    }
+    if (settled) {
+      var at = network.getViewPosition();
+      q.push(["view", [Math.round(at.x), Math.round(at.y), network.getScale().toFixed(3)].join(",")]);
+    }
+    return q.map(function (kv) { return kv[0] + "=" + encodeURIComponent(kv[1]); }).join("&");
+  }
+  function writeState() {
+    if (!settled || restoring) return;
+    var hash = stateString();
+    if (("#" + hash) === location.hash || (!hash && !location.hash)) return;
+    try {
+      history.replaceState(null, "", hash ? "#" + hash : location.pathname + location.search);
+    } catch (e) {
+      location.hash = hash;
+    }
+  }
+  function readState() {
+    var q = {};
+    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i > 0) q[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1));
+    });
+    restoring = true;
+    try {
+      range.from = /^\d{4}-\d{2}-\d{2}$/.test(q.from || "") ? q.from : null;
+      range.to = /^\d{4}-\d{2}-\d{2}$/.test(q.to || "") ? q.to : null;
+      range.undated = q.undated !== "0";
+      setTypes(q.types === undefined ? Object.keys(active) : q.types.split(","));
+      var sel = q.sel || "";
+      var kind = sel.slice(0, sel.indexOf(":")), id = sel.slice(sel.indexOf(":") + 1);
+      if (kind === "node" && entities[id]) { network.selectNodes([id]); showNode(id); }
+      else if (kind === "edge" && links[id] && shownLinks[id]) { network.selectEdges([id]); showEdge(id); }
+      else if (kind === "pair") showPair(id.split("|")[0], id.split("|").slice(1).join("|"));
+      else if (current) closePanel();
+      var view = (q.view || "").split(",").map(Number);
+      if (view.length === 3 && view.every(isFinite) && view[2] > 0) {
+        network.moveTo({ position: { x: view[0], y: view[1] }, scale: view[2] });
+      }
+    } finally {
+      restoring = false;
+    }
+    if (api.onRange) api.onRange();
+  }
+  window.addEventListener("hashchange", function () { if (location.hash.slice(1) !== stateString()) readState(); });
+  var viewTimer = null;
+  function viewMoved() {
+    clearTimeout(viewTimer);
+    viewTimer = setTimeout(writeState, 150);
+  }
+  network.on("dragEnd", viewMoved);
+  network.on("zoom", viewMoved);
+  network.on("animationFinished", viewMoved);
+
+  function setRange(from, to, undated) {
+    range.from = from || null;
+    range.to = to || null;
+    if (undated !== undefined) range.undated = !!undated;
+    applyFilters();
+    rerender();
+    if (api.onRange) api.onRange();
+  }
+
   Object.assign(api, {
+    setRange: setRange,
+    range: function () { return { from: range.from, to: range.to, undated: range.undated }; },
+    readState: readState,
     network: network,
     nodes: nodes,
     edges: edges,
