@@ -622,3 +622,44 @@ def test_a_view_saved_in_the_url_reopens(browser: Any, map_file: tuple[Path, dic
     assert abs(again[6]["y"] - state[6]["y"]) < 2
     assert second.requests == [second.url]
     second.page.context.close()
+
+
+def test_a_brushed_time_range_filters_the_map(seeds_map: Loaded, map_file: tuple[Path, dict]) -> None:
+    _, payload = map_file
+    page = seeds_map.page
+    buckets = page.evaluate("claimMap.buckets()")
+    dated = [c for c in payload["claims"] if c["time"]]
+    assert len(buckets) >= 2 and sum(b["total"] for b in buckets) == len(dated)
+    undated = len(payload["claims"]) - len(dated)
+    assert undated and page.inner_text("#tl-undated").split()[-1] == str(undated)
+    before = page.evaluate("claimMap.network.getPositions()")
+    box = page.locator("#tl-chart").bounding_box()
+    width = box["width"] / len(buckets)
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + width * 0.5, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + width * 0.9, y, steps=4)
+    page.mouse.up()
+    first = buckets[0]
+    assert page.evaluate("claimMap.range()") == {"from": first["start"], "to": first["end"], "undated": True}
+
+    def expected(with_undated: bool) -> list[int]:
+        return [
+            i
+            for i, c in enumerate(payload["claims"])
+            if (c["time"] and first["start"] <= c["time"][:10] <= first["end"])
+            or (not c["time"] and with_undated)
+        ]
+
+    assert page.evaluate("claimMap.shownClaims()") == expected(True)
+    page.click("#tl-undated input")  # undated claims hidden
+    assert page.evaluate("claimMap.shownClaims()") == expected(False)
+    counts = header(page)
+    assert counts["claim"] == len(expected(False)) == sum(legend(page).values())
+    shown_links = {link["id"] for link in payload["links"] if set(link["claims"]) & set(expected(False))}
+    assert set(page.evaluate("claimMap.shownEdges()")) == shown_links and counts["link"] == len(shown_links)
+    page.click("#tl-clear")
+    page.click("#tl-undated input")
+    assert len(page.evaluate("claimMap.shownClaims()")) == len(payload["claims"])
+    after = page.evaluate("claimMap.network.getPositions()")
+    assert after == before  # dates filter without moving anything

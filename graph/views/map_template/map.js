@@ -773,7 +773,141 @@
     if (api.onRange) api.onRange();
   }
 
+  /* ------------------------------------------------------------ timeline */
+
+  // Claims per day, week or month, stacked by type; drag across it to show only those dates on the map.
+  // Dates are days as written (YYYY-MM-DD, the claim's post time or its document's date).
+  var SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+  function utc(day) { return Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10)); }
+  function iso(ms) { return new Date(ms).toISOString().slice(0, 10); }
+  var DAY = 86400000;
+  function bucketStart(day, period) {
+    if (period === "month") return day.slice(0, 8) + "01";
+    if (period === "week") { var t = utc(day); return iso(t - ((new Date(t).getUTCDay() + 6) % 7) * DAY); }
+    return day;
+  }
+  function bucketNext(start, period) {
+    if (period === "month") {
+      var y = +start.slice(0, 4), m = +start.slice(5, 7);
+      return iso(Date.UTC(m === 12 ? y + 1 : y, m === 12 ? 0 : m, 1));
+    }
+    return iso(utc(start) + (period === "week" ? 7 : 1) * DAY);
+  }
+  function bucketEnd(start, period) { return iso(utc(bucketNext(start, period)) - DAY); }
+  var days = claims.filter(function (cl) { return cl.time; }).map(function (cl) { return cl.time.slice(0, 10); }).sort();
+  var undatedCount = claims.length - days.length;
+  var chart = $("tl-chart");
+  var buckets = [];
+  var period = "day";
+  function drawTimeline() {
+    chart.textContent = "";
+    var w = chart.clientWidth || 800, h = chart.clientHeight || 90, bottom = 14;
+    $("tl-undated").querySelector(".count").textContent = String(undatedCount);
+    $("tl-clear").hidden = !(range.from || range.to);
+    $("tl-range").textContent = "";
+    if (range.from || range.to) {
+      $("tl-range").appendChild(el("b", null, (range.from || "…") + " – " + (range.to || "…")));
+    } else {
+      $("tl-range").textContent = days.length ? "drag across the bars to pick dates" : "no dated claims";
+    }
+    if (!days.length) return;
+    var chosen = $("tl-period").value;
+    var span = (utc(days[days.length - 1]) - utc(days[0])) / DAY;
+    period = chosen !== "auto" ? chosen : span <= 62 ? "day" : span <= 730 ? "week" : "month";
+    buckets = [];
+    var index = {};
+    for (var b = bucketStart(days[0], period), last = bucketStart(days[days.length - 1], period); b <= last;
+      b = bucketNext(b, period)) {
+      index[b] = buckets.length;
+      buckets.push({ start: b, end: bucketEnd(b, period), types: {}, total: 0 });
+    }
+    claims.forEach(function (cl) {
+      if (!cl.time || !active[cl.type]) return;
+      var k = buckets[index[bucketStart(cl.time.slice(0, 10), period)]];
+      k.types[cl.type] = (k.types[cl.type] || 0) + 1;
+      k.total++;
+    });
+    var top = Math.max.apply(null, buckets.map(function (k) { return k.total; }).concat([1]));
+    var bw = w / buckets.length;
+    chart.setAttribute("viewBox", "0 0 " + w + " " + h);
+    buckets.forEach(function (k, i) {
+      var g = svg("g", { "data-start": k.start, "data-end": k.end, "data-count": k.total });
+      var inside = !(range.from && k.end < range.from) && !(range.to && k.start > range.to);
+      if (!inside) g.setAttribute("class", "out");
+      var y = h - bottom;
+      data.claimTypes.forEach(function (t) {
+        var n = k.types[t.code];
+        if (!n) return;
+        var bh = n / top * (h - bottom - 4);
+        y -= bh;
+        g.appendChild(svg("rect", { x: i * bw + Math.min(1, bw * 0.1), y: y, width: Math.max(1, bw - Math.min(2, bw * 0.2)),
+          height: bh, fill: t.color }));
+      });
+      var title = svg("title");
+      title.textContent = (period === "day" ? k.start : k.start + " – " + k.end) + ": " + plural(k.total, "claim");
+      g.appendChild(title);
+      g.appendChild(svg("rect", { x: i * bw, y: 0, width: bw, height: h - bottom, fill: "transparent" }));
+      chart.appendChild(g);
+    });
+    var ticks = Math.max(1, Math.ceil(buckets.length / Math.max(1, Math.floor(w / 90))));
+    buckets.forEach(function (k, i) {
+      if (i % ticks) return;
+      var label = svg("text", { x: i * bw + 1, y: h - 3 });
+      label.textContent = period === "month" ? k.start.slice(0, 7) : k.start.slice(5);
+      if (i === 0) label.textContent = period === "month" ? k.start.slice(0, 7) : k.start;
+      chart.appendChild(label);
+    });
+  }
+  var brush = null;
+  function bucketAt(ev) {
+    var box = chart.getBoundingClientRect();
+    var i = Math.floor((ev.clientX - box.left) / box.width * buckets.length);
+    return Math.max(0, Math.min(buckets.length - 1, i));
+  }
+  chart.addEventListener("pointerdown", function (ev) {
+    if (!buckets.length) return;
+    brush = { from: bucketAt(ev), to: bucketAt(ev), rect: null };
+    chart.setPointerCapture(ev.pointerId);
+    ev.preventDefault();
+  });
+  chart.addEventListener("pointermove", function (ev) {
+    if (!brush) return;
+    brush.to = bucketAt(ev);
+    var w = chart.clientWidth, h = chart.clientHeight, bw = w / buckets.length;
+    if (!brush.rect) { brush.rect = svg("rect", { class: "brush" }); chart.appendChild(brush.rect); }
+    var a = Math.min(brush.from, brush.to), b = Math.max(brush.from, brush.to);
+    brush.rect.setAttribute("x", a * bw);
+    brush.rect.setAttribute("y", 0);
+    brush.rect.setAttribute("width", (b - a + 1) * bw);
+    brush.rect.setAttribute("height", h - 14);
+  });
+  chart.addEventListener("pointerup", function (ev) {
+    if (!brush) return;
+    brush.to = bucketAt(ev);
+    var a = Math.min(brush.from, brush.to), b = Math.max(brush.from, brush.to);
+    brush = null;
+    setRange(buckets[a].start, buckets[b].end);
+  });
+  $("tl-clear").addEventListener("click", function () { setRange(null, null); });
+  $("tl-period").addEventListener("change", drawTimeline);
+  var undatedBox = $("tl-undated").querySelector("input");
+  undatedBox.addEventListener("change", function () { setRange(range.from, range.to, undatedBox.checked); });
+  api.onRange = function () { undatedBox.checked = range.undated; drawTimeline(); };
+  var drawnTypes = "";
+  api.onFilter = function () {
+    var key = Object.keys(active).filter(function (c) { return active[c]; }).join();
+    if (key !== drawnTypes) { drawnTypes = key; drawTimeline(); }
+  };
+  window.addEventListener("resize", drawTimeline);
+  drawTimeline();
+
   Object.assign(api, {
+    buckets: function () { return buckets; },
     setRange: setRange,
     range: function () { return { from: range.from, to: range.to, undated: range.undated }; },
     readState: readState,
