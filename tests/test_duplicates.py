@@ -14,6 +14,7 @@ import opencc
 import pyoxigraph as ox
 import pytest
 
+from extract.records import Document
 from graph.store.build import build
 from graph.store.duplicates import CACHE, find_copies, profile, profile_from_store
 from graph.store.network import load_network
@@ -277,3 +278,26 @@ def test_find_copies_needs_enough_text() -> None:
     a = Document("a", short, short, "0", "utf-8", "text/plain")
     b = Document("b", short, short, "1", "utf-8", "text/plain")
     assert find_copies({"a": profile(a, []), "b": profile(b, [])}) == []
+
+
+def test_the_signature_cache_round_trips_as_data_and_ignores_what_it_cannot_read(tmp_path: Path) -> None:
+    import pickle
+
+    from graph.store.duplicates import _read_cache, _write_cache
+
+    a = Document("a.txt", ARTICLE, ARTICLE, "a", "utf-8", "text/plain")
+    profiles = {"a" * 64: profile(a, [])}
+    _write_cache(tmp_path / CACHE, profiles)
+    (read,) = _read_cache(tmp_path / CACHE).values()
+    (unit,) = [u for u in read.units if u.kind == "document"]
+    (original,) = [u for u in profiles["a" * 64].units if u.kind == "document"]
+    assert (unit.start, unit.end, unit.hashes.tolist()) == (
+        original.start,
+        original.end,
+        original.hashes.tolist(),
+    )
+    # a pickle (what an older build or a stranger's store could hold) is never loaded, only ignored
+    (tmp_path / CACHE).write_bytes(pickle.dumps(profiles))
+    assert _read_cache(tmp_path / CACHE) == {}
+    (tmp_path / CACHE).write_bytes(b"\x00garbage")
+    assert _read_cache(tmp_path / CACHE) == {}

@@ -4,7 +4,8 @@ Each run starts a real ``claimgraph build`` of the seeds over a published store,
 and kills it after a delay drawn from a seeded generator (``CLAIMGRAPH_KILL_SEED``; the number of runs
 is ``CLAIMGRAPH_KILL_RUNS``). After every kill: no process of that build lives on (each carries a mark in
 its environment), the published store answers and holds the whole graph, and a build stopped by a
-catchable signal removed what it had half made. After a SIGKILL, the next build removes the leftovers.
+catchable signal removed what it had half made. After a SIGKILL, the next build that gets to its start
+removes the leftovers (one stopped while it still loads may leave them to the one after).
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ def test_builds_killed_at_random_moments_lose_nothing_and_leave_nothing(tmp_path
         signum = SIGNALS[run % len(SIGNALS)]
         delay = rng.uniform(0.3, 6.0)
         mark = f"CLAIMGRAPH_TEST_RUN={uuid.uuid4().hex}"
+        before = made(store)  # a SIGKILLed build's leftovers stay until a later build gets to its start
         process = claimgraph(store, *build, env={**env, mark.split("=")[0]: mark.split("=")[1]})
         time.sleep(delay)
         if signum == signal.SIGINT:
@@ -104,7 +106,8 @@ def test_builds_killed_at_random_moments_lose_nothing_and_leave_nothing(tmp_path
         assert "Traceback" not in stderr, f"{what}\n{stderr}"
         assert nquads(store) == whole, what  # the old store, or a new one as whole
         if signum != signal.SIGKILL or process.returncode == 0:
-            assert made(store) == {"current", (store / "current").resolve().name}, what
+            published = {"current", (store / "current").resolve().name}
+            assert published <= made(store) <= published | before, what  # nothing of its own left
         assert list(temp.iterdir()) == [] or signum == signal.SIGKILL, what
     last = claimgraph(store, *build, env=env)
     assert last.wait(timeout=300) == 0

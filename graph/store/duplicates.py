@@ -41,8 +41,9 @@ the documents it extracted; the index and the grouping then run over every cache
 
 from __future__ import annotations
 
-import pickle
+import json
 import unicodedata
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -53,7 +54,6 @@ from pathlib import Path
 
 import numpy as np
 import pyoxigraph as ox
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 from rdflib.namespace import RDF
 
 from extract.records import AUTHOR, Claim, Document, Extraction, Post, QuotedPost
@@ -107,6 +107,8 @@ _FORMAT = 1
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The MinHash permutations, generated once (datasketch generates them for every new MinHash)."""
+    from datasketch import MinHash  # imports SciPy: only a build that hashes pays for it
+
     return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
 
 
@@ -152,6 +154,8 @@ def _size(norm: str) -> float:
 
 def signature(norm: str) -> np.ndarray:
     """The MinHash values of the ``SHINGLE``-grams of a normalised text (``uint32``, ``NUM_PERM`` of them)."""
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME)
     m.update_batch(
         [s.encode("utf-8") for s in {norm[i : i + SHINGLE] for i in range(len(norm) - SHINGLE + 1)}]
@@ -316,6 +320,8 @@ def find_copies(profiles: Mapping[str, Profile]) -> list[Copy]:
         ((name, u) for name, p in profiles.items() for u in p.units),
         key=lambda x: (_LEVEL[x[1].kind], x[0], x[1].start, x[1].end),
     )
+    from datasketch import LeanMinHash, MinHashLSH
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     sketches: dict[int, LeanMinHash] = {}
     groups: dict[int, list[tuple[int, float]]] = {}
@@ -555,17 +561,45 @@ class Duplicates:
 
 
 def _read_cache(path: Path) -> dict[str, Profile]:
+    """The cached profiles, or none when the file is missing, damaged or made with other settings.
+
+    The cache is data only (a NumPy archive of one JSON description and one array of signatures, read
+    without pickle): a store folder from elsewhere cannot run code through it.
+    """
     try:
-        with open(path, "rb") as f:
-            settings, profiles = pickle.load(f)
-    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+        with np.load(path, allow_pickle=False) as archive:
+            described = json.loads(archive["meta"].tobytes().decode("utf-8"))
+            hashes = archive["hashes"]
+        if described["settings"] != _settings():
+            return {}
+        return {
+            sha: Profile(
+                tuple(
+                    Unit(kind, start, end, floor, time, hashes[row])
+                    for kind, start, end, floor, time, row in p[0]
+                ),
+                tuple(ClaimNote(*note) for note in p[1]),
+            )
+            for sha, p in described["profiles"].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile):
         return {}
-    return profiles if settings == _settings() and isinstance(profiles, dict) else {}
 
 
 def _write_cache(path: Path, profiles: dict[str, Profile]) -> None:
+    rows: list[np.ndarray] = []
+    described: dict[str, object] = {}
+    for sha, p in sorted(profiles.items()):
+        units = []
+        for u in p.units:
+            units.append([u.kind, u.start, u.end, u.floor, u.time, len(rows)])
+            rows.append(np.asarray(u.hashes, dtype=np.uint32))
+        claims = [[c.fragment, c.start, c.end, c.speaker, c.type, c.key] for c in p.claims]
+        described[sha] = [units, claims]
+    meta = json.dumps({"settings": _settings(), "profiles": described}, ensure_ascii=False)
+    hashes = np.stack(rows) if rows else np.zeros((0, NUM_PERM), dtype=np.uint32)
     with atomic_output(path) as out:
-        pickle.dump((_settings(), profiles), out, protocol=pickle.HIGHEST_PROTOCOL)
+        np.savez(out, meta=np.frombuffer(meta.encode("utf-8"), dtype=np.uint8), hashes=hashes)
 
 
 def _statements(store: ox.Store) -> dict[str, str]:
