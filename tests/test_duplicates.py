@@ -301,3 +301,22 @@ def test_the_signature_cache_round_trips_as_data_and_ignores_what_it_cannot_read
     assert _read_cache(tmp_path / CACHE) == {}
     (tmp_path / CACHE).write_bytes(b"\x00garbage")
     assert _read_cache(tmp_path / CACHE) == {}
+
+
+def test_the_network_exports_count_each_statement_once_and_keep_every_claim(built: Path) -> None:
+    import io
+
+    import networkx as nx
+
+    from graph.exports.formats import export
+
+    network = load_network(open_store(built))
+    out = io.BytesIO()
+    export(open_store(built), "graphml", out)
+    G = nx.read_graphml(io.BytesIO(out.getvalue()))
+    repeated = 0
+    for u, v, d in G.edges(data=True):
+        claims = [e for e in network.get_edge_data(u, v).values() if e["type"] == d["claim_type"]]
+        assert d["claims"] == len(claims) and d["count"] == len({e["statement"] for e in claims})
+        repeated += d["claims"] > d["count"]
+    assert repeated  # the repost and the pasted article say some things twice

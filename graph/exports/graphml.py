@@ -7,8 +7,10 @@ node and edge has all of them (empty strings rather than missing values, which t
 
 - node: ``label`` (the entity's name), ``type`` (PERSON, ORG, GPE, LAW, PRODUCT, AUTHOR), ``aliases``
   (all its names, ``" | "`` between), ``zh`` (a simplified Chinese name), ``mentions`` (int);
-- edge: ``label`` and ``claim_type`` (accusation...), ``count`` (int: claims), ``weight`` (float, the
-  same, which Gephi uses for thickness), and the first claim (documents by name, then by offset):
+- edge: ``label`` and ``claim_type`` (accusation...), ``count`` (int: statements, the same story repeated
+  in several documents counting once, ``graph.store.duplicates``), ``claims`` (int: every claim, each
+  place a statement appeared), ``weight`` (float, ``count``, which Gephi uses for thickness), and the first
+  claim (documents by name, then by offset):
   ``quote`` (its text), ``cue``, ``doc``, ``quote_start``, ``quote_end`` (int offsets; not ``start`` and
   ``end``, which GEXF reads as times), ``date`` (its post's time or its document's publication),
   ``title``, ``outlet`` and ``url`` of its document; and over all its claims ``first_date`` and
@@ -32,7 +34,8 @@ ALIAS_SEPARATOR = " | "
 
 
 def collapse(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """One edge per (speaker, target, claim type), with ``count`` and the first claim's quote.
+    """One edge per (speaker, target, claim type), with ``count`` (statements), ``claims`` and the first
+    claim's quote.
 
     Examples
     --------
@@ -45,8 +48,8 @@ def collapse(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     >>> H = collapse(G)
     >>> H.nodes["a"]
     {'label': 'Ann', 'type': 'PERSON', 'aliases': 'Ann | 安', 'zh': '安', 'mentions': 2}
-    >>> [(u, v, d["claim_type"], d["count"], d["quote"]) for u, v, d in H.edges(data=True)]
-    [('a', 'b', 'accusation', 2, 'at 7')]
+    >>> [(u, v, d["claim_type"], d["count"], d["claims"], d["quote"]) for u, v, d in H.edges(data=True)]
+    [('a', 'b', 'accusation', 2, 2, 'at 7')]
     """
     H = nx.MultiDiGraph()
     for node in sorted(G):
@@ -65,14 +68,16 @@ def collapse(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for i, ((u, v, kind), claims) in enumerate(sorted(groups.items())):
         first = min(claims, key=lambda d: (d["doc"], d["start"], d["end"], d["text"]))
         dates = sorted(str(d["time"]) for d in claims if d.get("time"))
+        statements = len({d.get("statement") or (d["doc"], d["start"], d["end"]) for d in claims})
         H.add_edge(
             u,
             v,
             key=f"e{i}",
             label=kind,
             claim_type=kind,
-            count=len(claims),
-            weight=float(len(claims)),
+            count=statements,
+            claims=len(claims),
+            weight=float(statements),
             quote=first["text"],
             cue=first.get("cue") or "",
             doc=first["doc"],
