@@ -777,7 +777,8 @@
 
   // Claims per day, week or month, stacked by type; drag across it to show only those dates on the map.
   // Dates are days as written (YYYY-MM-DD, the claim's post time or its document's date).
-  var SVG = "http://www.w3.org/2000/svg";
+  var chart = $("tl-chart");
+  var SVG = chart.namespaceURI;  // the page names no address, not even a namespace's
   function svg(tag, attrs) {
     var e = document.createElementNS(SVG, tag);
     Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
@@ -801,7 +802,6 @@
   function bucketEnd(start, period) { return iso(utc(bucketNext(start, period)) - DAY); }
   var days = claims.filter(function (cl) { return cl.time; }).map(function (cl) { return cl.time.slice(0, 10); }).sort();
   var undatedCount = claims.length - days.length;
-  var chart = $("tl-chart");
   var buckets = [];
   var period = "day";
   function drawTimeline() {
