@@ -103,6 +103,8 @@ class Rules:
     demonstratives: tuple[str, ...]
     role_before: re.Pattern[str]
     titled: re.Pattern[str]
+    spokesperson_words: tuple[str, ...]
+    spokesperson_opening: re.Pattern[str]
     byline: re.Pattern[str]
 
 
@@ -160,6 +162,13 @@ def rules() -> Rules:
         clause_opening=re.compile(data["clause_opening"]["pattern"]),
         demonstratives=tuple(data["demonstratives"]),
         role_before=re.compile(expand_placeholders("(?:[ROLE])$")),
+        spokesperson_words=tuple(data["spokesperson"]["words"]),
+        spokesperson_opening=re.compile(
+            data["spokesperson"]["before"]
+            + "(?P<word>"
+            + "|".join(map(re.escape, data["spokesperson"]["words"]))
+            + ")"
+        ),
         titled=re.compile(expand_placeholders(r"[^，,。！？；\s]{0,6}?(?:[ROLE])\s?")),
         byline=re.compile(data["byline"] + "$"),
     )
@@ -306,6 +315,19 @@ class ClaimFinder:
             k -= 1
         return None
 
+    def _whose_spokesperson(self, pos: int, word: str) -> Ment | None:
+        """``发言人说`` after ``外交部发言人…`` earlier: the organisation last named with its spokesperson."""
+        if not word.endswith(self.r.spokesperson_words):
+            return None
+        k = bisect_left(self.starts, pos) - 1
+        while k >= 0 and pos - self.mentions[k].end <= self.r.max_antecedent_distance * 4:
+            m = self.mentions[k]
+            after = self.text[m.end : m.end + 8].lstrip("的 ")
+            if m.label == "ORG" and after.startswith(self.r.spokesperson_words):
+                return m
+            k -= 1
+        return None
+
     def _subject_of_sentence(self, m: Ment, types: tuple[str, ...]) -> Ment:
         """The first mention of a fitting type in ``m``'s sentence that is no verb's object
         (``日本首相桥本龙太郎同美国总统克林顿会谈，他说``: 桥本龙太郎), unless ``m`` is the subject of a
@@ -364,6 +386,12 @@ class ClaimFinder:
             # 报告说，… opening a sentence: the cue holds its own subject, the body behind the report
             antecedent = self._antecedent(cue_start, self.r.pronouns[opening.group()])
             return (antecedent.entity, None, None) if antecedent else None
+        spokesperson = self.r.spokesperson_opening.match(head)
+        if spokesperson and self.r.gap.fullmatch(head, spokesperson.end()):
+            # 发言人又说: the gap would take 发言人 as a role; it stands for the organisation named with it
+            word = spokesperson.group("word")
+            found = self._whose_spokesperson(line_start + spokesperson.start("word"), word)
+            return (found.entity, None, None) if found else None
         for cut in range(len(head) + 1):
             if not self.r.gap.fullmatch(head, cut):
                 continue
@@ -567,8 +595,9 @@ class ClaimFinder:
 
     def _asked_around(self, pos: int, end: int) -> bool:
         """Words at ``pos`` that end a question someone else asks (a claim of type question holds them)."""
-        return self.text[end - 1 : end] in ("？", "?") and any(
-            c.start <= pos < c.end and c.type == "question" for c in self.claims
+        return self.text[end - 1 : end] in ("？", "?") and (
+            any(c.start <= pos < c.end and c.type == "question" for c in self.claims)
+            or any(s <= pos < e for s, e in self.unattributed)  # 有记者问：美方宣布…，中方有何回应？
         )
 
     def _runs_on(self, pos: int) -> bool:

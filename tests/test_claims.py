@@ -716,3 +716,26 @@ def test_an_outlet_tag_is_nobodys_subject_and_a_report_speaks_for_its_author(tex
 def test_a_titled_person_speaks_for_the_clause_and_across_an_occasion_and_addressee(text, speaker) -> None:
     x = extract_text(text)
     assert {c.speaker for c in x.claims} == {entity_of(x, speaker)}
+
+
+@pytest.mark.parametrize(
+    "text, organisation",
+    [
+        (
+            "外交部发言人2日就美方加征关税答记者问。\n有记者问：中方有何回应？\n发言人说，美方的做法违反世贸规则。",
+            "外交部",
+        ),
+        ("美國國防部發言人表示，中方拒絕了美方的請求。發言人又說，美方會繼續保持溝通。", "美國國防部"),
+    ],
+)
+def test_a_spokesperson_named_by_the_word_alone_speaks_for_the_organisation_named_with_it(
+    text, organisation
+) -> None:
+    x = extract_text(text)
+    said = [c for c in x.claims if c.cue in ("说", "又說")]
+    assert said and all(c.speaker == entity_of(x, organisation) for c in said)
+
+
+def test_what_an_unnamed_reporter_asks_keeps_its_question_apart_from_the_claim_it_reports() -> None:
+    x = extract_text("有记者问：美方宣布对中国商品加征关税，中方有何回应？")
+    assert only(x, cue="宣布").text == "对中国商品加征关税"
