@@ -739,3 +739,17 @@ def test_a_spokesperson_named_by_the_word_alone_speaks_for_the_organisation_name
 def test_what_an_unnamed_reporter_asks_keeps_its_question_apart_from_the_claim_it_reports() -> None:
     x = extract_text("有记者问：美方宣布对中国商品加征关税，中方有何回应？")
     assert only(x, cue="宣布").text == "对中国商品加征关税"
+
+
+@pytest.mark.parametrize(
+    "text, speaker, cue",
+    [
+        ("國防部今（6）日表示，美國政府已向台灣提供發價書草案。", "國防部", "表示"),
+        ("国民党团书记长罗智强反驳说，“卡住国防预算的就是赖清德”。", "罗智强", "反驳说"),
+        ("民進黨團幹事長鍾佳濱受訪表示，樂見美方促成對台軍售。", "鍾佳濱", "表示"),
+        ("外交部长王毅出席联合国大会时说，美国不应干涉中国内政。", "王毅", "说"),
+    ],
+)
+def test_taiwan_dates_party_whips_and_occasions_before_the_cue(text, speaker, cue) -> None:
+    x = extract_text(text)
+    assert only(x, cue=cue).speaker == entity_of(x, speaker)
