@@ -45,6 +45,7 @@ from .turns import find_turns
 ZERO_SUBJECT = ("", None, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
+SPEAKER_NOUN_PHRASE = re.compile(r"[\s，,]*[^，,。！？；;:：\n“”「」]{0,20}")
 OUTLET_TAG = re.compile(r"\s*(?:【[^】\n]{1,20}】\s*)?")
 _SAYS = ("称", "稱", "说", "說", "指出", "显示", "顯示")
 """Cue endings that stay verbs after a noun: ``X的报道称`` says, where ``X的强烈反对`` is a noun."""
@@ -590,8 +591,22 @@ class ClaimFinder:
             if cue.type != "question" and self._asked_around(hit.start(), end):
                 end = self._clause_start(pos, end - 1)  # 美方稱…，中方有何回應？: the asker's clause
             self._add(pos, end, speaker, hit, cue, addressee, direct=False)
+            opening = self._opening_quote(speaker[1]) if speaker[1] is not None else None
+            if opening is not None:  # 「…」國防部副部長X表示，…: the quotation is X's too
+                self._add(*opening, speaker, hit, cue, None, direct=True)
             after_colon = bool(COLON.search(self.text, hit.end(), pos))
             self._continue(end, speaker, hit, cue, cue_starts, after_colon=after_colon)
+
+    def _opening_quote(self, at: int) -> tuple[int, int] | None:
+        """The quotation that opens the sentence of the speaker named at ``at``, with only the speaker's
+        titles between (``「…」國防部副部長X表示``), or ``None``."""
+        k = bisect_left(self.quotes, (at,)) - 1
+        if k < 0 or not SPEAKER_NOUN_PHRASE.fullmatch(self.text, self.quotes[k][1], at):
+            return None
+        before = self.text[: self.quotes[k][0]].rstrip(" \u3000")
+        return (
+            self.quotes[k] if not before or before[-1] in self.r.sentence_end or before[-1] == "\n" else None
+        )
 
     def _asked_around(self, pos: int, end: int) -> bool:
         """Words at ``pos`` that end a question someone else asks (a claim of type question holds them)."""

@@ -753,3 +753,25 @@ def test_what_an_unnamed_reporter_asks_keeps_its_question_apart_from_the_claim_i
 def test_taiwan_dates_party_whips_and_occasions_before_the_cue(text, speaker, cue) -> None:
     x = extract_text(text)
     assert only(x, cue=cue).speaker == entity_of(x, speaker)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        (
+            "「美國的軍售有助台灣自我防衛。」國防部副部長徐斯儉15日出席行政院記者會表示，軍購不只三千億元。",
+            "徐斯儉",
+        ),
+        ("“中国不尊重美国的规则。”卢特尼克在听证会上表示，美国必须用关税支持出口管制。", "卢特尼克"),
+    ],
+)
+def test_a_quotation_opening_the_sentence_before_the_speaker_is_theirs_too(text, speaker) -> None:
+    x = extract_text(text)
+    quoted = [c for c in x.claims if c.quote == "direct"]
+    assert [c.speaker for c in quoted] == [entity_of(x, speaker)]
+    assert quoted[0].text.strip("「」“”") == text[1 : text.index("。") + 1]
+
+
+def test_a_press_conference_is_no_reporter() -> None:
+    x = extract_text("國防部副部長徐斯儉出席行政院記者會表示，美國將出售更多武器給台灣。")
+    assert only(x, cue="表示").speaker == entity_of(x, "徐斯儉")
