@@ -366,3 +366,38 @@ def test_the_panel_knows_each_documents_title_outlet_date_and_web_address(tmp_pa
     page = render_html(payload)
     assert "javascript:alert" not in page.split('id="map-data"')[0]
     assert "<2>" not in blocks(page)["map-data"]  # the URL's markup is escaped in the data block
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        MapFilter(focus="卢特尼克"),
+        MapFilter(focus="盧特尼克", types=("accusation", "denial")),
+        MapFilter(focus="DeepSeek", hops=2),
+        MapFilter(focus="nvidia", since="2025-01-31", max_nodes=6),
+        MapFilter(focus="entity:howard_lutnick", docs=(INJECT_NAME,)),
+        MapFilter(focus="Kevin Bankston", hops=3),
+    ],
+)
+def test_a_focus_map_read_with_sparql_is_the_whole_stores(
+    store: Path, source: MapSource, flt: MapFilter
+) -> None:
+    """The neighbourhood read with SPARQL (graph.store.neighbourhood) gives the very map a whole read does."""
+    from graph.store.neighbourhood import resolve_entity
+
+    opened = open_store(store)
+    focus = resolve_entity(opened, flt.focus)
+    assert focus is not None
+    fast = MapSource.from_focus(opened, focus, flt.hops, flt.types)
+    assert fast.graph.number_of_edges() < source.graph.number_of_edges()
+    assert map_payload(fast, flt) == map_payload(source, flt)
+
+
+def test_names_the_index_cannot_settle_fall_back_to_the_whole_graph(store: Path) -> None:
+    from graph.store.neighbourhood import resolve_entity
+
+    opened = open_store(store)
+    assert resolve_entity(opened, "howard_lutnick") == "howard_lutnick"
+    assert resolve_entity(opened, "英偉達") == "nvidia"
+    assert resolve_entity(opened, "Nobody At All") is None
+    assert resolve_entity(opened, "Trump") is None  # several: the whole graph's error lists them

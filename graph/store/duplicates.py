@@ -712,20 +712,43 @@ def profile_from_store(store: ox.Store, name: str) -> Profile:
     return Profile(profile(doc, []).units, fixed)
 
 
-def statement_keys(store: ox.Store) -> dict[tuple[str, str], str]:
+def statement_keys(
+    store: ox.Store, claims: Iterable[ox.NamedNode] | None = None
+) -> dict[tuple[str, str], str]:
     """For the claim network: (``doc#start,end``, speaker id) of each repeating claim → its statement's
-    key claim as ``doc#start,end``."""
-    query = f"""
-    SELECT ?name ?start ?end ?speaker ?oname ?ostart ?oend WHERE {{
-      GRAPH <{DUPLICATES}> {{ ?claim cg:statement ?key }}
-      GRAPH ?g {{ ?g cg:fileName ?name . ?claim cg:speaker ?speaker ; oa:hasSelector ?at .
-                 ?at a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }}
-      GRAPH ?h {{ ?h cg:fileName ?oname . ?key oa:hasSelector ?oat .
-                 ?oat a oa:TextPositionSelector ; oa:start ?ostart ; oa:end ?oend }}
-    }}"""
+    key claim as ``doc#start,end``; with ``claims`` (IRIs the store gave), of these claims only.
+
+    Read by index lookups (each ``cg:statement``, then both claims' documents and position selectors): a
+    SPARQL join read every claim's selectors first, 1.7 s on 1,000 documents that repeat nothing."""
+    pairs = [
+        (q.subject, q.object)
+        for q in store.quads_for_pattern(None, node(CG.statement), None, node(DUPLICATES))
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
+    ]
+    if claims is not None:
+        wanted = {c.value for c in claims}
+        pairs = [(c, k) for c, k in pairs if c.value in wanted]
+    names: dict[ox.NamedNode, str | None] = {}
+
+    def where(claim: ox.NamedNode) -> tuple[str, ox.NamedNode | None] | None:
+        for q in store.quads_for_pattern(claim, node(CG.speaker), None, None):
+            graph = q.graph_name
+            if graph not in names:
+                found = next(iter(store.quads_for_pattern(graph, node(CG.fileName), None, graph)), None)
+                names[graph] = found.object.value if found is not None else None
+            for at in store.quads_for_pattern(claim, node(OA.hasSelector), None, graph):
+                start = next(iter(store.quads_for_pattern(at.object, node(OA.start), None, graph)), None)
+                end = next(iter(store.quads_for_pattern(at.object, node(OA.end), None, graph)), None)
+                if start is not None and end is not None and names[graph] is not None:
+                    speaker = q.object if isinstance(q.object, ox.NamedNode) else None
+                    return f"{names[graph]}#{start.object.value},{end.object.value}", speaker
+        return None
+
     out = {}
-    for row in store.query(query, prefixes=prefixes()):
-        speaker = entity_id(row["speaker"].value) or AUTHOR
-        claim = f"{row['name'].value}#{row['start'].value},{row['end'].value}"
-        out[claim, speaker] = f"{row['oname'].value}#{row['ostart'].value},{row['oend'].value}"
+    for claim, key in pairs:
+        this, original = where(claim), where(key)
+        if this is None or original is None:
+            continue
+        speaker = (entity_id(this[1].value) if this[1] is not None else None) or AUTHOR
+        out[this[0], speaker] = original[0]
     return out

@@ -194,6 +194,22 @@ def mention_iri(doc: str, start: int, end: int) -> URIRef:
     return URIRef(f"{doc_iri(doc)}#char={start},{end}")
 
 
+def mention_span(iri: str, fragment: str = "#char=") -> tuple[int, int] | None:
+    """The offsets a mention IRI (:func:`mention_iri`) was made from, or with ``fragment="#tps="`` a
+    position selector's (:func:`position_selector_iri`); ``None`` for any other IRI.
+
+    >>> mention_span(str(mention_iri("a.txt", 3, 9)))
+    (3, 9)
+    >>> mention_span(str(position_selector_iri("a.txt", 0, 4)), "#tps=")
+    (0, 4)
+    """
+    _, sep, rest = iri.rpartition(fragment)
+    start, comma, end = rest.partition(",")
+    if sep and comma and start.isdigit() and end.isdigit():
+        return int(start), int(end)
+    return None
+
+
 def claim_iri(doc: str, start: int, end: int, n: int = 1) -> URIRef:
     """IRI of the ``n``-th claim whose content is ``text[start:end]``."""
     return URIRef(f"{doc_iri(doc)}#claim={start},{end}" + (f"-{n}" if n > 1 else ""))

@@ -155,6 +155,21 @@ class MapSource:
                 source.chinese[node] = min(source.chinese.get(node, row["label"].value), row["label"].value)
         return source
 
+    @classmethod
+    def from_focus(cls, store: ox.Store, focus: str, hops: int = 1, types: Iterable[str] = ()) -> MapSource:
+        """What a map of entity ``focus`` (its id) within ``hops`` claims, of ``types`` (all if empty), is
+        drawn from, read from ``store`` with SPARQL (``graph.store.neighbourhood``): the map it gives is
+        the map :meth:`from_store` gives under the same filters, without reading the rest of the store."""
+        from graph.store.neighbourhood import focus_records
+
+        recs, texts, statements, counts, chinese = focus_records(store, focus, hops, types)
+        source = cls.from_records(recs, texts, statements)
+        for node, d in source.graph.nodes(data=True):
+            if d.get("type") not in (None, "AUTHOR"):
+                d["mentions"] = counts.get(node, 0)  # in the whole store, as a whole read counts them
+        source.chinese.update(chinese)
+        return source
+
 
 def claim_key(doc: str, start: int, end: int) -> str:
     """The key ``graph.store.network`` gives a claim's edges: ``doc#start,end``."""
@@ -480,8 +495,10 @@ def map_payload(
     groups: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
     targets: dict[tuple[str, str], list[str]] = defaultdict(list)
     statement: dict[tuple[str, str], str] = {}
+    edge_of: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, d in graph.edges(data=True):
         cid = (d["claim"], u)
+        edge_of.setdefault(cid, d)
         groups[(u, v, d["type"])].append(cid)
         if v not in targets[cid]:
             targets[cid].append(v)
@@ -489,7 +506,7 @@ def map_payload(
     claim_ids = sorted(targets, key=lambda cid: (*_claim_order(cid[0]), cid[1]))
     index = {cid: i for i, cid in enumerate(claim_ids)}
     claims = [
-        _claim_payload(source, graph, key, speaker, sorted(targets[(key, speaker)]))
+        _claim_payload(source, graph, edge_of[(key, speaker)], speaker, sorted(targets[(key, speaker)]))
         for key, speaker in claim_ids
     ]
 
@@ -614,11 +631,12 @@ def author_label(title: str) -> str:
 
 
 def _claim_payload(
-    source: MapSource, graph: nx.MultiDiGraph, key: str, speaker: str, targets: list[str]
+    source: MapSource, graph: nx.MultiDiGraph, edge: Mapping[str, Any], speaker: str, targets: list[str]
 ) -> dict[str, Any]:
-    """One claim for the page, with context and highlight ranges relative to its window."""
+    """One claim (one of its edges, ``edge``) for the page, with context and highlight ranges relative to
+    its window."""
+    key = edge["claim"]
     rec = source.claims.get((key, speaker))
-    edge = next(d for _, v, d in graph.out_edges(speaker, data=True) if d["claim"] == key)
     doc, start, end = edge["doc"], edge["start"], edge["end"]
     text = source.texts.get(doc)
     if text is not None and text[start:end] != edge["text"]:
@@ -858,7 +876,19 @@ def render_html(payload: Mapping[str, Any]) -> str:
     return net.generate_html()
 
 
+def map_source(store: ox.Store, flt: MapFilter = MapFilter()) -> MapSource:
+    """What the map of ``store`` under ``flt`` is drawn from: with a focus the store names plainly, its
+    neighbourhood only (:meth:`MapSource.from_focus`); else everything."""
+    if flt.focus:
+        from graph.store.neighbourhood import resolve_entity
+
+        focus = resolve_entity(store, flt.focus)
+        if focus is not None:
+            return MapSource.from_focus(store, focus, flt.hops, flt.types)
+    return MapSource.from_store(store)
+
+
 def map_html(store: ox.Store, flt: MapFilter = MapFilter(), *, title: str | None = None) -> tuple[str, dict]:
     """The map page of ``store`` under ``flt``, and its counts (entities, links, claims, documents)."""
-    payload = map_payload(MapSource.from_store(store), flt, title=title)
+    payload = map_payload(map_source(store, flt), flt, title=title)
     return render_html(payload), payload["counts"]

@@ -1,0 +1,253 @@
+"""Reading only what a focused map draws: the neighbourhood of an entity, found with SPARQL.
+
+A map of one entity (``claimgraph map --focus``) shows the entities within some claims of it and every
+claim among them (``graph.views.maps.select``). Reading the whole store to draw it costs as much as
+the whole map; here the store is asked instead:
+
+1. :func:`neighbourhood`: the entities (and documents' unnamed authors) within ``hops`` claims of the
+   focus, one query a hop, of the claim types asked for;
+2. :func:`claims_among`: the claims whose speaker and one of whose targets are among them, and their
+   documents;
+3. :func:`focus_records`: the records of ``graph.store.reader.records`` for those documents, entities
+   and claims only, with the texts, statements and mention counts the map needs.
+
+The map built from these records is the map built from the whole store (``tests/test_map.py`` compares
+them): the entities within ``hops`` claims are the same whatever other filters apply after, since a
+filter only removes claims, and every claim among them is read.
+
+Parameters reach the queries as pyoxigraph substitutions (the focus) or as ``VALUES`` of IRIs the store
+gave or ``graph.store.vocab`` made (``NamedNode`` objects, which hold valid IRIs only): no text a user
+typed is written into a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyoxigraph as ox
+
+from extract.records import AUTHOR
+from graph.sparql.queries import _BY_KEY  # the name index `claimgraph query --param entity=` reads
+from graph.store.reader import claim_records, records_of, texts_of
+from graph.store.vocab import (
+    CG,
+    ENTITIES,
+    claim_types,
+    doc_iri,
+    entity_id,
+    entity_iri,
+    mention_span,
+    node,
+    prefixes,
+)
+
+_BATCH = 2000
+"""IRIs per ``VALUES`` block."""
+
+# One hop: who speaks about ?x, and whom ?x speaks about. ?x is bound by substitution (so selected).
+_NEIGHBOURS = """
+SELECT DISTINCT ?x ?n WHERE {
+  %s
+  GRAPH ?g {
+    { ?c cg:speaker ?x ; cg:target ?n } UNION { ?c cg:target ?x ; cg:speaker ?n }
+    ?c cg:claimType ?type
+  }
+}"""
+
+# The claims among a set of entities: a speaker among them, and a target.
+_AMONG = """
+SELECT DISTINCT ?c ?g WHERE {
+  %s
+  GRAPH ?g { ?c cg:speaker ?s ; cg:target ?t ; cg:claimType ?type }
+  FILTER (?t IN (%s))
+}"""
+
+_OUTLETS = "SELECT DISTINCT ?outlet WHERE { GRAPH ?g { ?g dcterms:publisher ?outlet } }"
+
+_KNOWN = f"SELECT ?entity WHERE {{ GRAPH <{ENTITIES}> {{ ?entity cg:entityType ?type }} }}"
+
+_COUNTS = f"""
+SELECT ?entity ?mentions WHERE {{ %s GRAPH <{ENTITIES}> {{ ?entity cg:mentionCount ?mentions }} }}"""
+
+_CHINESE = f"""
+SELECT ?entity ?label WHERE {{
+  %s GRAPH <{ENTITIES}> {{ ?entity rdfs:label ?label FILTER(langMatches(lang(?label), "zh-Hans")) }}
+}}"""
+
+
+def _values(variable: str, nodes: Iterable[ox.NamedNode]) -> str:
+    chosen = list(nodes)
+    assert all(isinstance(n, ox.NamedNode) for n in chosen)  # a valid IRI, written in its own syntax
+    return f"VALUES ?{variable} {{ {' '.join(str(n) for n in chosen)} }}"
+
+
+def _batches(nodes: Iterable[ox.NamedNode], size: int = _BATCH) -> Iterable[list[ox.NamedNode]]:
+    ordered = sorted(set(nodes), key=lambda n: n.value)
+    for i in range(0, len(ordered), size):
+        yield ordered[i : i + size]
+
+
+def _select(store: ox.Store, query: str, **kwargs: Any) -> ox.QuerySolutions:
+    answer = store.query(query, prefixes=prefixes(), **kwargs)
+    assert isinstance(answer, ox.QuerySolutions)
+    return answer
+
+
+def _types(types: Iterable[str]) -> str:
+    chosen = [ox.NamedNode(str(claim_types()[t])) for t in types]
+    return _values("type", chosen) if chosen else ""
+
+
+def resolve_entity(store: ox.Store, name: str) -> str | None:
+    """The entity ``name`` stands for when the store's name index says so plainly: an entity id or IRI,
+    else the one entity whose name (else whose one alias) has its ``name_key``; ``None`` otherwise (no
+    such entity, or several: ``graph.views.maps.resolve_node`` then explains, from the whole graph)."""
+    from extract.scripts import name_key
+
+    for candidate in (name, entity_id(name.strip().strip("<>")), name.removeprefix("entity:")):
+        if candidate:
+            found = _select(store, _KNOWN, substitutions={ox.Variable("entity"): _entity_node(candidate)})
+            if any(True for _ in found):
+                return candidate
+    key = name_key(name)
+    if not key:
+        return None
+    hits: dict[bool, set[str]] = {True: set(), False: set()}
+    for row in _select(store, _BY_KEY, substitutions={ox.Variable("key"): ox.Literal(key)}):
+        found = entity_id(row["entity"].value)
+        if found is not None:
+            hits[row["preferred"].value == "true"].add(found)
+    chosen = hits[True] or hits[False]
+    return next(iter(chosen)) if len(chosen) == 1 else None
+
+
+def _entity_node(entity: str) -> ox.NamedNode:
+    return ox.NamedNode(str(entity_iri(entity)))
+
+
+def neighbourhood(store: ox.Store, focus: str, hops: int = 1, types: Iterable[str] = ()) -> set[ox.NamedNode]:
+    """The focus entity and those within ``hops`` claims of it, either way, of ``types`` (all if empty):
+    entity IRIs, and the IRIs of documents' unnamed authors (``graph.store.vocab.author_iri``)."""
+    seen = {_entity_node(focus)}
+    frontier = set(seen)
+    type_values = _types(types)
+    for _ in range(hops):
+        found: set[ox.NamedNode] = set()
+        for here in frontier:
+            query = _NEIGHBOURS % type_values
+            for row in _select(store, query, substitutions={ox.Variable("x"): here}):
+                if isinstance(row["n"], ox.NamedNode):
+                    found.add(row["n"])
+        frontier = found - seen
+        seen |= frontier
+        if not frontier:
+            break
+    return seen
+
+
+def claims_among(
+    store: ox.Store, nodes: set[ox.NamedNode], types: Iterable[str] = ()
+) -> dict[ox.NamedNode, set[str]]:
+    """The claims whose speaker and at least one target are among ``nodes``, of ``types`` (all if
+    empty): claim IRIs by their document's graph."""
+    out: dict[ox.NamedNode, set[str]] = {}
+    targets = ", ".join(str(n) for n in sorted(nodes, key=lambda n: n.value))
+    for speakers in _batches(nodes):
+        query = _AMONG % (_values("s", speakers) + " " + _types(types), targets)
+        for row in _select(store, query):
+            out.setdefault(row["g"], set()).add(row["c"].value)
+    return out
+
+
+def focus_records(
+    store: ox.Store, focus: str, hops: int = 1, types: Iterable[str] = ()
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[tuple[str, str], str], dict[str, int], dict[str, str]]:
+    """What a map of ``focus`` (an entity id) within ``hops`` claims, of ``types``, is drawn from.
+
+    The records of :func:`graph.store.reader.records` for the claims among the neighbourhood, their
+    documents (with posts) and the neighbourhood's entities and mentions; the texts of those documents by
+    name; the statements of those claims (``graph.store.duplicates.statement_keys``); each entity's
+    mention count in the whole store and its simplified Chinese label.
+    """
+    from graph.store.duplicates import statement_keys
+
+    types = tuple(types)
+    nodes = neighbourhood(store, focus, hops, types)
+    by_graph = claims_among(store, nodes, types)
+    claims = {iri for iris in by_graph.values() for iri in iris}
+    graphs = list(by_graph)
+    entities = {n for n in nodes if entity_id(n.value) is not None}
+    for chunk in _batches(graphs, 500):  # the documents' outlets, named on the panel
+        entities |= {row["outlet"] for row in _select(store, _OUTLETS, named_graphs=chunk)}
+
+    recs = records_of(store, graphs, sorted(entities, key=lambda n: n.value))
+    found = claim_records(
+        store,
+        sorted(((ox.NamedNode(c), g) for g, cs in by_graph.items() for c in cs), key=lambda x: x[0].value),
+    )
+    recs += found
+    texts = texts_of(store, graphs)
+    kinds = {rec["id"]: rec["type"] for rec in recs if rec["kind"] == "entity"}
+    by_name = {
+        rec["doc"]: ox.NamedNode(str(doc_iri(rec["doc"]))) for rec in recs if rec["kind"] == "document"
+    }
+    recs += mention_records(store, found, by_name, texts, kinds)
+    statements: dict[tuple[str, str], str] = {}
+    for batch in _batches(ox.NamedNode(c) for c in claims):
+        statements.update(statement_keys(store, batch))
+    counts: dict[str, int] = {}
+    chinese: dict[str, str] = {}
+    for batch in _batches(entities):
+        values = _values("entity", batch)
+        for row in _select(store, _COUNTS % values):
+            counts[entity_id(row["entity"].value) or ""] = int(row["mentions"].value)
+        for row in _select(store, _CHINESE % values):
+            node = entity_id(row["entity"].value) or ""
+            chinese[node] = min(chinese.get(node, row["label"].value), row["label"].value)
+    return recs, texts, statements, counts, chinese
+
+
+def mention_records(
+    store: ox.Store,
+    claims: list[dict[str, Any]],
+    graphs: dict[str, ox.NamedNode],
+    texts: dict[str, str],
+    kinds: dict[str, str],
+) -> list[dict[str, Any]]:
+    """The mention records (as ``graph.store.reader.records`` gives them) of each claim's speaker and
+    targets in the claim's document: what the map marks in a quote's context. Found by one index lookup
+    per document and entity (``cg:denotes``), the offsets read from the mention's IRI
+    (``graph.store.vocab.mention_span``): a SPARQL join over thousands of documents reads every mention's
+    selectors first and costs seconds."""
+    pairs = sorted(
+        {
+            (rec["doc"], entity)
+            for rec in claims
+            if rec["kind"] == "claim"
+            for entity in (rec["speaker"], *rec["targets"])
+            if entity != AUTHOR
+        }
+    )
+    out = []
+    for doc, eid in pairs:
+        graph = graphs.get(doc)
+        if graph is None:
+            continue
+        for q in store.quads_for_pattern(None, node(CG.denotes), _entity_node(eid), graph):
+            span = mention_span(q.subject.value)
+            if span is None:
+                continue
+            start, end = span
+            out.append(
+                {
+                    "kind": "mention",
+                    "doc": doc,
+                    "entity": eid,
+                    "type": kinds.get(eid, ""),
+                    "text": texts.get(doc, "")[start:end],
+                    "start": start,
+                    "end": end,
+                }
+            )
+    return sorted(out, key=lambda r: (r["doc"], r["start"], r["end"], r["entity"]))
