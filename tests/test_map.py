@@ -133,7 +133,9 @@ def test_the_json_payload_round_trips(html: str, payload: dict) -> None:
     assert [(e["id"], e["from"], e["to"]) for e in edges] == [
         (link["id"], link["from"], link["to"]) for link in payload["links"]
     ]
-    assert json.loads(data["map-options"])["physics"]["stabilization"]["enabled"] is True
+    # Laid out in Python (more than 100 entities): no physics in the browser.
+    assert all("x" in n and "y" in n for n in nodes)
+    assert json.loads(data["map-options"])["physics"]["enabled"] is False
 
 
 def test_injected_markup_reaches_the_page_only_escaped(html: str, payload: dict) -> None:
@@ -401,3 +403,18 @@ def test_names_the_index_cannot_settle_fall_back_to_the_whole_graph(store: Path)
     assert resolve_entity(opened, "英偉達") == "nvidia"
     assert resolve_entity(opened, "Nobody At All") is None
     assert resolve_entity(opened, "Trump") is None  # several: the whole graph's error lists them
+
+
+def test_a_big_map_comes_laid_out_with_the_main_entities_central(payload: dict) -> None:
+    import math
+
+    entities = payload["entities"]
+    assert len(entities) > 100 and all("x" in e and "y" in e for e in entities.values())
+    assert len({(e["x"], e["y"]) for e in entities.values()}) == len(entities)
+    cx = sum(e["x"] for e in entities.values()) / len(entities)
+    cy = sum(e["y"] for e in entities.values()) / len(entities)
+    far = sorted(math.dist((e["x"], e["y"]), (cx, cy)) for e in entities.values())
+    top = sorted(entities.values(), key=lambda e: -e["centrality"])[:5]
+    for e in top:  # the five most central within the inner half of the map
+        assert math.dist((e["x"], e["y"]), (cx, cy)) < far[len(far) // 2], e["id"]
+    assert payload["labelled"][0] == top[0]["id"] and len(payload["labelled"]) == 40

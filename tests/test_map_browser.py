@@ -162,9 +162,9 @@ def click_edge(page: Any, edge: str) -> None:
             const edge = net.body.edges[id];
             const mid = edge.edgeType.getPoint(0.5);
             net.moveTo({position: mid, scale: 2.5});
-            for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
-                const dom = net.canvasToDOM(edge.edgeType.getPoint(t));
-                if (net.getNodeAt(dom) === undefined && net.getEdgeAt(dom) === id) return dom;
+            for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.45, 0.55, 0.35, 0.65]) {
+                const at = edge.edgeType.getPoint(t), dom = net.canvasToDOM(at);
+                if (net.getNodeAt(dom) === undefined && claimMap.nearestEdge(at) === id) return dom;
             }
             return null;
         }""",

@@ -39,11 +39,16 @@ import pyoxigraph as ox
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
 from graph.store.network import claim_network, claim_time, parse_time
+from graph.views.layout import community_layout
 
 CONTEXT_CHARS = 30
 """Characters of context shown on each side of a claim."""
 
 TEMPLATE = "map.html"
+LAYOUT_FROM = 100
+"""Maps of more entities than this are laid out in Python (``graph.views.layout``), not by the browser."""
+LABELLED = 40
+"""The most central entities whose names the page always shows, whatever the zoom."""
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _SCRIPT_UNSAFE = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -558,6 +563,12 @@ def map_payload(
             "focus": node == focus,
         }
 
+    # A map of many entities comes laid out (communities together, the main entities central): the
+    # browser draws it at once instead of running its physics for tens of seconds.
+    if len(entities) > LAYOUT_FROM:
+        for node, (x, y) in community_layout(graph, rank).items():
+            entities[node]["x"], entities[node]["y"] = x, y
+
     # Each claim has one type: the legend's counts add up to the claims (and statements) on the page.
     type_claims = Counter(c["type"] for c in claims)
     type_statements = Counter(t for t, _ in {(c["type"], c["statement"]) for c in claims})
@@ -605,6 +616,7 @@ def map_payload(
         "entities": entities,
         "links": links,
         "claims": claims,
+        "labelled": sorted(entities, key=lambda n: (-entities[n]["centrality"], n))[:LABELLED],
     }
 
 
@@ -750,8 +762,10 @@ def _sha256(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
-    """vis-network options: physics settles once and is then switched off by the page."""
+def vis_options(n_nodes: int, n_edges: int, laid_out: bool = False) -> dict[str, Any]:
+    """vis-network options: physics settles once and is then switched off by the page; a map laid out
+    in Python (``laid_out``) has none. On a big map only the names of larger nodes are drawn by
+    vis-network when zoomed out (the page draws the most central ones always)."""
     big = n_edges > 600 or n_nodes > 300
     return {
         "autoResize": True,
@@ -769,7 +783,13 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             "scaling": {
                 "min": 9,
                 "max": 38,
-                "label": {"enabled": True, "min": 15, "max": 30, "drawThreshold": 6, "maxVisible": 34},
+                "label": {
+                    "enabled": True,
+                    "min": 15,
+                    "max": 30,
+                    "drawThreshold": 9 if big else 6,
+                    "maxVisible": 34,
+                },
             },
         },
         "edges": {
@@ -790,7 +810,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             "keyboard": False,
         },
         "physics": {
-            "enabled": True,
+            "enabled": not laid_out,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -90,
@@ -804,7 +824,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict[str, Any]:
             "minVelocity": 1,
             "timestep": 0.5,
             "stabilization": {
-                "enabled": True,
+                "enabled": not laid_out,
                 "iterations": 400 if big else 800,
                 "updateInterval": 20,
                 "fit": True,
@@ -834,6 +854,7 @@ def render_html(payload: Mapping[str, Any]) -> str:
                 "hover": {"background": style["color"], "border": "#1d2530"},
             },
             value=max(e["centrality"], 0.02),
+            **({"x": e["x"], "y": e["y"]} if "x" in e else {}),
             mass=round(1 + 3 * e["centrality"], 2),
             borderWidth=4 if e["focus"] else 1.5,
         )
@@ -851,7 +872,8 @@ def render_html(payload: Mapping[str, Any]) -> str:
             },
             smooth={"enabled": True, "type": "curvedCW", "roundness": link["roundness"]},
         )
-    net.set_options(json.dumps(vis_options(len(payload["entities"]), len(payload["links"]))))
+    laid_out = all("x" in e for e in payload["entities"].values())
+    net.set_options(json.dumps(vis_options(len(payload["entities"]), len(payload["links"]), laid_out)))
 
     vis_js, vis_css = vis_library()
     app_js, app_css = _template_file("map.js"), _template_file("map.css")

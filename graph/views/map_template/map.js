@@ -150,8 +150,10 @@
   network.on("stabilizationProgress", function (p) {
     $("loading-text").textContent = "Laying out the map… " + Math.round(100 * p.iterations / p.total) + "%";
   });
+  var laidOut = !!(options.physics && options.physics.enabled === false);
   function done() {
     if (settled) return;
+    if (laidOut) network.fit();
     network.setOptions({ physics: false });
     settled = true;
     api.settleMs = Math.round(performance.now() - t0);
@@ -160,7 +162,7 @@
     document.documentElement.dataset.settled = "true";
   }
   // A map laid out in Python comes without physics: it is drawn where it stands, at once.
-  if (options.physics && options.physics.enabled === false) network.once("afterDrawing", done);
+  if (laidOut) network.once("afterDrawing", done);
   else network.once("stabilizationIterationsDone", done);
 
   var range = { from: null, to: null, undated: true };
@@ -218,6 +220,33 @@
     if (api.onFilter) api.onFilter();
     writeState();
   }
+  // The most central entities are always named: when vis-network would not draw a name at this zoom
+  // (too small), the page writes it, at a size the eye can read.
+  var threshold = ((options.nodes.scaling || {}).label || {}).drawThreshold || 6;
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale();
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.font = "600 " + (13 / scale) + "px " + getComputedStyle(document.body).fontFamily;
+    ctx.lineWidth = 4 / scale;
+    ctx.strokeStyle = "rgba(255, 255, 255, 0.92)";
+    ctx.fillStyle = "#1d2530";
+    data.labelled.forEach(function (id) {
+      var n = network.body.nodes[id];
+      if (!n || n.options.hidden || !visible[id]) return;
+      var size = n.labelModule && n.labelModule.fontOptions ? n.labelModule.fontOptions.size : 14;
+      if (size * scale >= threshold - 1) return;  // vis-network draws it
+      var text = shortName(id);
+      var y = n.y + (n.shape && n.shape.height ? n.shape.height / 2 : 10) + 2 / scale;
+      ctx.strokeText(text, n.x, y);
+      ctx.fillText(text, n.x, y);
+    });
+    ctx.restore();
+    api.frames = (api.frames || 0) + 1;
+  });
+
   function setTypes(codes) {
     Object.keys(active).forEach(function (code) {
       var on = codes.indexOf(code) >= 0;
