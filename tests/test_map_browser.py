@@ -156,12 +156,16 @@ def link_id(payload: dict, speaker: str, target: str, kind: str) -> str:
 
 def click_edge(page: Any, edge: str) -> None:
     """A real mouse click on the edge: zoom to it, find a point of it no node or other edge covers."""
+    page.evaluate(
+        "(id) => claimMap.network.moveTo({position: claimMap.network.body.edges[id].edgeType.getPoint(0.5), "
+        "scale: 2.5})",
+        edge,
+    )
+    page.wait_for_timeout(150)  # drawn at that zoom: the nodes' outlines (labels too) are measured anew
     point = page.evaluate(
         """(id) => {
             const net = claimMap.network;
             const edge = net.body.edges[id];
-            const mid = edge.edgeType.getPoint(0.5);
-            net.moveTo({position: mid, scale: 2.5});
             for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.45, 0.55, 0.35, 0.65]) {
                 const at = edge.edgeType.getPoint(t), dom = net.canvasToDOM(at);
                 if (net.getNodeAt(dom) === undefined && claimMap.nearestEdge(at) === id) return dom;
@@ -347,9 +351,14 @@ def test_an_edge_clicked_at_its_midpoint_is_that_edge(seeds_map: Loaded, map_fil
     for i, edge in enumerate(parallel):
         # Two clicks at one place in quick succession are a double click: alternate the places.
         page.wait_for_timeout(100)
+        page.evaluate(
+            """([id, dx]) => { const net = claimMap.network, e = net.body.edges[id];
+                net.moveTo({position: e.edgeType.getPoint(0.5), scale: 2.5, offset: {x: dx, y: 0}}); }""",
+            [edge, 90 * (i % 3 - 1)],
+        )
+        page.wait_for_timeout(120)
         point = page.evaluate(
             """([id, dx]) => { const net = claimMap.network, e = net.body.edges[id];
-                net.moveTo({position: e.edgeType.getPoint(0.5), scale: 2.5, offset: {x: dx, y: 0}});
                 return net.getNodeAt(net.canvasToDOM(e.edgeType.getPoint(0.5))) === undefined ?
                     net.canvasToDOM(e.edgeType.getPoint(0.5)) : null; }""",
             [edge, 90 * (i % 3 - 1)],
@@ -468,7 +477,12 @@ def test_a_map_of_2000_edges_settles_and_stays_responsive(browser: Any, tmp_path
         f"\n2,000-edge map: settled in {settle} ms; filter off and on {toggle:.0f} ms; redraw {redraw:.0f} ms"
     )
     assert page.evaluate("claimMap.network.physics.physicsEnabled") is False
-    assert settle < SETTLE_LIMIT * 1000 and toggle < 3000 and redraw < 500
+    # Laid out in Python and its lines drawn in batches: at once, and a redraw well inside a frame.
+    assert settle < 5000 and toggle < 3000 and redraw < 50
+    busiest = max(payload["links"], key=lambda link: link["count"])
+    click_edge(page, busiest["id"])
+    wait(page, "!document.getElementById('panel').hidden", 5)
+    assert page.evaluate("document.getElementById('panel-body').dataset.edge") == busiest["id"]
     assert loaded.requests == [loaded.url]
     loaded.page.context.close()
 

@@ -133,8 +133,12 @@
   var nodes = new vis.DataSet(visNodes.map(function (n) {
     return Object.assign({}, n, { title: nodeTip(n.id) });
   }));
+  // A big map laid out in Python draws its lines itself, a batch per colour and width (vis-network
+  // strokes each line on its own: 0.2 s a frame for 9,000 lines); vis-network keeps them hidden, for
+  // their geometry only.
+  var batched = !!(options.physics && options.physics.enabled === false) && visEdges.length > 600;
   var edges = new vis.DataSet(visEdges.map(function (e) {
-    return Object.assign({}, e, { title: edgeTip(e.id) });
+    return Object.assign({}, e, batched ? { hidden: true } : { title: edgeTip(e.id) });
   }));
   // Filters hide and show (vis-network's ``hidden``): nothing is removed, so no node moves, and what
   // comes back is drawn where it was.
@@ -157,6 +161,7 @@
     network.setOptions({ physics: false });
     settled = true;
     api.settleMs = Math.round(performance.now() - t0);
+    api.settledAt = Math.round(performance.now());  // since navigation began
     $("loading").hidden = true;
     readState();
     document.documentElement.dataset.settled = "true";
@@ -199,7 +204,8 @@
     });
     visible = nodeOn;
     if (nodeUpdates.length) nodes.update(nodeUpdates);
-    if (edgeUpdates.length) edges.update(edgeUpdates);
+    if (edgeUpdates.length && !batched) edges.update(edgeUpdates);
+    if (batched) network.redraw();
     var perType = {};
     claims.forEach(function (cl, i) {
       if (inRange(cl)) perType[cl.type] = (perType[cl.type] || 0) + 1;
@@ -247,6 +253,83 @@
     api.frames = (api.frames || 0) + 1;
   });
 
+  var geometry = {};
+  function shape(id) {
+    if (!geometry[id]) {
+      var e = network.body.edges[id];
+      var a = e.edgeType.getPoint(0), b = e.edgeType.getPoint(1), m = e.edgeType.getPoint(0.5);
+      var to = network.body.nodes[links[id].to];
+      geometry[id] = { ax: a.x, ay: a.y, bx: b.x, by: b.y, vx: 2 * m.x - (a.x + b.x) / 2, vy: 2 * m.y - (a.y + b.y) / 2,
+        r: to && to.shape ? Math.max(to.shape.width || 0, to.shape.height || 0) / 2 : 10 };
+    }
+    return geometry[id];
+  }
+  var range_ = { min: 1, max: 1 };
+  function lineWidth(id) {
+    var n = linkCounts[id] || 1;
+    return range_.max > range_.min ? 1 + 7 * (n - range_.min) / (range_.max - range_.min) : 1;
+  }
+  network.on("dragging", function (p) { if (batched && p.nodes.length) geometry = {}; });
+  network.on("beforeDrawing", function (ctx) {
+    if (!batched) return;
+    var w = $("map").clientWidth, h = $("map").clientHeight;
+    var tl = network.DOMtoCanvas({ x: 0, y: 0 }), br = network.DOMtoCanvas({ x: w, y: h });
+    var scale = network.getScale();
+    var counts = data.links.filter(function (l) { return shownLinks[l.id]; }).map(function (l) { return linkCounts[l.id]; });
+    range_ = { min: Math.min.apply(null, counts.concat([1])), max: Math.max.apply(null, counts.concat([1])) };
+    var groups = {};
+    data.links.forEach(function (l) {
+      if (!shownLinks[l.id]) return;
+      var g = shape(l.id);
+      if (Math.max(g.ax, g.bx, g.vx) < tl.x || Math.min(g.ax, g.bx, g.vx) > br.x ||
+          Math.max(g.ay, g.by, g.vy) < tl.y || Math.min(g.ay, g.by, g.vy) > br.y) return;
+      var key = l.color + "|" + Math.round(lineWidth(l.id) * 2) / 2;
+      (groups[key] = groups[key] || []).push(g);
+    });
+    var selected = current && current.kind === "edge" ? current.id : null;
+    ctx.save();
+    ctx.globalAlpha = 0.8;
+    ctx.lineCap = "round";
+    Object.keys(groups).forEach(function (key) {
+      var colour = key.split("|")[0], width = +key.split("|")[1];
+      ctx.strokeStyle = colour;
+      ctx.fillStyle = colour;
+      ctx.lineWidth = width;
+      ctx.beginPath();
+      groups[key].forEach(function (g) { ctx.moveTo(g.ax, g.ay); ctx.quadraticCurveTo(g.vx, g.vy, g.bx, g.by); });
+      ctx.stroke();
+      // Arrowheads at the target's edge, one fill for the batch; too small to see when zoomed out.
+      if (scale < 0.25) return;
+      var size = 4 + 1.5 * width;
+      ctx.beginPath();
+      groups[key].forEach(function (g) {
+        var len = Math.hypot(g.bx - g.ax, g.by - g.ay) || 1;
+        var t = Math.max(0.5, 1 - (g.r + 1) / len);
+        var px = (1 - t) * (1 - t) * g.ax + 2 * t * (1 - t) * g.vx + t * t * g.bx;
+        var py = (1 - t) * (1 - t) * g.ay + 2 * t * (1 - t) * g.vy + t * t * g.by;
+        var dx = 2 * (1 - t) * (g.vx - g.ax) + 2 * t * (g.bx - g.vx), dy = 2 * (1 - t) * (g.vy - g.ay) + 2 * t * (g.by - g.vy);
+        var d = Math.hypot(dx, dy) || 1;
+        dx /= d; dy /= d;
+        ctx.moveTo(px, py);
+        ctx.lineTo(px - size * dx - size * 0.5 * dy, py - size * dy + size * 0.5 * dx);
+        ctx.lineTo(px - size * dx + size * 0.5 * dy, py - size * dy - size * 0.5 * dx);
+        ctx.closePath();
+      });
+      ctx.fill();
+    });
+    if (selected && shownLinks[selected]) {
+      var g = shape(selected);
+      ctx.globalAlpha = 1;
+      ctx.strokeStyle = links[selected].color;
+      ctx.lineWidth = lineWidth(selected) + 3 / scale;
+      ctx.beginPath();
+      ctx.moveTo(g.ax, g.ay);
+      ctx.quadraticCurveTo(g.vx, g.vy, g.bx, g.by);
+      ctx.stroke();
+    }
+    ctx.restore();
+  });
+
   function setTypes(codes) {
     Object.keys(active).forEach(function (code) {
       var on = codes.indexOf(code) >= 0;
@@ -267,7 +350,9 @@
   // within a few pixels.
   function nearestEdge(p) {
     var best = null, bestD = Infinity, slack = 12 / network.getScale();
-    edges.getIds({ filter: function (e) { return !e.hidden; } }).forEach(function (oid) {
+    data.links.forEach(function (l) {
+      var oid = l.id;
+      if (!shownLinks[oid]) return;
       var o = network.body.edges[oid];
       if (!o || !o.from || !o.to) return;
       var a = o.edgeType.getPoint(0), b = o.edgeType.getPoint(1), m = o.edgeType.getPoint(0.5);
@@ -281,7 +366,7 @@
       }
       if (d < bestD) { bestD = d; best = oid; }
     });
-    var width = best ? network.body.edges[best].options.width || 1 : 0;
+    var width = best ? (batched ? lineWidth(best) : network.body.edges[best].options.width || 1) : 0;
     return best !== null && Math.sqrt(bestD) * network.getScale() <= 6 + width ? best : null;
   }
   function hideTooltip() {
@@ -944,7 +1029,7 @@
     nodes: nodes,
     edges: edges,
     shownNodes: function () { return nodes.getIds({ filter: function (n) { return !n.hidden; } }); },
-    shownEdges: function () { return edges.getIds({ filter: function (e) { return !e.hidden; } }); },
+    shownEdges: function () { return data.links.filter(function (l) { return shownLinks[l.id]; }).map(function (l) { return l.id; }); },
     shownClaims: function () { return claims.map(function (_, i) { return i; }).filter(function (i) { return shown[i]; }); },
     applyFilters: applyFilters,
     nearestEdge: nearestEdge,
