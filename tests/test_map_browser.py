@@ -156,24 +156,28 @@ def link_id(payload: dict, speaker: str, target: str, kind: str) -> str:
 
 def click_edge(page: Any, edge: str) -> None:
     """A real mouse click on the edge: zoom to it, find a point of it no node or other edge covers."""
-    page.evaluate(
-        "(id) => claimMap.network.moveTo({position: claimMap.network.body.edges[id].edgeType.getPoint(0.5), "
-        "scale: 2.5})",
-        edge,
-    )
-    page.wait_for_timeout(150)  # drawn at that zoom: the nodes' outlines (labels too) are measured anew
-    point = page.evaluate(
-        """(id) => {
-            const net = claimMap.network;
-            const edge = net.body.edges[id];
-            for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.45, 0.55, 0.35, 0.65]) {
-                const at = edge.edgeType.getPoint(t), dom = net.canvasToDOM(at);
-                if (net.getNodeAt(dom) === undefined && claimMap.nearestEdge(at) === id) return dom;
-            }
-            return null;
-        }""",
-        edge,
-    )
+    point = None
+    for scale in (2.5, 4, 6):
+        point = page.evaluate(
+            """([id, scale]) => {
+                const net = claimMap.network;
+                const edge = net.body.edges[id];
+                net.moveTo({position: edge.edgeType.getPoint(0.5), scale: scale});
+                // Drawn at that zoom now: the nodes' outlines, labels too, are measured as they draw.
+                net.renderer._redraw();
+                const box = document.getElementById('map').getBoundingClientRect();
+                for (let k = 0; k <= 16; k++) {
+                    const t = 0.5 + (k % 2 ? 1 : -1) * Math.ceil(k / 2) * 0.05;
+                    const at = edge.edgeType.getPoint(t), dom = net.canvasToDOM(at);
+                    if (dom.x < 5 || dom.y < 5 || dom.x > box.width - 5 || dom.y > box.height - 5) continue;
+                    if (net.getNodeAt(dom) === undefined && claimMap.nearestEdge(at) === id) return dom;
+                }
+                return null;
+            }""",
+            [edge, scale],
+        )
+        if point is not None:
+            break
     assert point is not None, f"no clickable point on edge {edge}"
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
@@ -302,6 +306,15 @@ def test_counts_add_up_and_follow_the_filters(seeds_map: Loaded, map_file: tuple
     assert counts["link"] == sum(link["type"] != "statement" for link in payload["links"])
     ends = {e for link in payload["links"] if link["type"] != "statement" for e in (link["from"], link["to"])}
     assert counts["entit"] == len(ends) == len(page.evaluate("claimMap.shownNodes()"))
+    kinds = page.evaluate(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('#entity-types .count'))
+                 .map(c => [c.dataset.entityType, +c.textContent]))"""
+    )
+    assert sum(kinds.values()) == counts["entit"]
+    assert kinds == {
+        t["code"]: sum(payload["entities"][e]["type"] == t["code"] for e in ends)
+        for t in payload["entityTypes"]
+    }
     assert counts["document"] == len({c["doc"] for c in claims})
 
 
@@ -351,14 +364,11 @@ def test_an_edge_clicked_at_its_midpoint_is_that_edge(seeds_map: Loaded, map_fil
     for i, edge in enumerate(parallel):
         # Two clicks at one place in quick succession are a double click: alternate the places.
         page.wait_for_timeout(100)
-        page.evaluate(
-            """([id, dx]) => { const net = claimMap.network, e = net.body.edges[id];
-                net.moveTo({position: e.edgeType.getPoint(0.5), scale: 2.5, offset: {x: dx, y: 0}}); }""",
-            [edge, 90 * (i % 3 - 1)],
-        )
-        page.wait_for_timeout(120)
+        page.wait_for_timeout(100)
         point = page.evaluate(
             """([id, dx]) => { const net = claimMap.network, e = net.body.edges[id];
+                net.moveTo({position: e.edgeType.getPoint(0.5), scale: 2.5, offset: {x: dx, y: 0}});
+                net.renderer._redraw();  // the nodes' outlines measured at this zoom
                 return net.getNodeAt(net.canvasToDOM(e.edgeType.getPoint(0.5))) === undefined ?
                     net.canvasToDOM(e.edgeType.getPoint(0.5)) : null; }""",
             [edge, 90 * (i % 3 - 1)],
@@ -368,6 +378,9 @@ def test_an_edge_clicked_at_its_midpoint_is_that_edge(seeds_map: Loaded, map_fil
         page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
         if page.evaluate("document.getElementById('panel-body').dataset.edge") != edge:
             wrong.append(edge)
+        page.mouse.move(
+            box["x"] + 3, box["y"] + box["height"] - 3
+        )  # its tooltip must not catch the next click
     assert not wrong
 
 
@@ -491,6 +504,8 @@ def test_a_map_of_2000_edges_settles_and_stays_responsive(browser: Any, tmp_path
     not os.environ.get("CLAIMGRAPH_SCREENSHOTS"), reason="set CLAIMGRAPH_SCREENSHOTS=1 to redraw"
 )
 def test_screenshots_for_the_readme(browser: Any, tmp_path: Path) -> None:
+    """docs/map-seeds.png (the whole map, its timeline brushed), docs/map-focus.png (an ego map with the
+    claims between two entities in the panel); benchmarks/maps.py draws docs/map-1000.png."""
     store = tmp_path / "store"
     build(store, SEEDS)
     source = MapSource.from_store(open_store(store))
@@ -499,14 +514,22 @@ def test_screenshots_for_the_readme(browser: Any, tmp_path: Path) -> None:
         path = tmp_path / f"{name}.html"
         path.write_text(render_html(payload), encoding="utf-8")
         loaded = open_map(browser, path, size=(1400, 860))
-        if name == "focus":
-            click_edge(loaded.page, link_id(payload, "howard_lutnick", "deepseek", "accusation"))
-            loaded.page.evaluate("claimMap.network.fit()")
-            loaded.page.mouse.move(700, 840)  # no tooltip in the picture
-        loaded.page.wait_for_timeout(500)
-        loaded.page.screenshot(path=str(DOCS / f"map-{name}.png"))
+        page = loaded.page
+        if name == "seeds":
+            box = page.locator("#tl-chart").bounding_box()
+            width = box["width"] / len(page.evaluate("claimMap.buckets()"))
+            page.mouse.move(box["x"] + width * 0.3, box["y"] + box["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(box["x"] + width * 0.7, box["y"] + box["height"] / 2, steps=3)
+            page.mouse.up()
+        else:
+            page.evaluate("claimMap.showPair('howard_lutnick', 'deepseek')")
+            page.evaluate("claimMap.network.fit()")
+        page.mouse.move(700, 80)  # no tooltip in the picture
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(DOCS / f"map-{name}.png"))
         assert loaded.requests == [loaded.url]
-        loaded.page.context.close()
+        page.context.close()
 
 
 def test_the_cue_is_marked_in_its_own_context(

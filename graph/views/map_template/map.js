@@ -73,6 +73,7 @@
 
   var active = {};
   var typeRows = {};
+  var entityRows = {};
   data.claimTypes.forEach(function (t) {
     active[t.code] = true;
     var row = el("label", "type-row");
@@ -98,7 +99,10 @@
     sym.style.color = t.color;
     row.appendChild(sym);
     row.appendChild(el("span", "name", (t.zh ? t.zh + " " : "") + t.en));
-    row.appendChild(el("span", "count", t.count));
+    var count = el("span", "count", t.count);
+    count.dataset.entityType = t.code;
+    entityRows[t.code] = count;
+    row.appendChild(count);
     $("entity-types").appendChild(row);
   });
   $("types-all").addEventListener("click", function () { setTypes(Object.keys(active)); });
@@ -215,6 +219,9 @@
       docs[cl.doc] = true;
     });
     Object.keys(typeRows).forEach(function (code) { typeRows[code].count.textContent = perType[code] || 0; });
+    var perKind = {};
+    Object.keys(visible).forEach(function (id) { perKind[entities[id].type] = (perKind[entities[id].type] || 0) + 1; });
+    Object.keys(entityRows).forEach(function (code) { entityRows[code].textContent = perKind[code] || 0; });
     api.counts = {
       entities: Object.keys(visible).length,
       links: linkTotal,
