@@ -277,8 +277,13 @@
     return range_.max > range_.min ? 1 + 7 * (n - range_.min) / (range_.max - range_.min) : 1;
   }
   network.on("dragging", function (p) { if (batched && p.nodes.length) geometry = {}; });
+  // While the map is dragged, its lines wait (as vis-network's hideEdgesOnDrag does for its own): in a
+  // browser without a GPU, rasterising 9,000 lines takes most of a frame.
+  var panning = false;
+  network.on("dragStart", function (p) { panning = !p.nodes.length; });
+  network.on("dragEnd", function () { if (panning) { panning = false; network.redraw(); } });
   network.on("beforeDrawing", function (ctx) {
-    if (!batched) return;
+    if (!batched || (panning && options.interaction.hideEdgesOnDrag)) return;
     var w = $("map").clientWidth, h = $("map").clientHeight;
     var tl = network.DOMtoCanvas({ x: 0, y: 0 }), br = network.DOMtoCanvas({ x: w, y: h });
     var scale = network.getScale();
