@@ -418,3 +418,33 @@ def test_a_big_map_comes_laid_out_with_the_main_entities_central(payload: dict) 
     for e in top:  # the five most central within the inner half of the map
         assert math.dist((e["x"], e["y"]), (cx, cy)) < far[len(far) // 2], e["id"]
     assert payload["labelled"][0] == top[0]["id"] and len(payload["labelled"]) == 40
+
+
+def test_the_layout_is_the_same_in_every_process() -> None:
+    """The same map, the same picture: no set iteration (string hashes change per process) may leak in."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import networkx as nx, random, json\n"
+        "from graph.views.layout import community_layout\n"
+        "rng = random.Random(3)\n"
+        "g = nx.MultiDiGraph()\n"
+        "names = [f'实体{i}' for i in range(80)]\n"
+        "g.add_edges_from((rng.choice(names), rng.choice(names)) for _ in range(240))\n"
+        "rank = {n: rng.random() for n in g}\n"
+        "print(json.dumps(community_layout(g, rank), sort_keys=True))\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert runs[0] == runs[1] == runs[2] and len(json.loads(runs[0])) > 50

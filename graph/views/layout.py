@@ -44,13 +44,18 @@ def community_layout(
         if u != v:
             pair = (min(u, v), max(u, v))
             weights[pair] = weights.get(pair, 0) + 1
+    # Numbered, too: networkx's Louvain method iterates over sets, whose order for strings changes with
+    # each process's hash seed, and integers hash to themselves.
+    names = sorted(graph)
+    number = {name: i for i, name in enumerate(names)}
     simple = nx.Graph()
-    simple.add_nodes_from(sorted(graph))
-    simple.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(weights.items()))
-    communities = nx.community.louvain_communities(simple, weight="weight", seed=seed)
+    simple.add_nodes_from(range(len(names)))
+    simple.add_weighted_edges_from((number[u], number[v], w) for (u, v), w in sorted(weights.items()))
+    found = nx.community.louvain_communities(simple, weight="weight", seed=seed)
     communities = sorted(
-        (sorted(c) for c in communities), key=lambda c: (-sum(rank.get(n, 0.0) for n in c), c[0])
+        (sorted(names[i] for i in c) for c in found), key=lambda c: (-sum(rank.get(n, 0.0) for n in c), c[0])
     )
+    simple = nx.relabel_nodes(simple, dict(enumerate(names)))
     pos: dict[str, tuple[float, float]] = {}
     used = 0.0  # the sum of the squared radii of the discs placed, with a margin
     for k, members in enumerate(communities):
@@ -59,9 +64,23 @@ def community_layout(
         distance = math.sqrt(used) + radius if k else 0.0
         cx, cy = distance * math.cos(k * GOLDEN_ANGLE), distance * math.sin(k * GOLDEN_ANGLE)
         used += (1.2 * radius) ** 2
-        for node, (x, y) in _inner(simple.subgraph(members), rank, seed).items():
+        for node, (x, y) in _inner(_ordered(simple, members), rank, seed).items():
             pos[node] = (round(cx + radius * x, 1), round(cy + radius * y, 1))
     return pos
+
+
+def _ordered(graph: nx.Graph, members: list[str]) -> nx.Graph:
+    """The subgraph of ``members`` as a graph of its own, nodes and edges in sorted order (a networkx
+    subgraph view iterates over a set of nodes, in an order that changes with the hash seed)."""
+    inside = set(members)
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(members))
+    sub.add_weighted_edges_from(
+        sorted(
+            (u, v, d["weight"]) for u, v, d in graph.edges(members, data=True) if u in inside and v in inside
+        )
+    )
+    return sub
 
 
 def _inner(sub: nx.Graph, rank: Mapping[str, float], seed: int) -> dict[str, tuple[float, float]]:

@@ -161,7 +161,7 @@
   var laidOut = !!(options.physics && options.physics.enabled === false);
   function done() {
     if (settled) return;
-    if (laidOut) network.fit();
+    if (laidOut) network.fit({ animation: false });
     network.setOptions({ physics: false });
     settled = true;
     api.settleMs = Math.round(performance.now() - t0);
