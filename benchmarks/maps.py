@@ -40,24 +40,14 @@ sys.path.insert(0, str(ROOT))
 from corpus import make_corpus  # noqa: E402
 from run import EPOCH, claimgraph, machine  # noqa: E402
 
+from tests.test_map_browser import ARGS, CHROMIUM  # noqa: E402  (the browser tests' Chromium, as they run it)
+
 BEGIN, END = "<!-- BEGIN MAP RESULTS (benchmarks/maps.py writes this part) -->", "<!-- END MAP RESULTS -->"
 FOCUS = "卢特尼克"
 CASES = {
     "focus, accusation and denial": ["--focus", FOCUS, "--type", "accusation,denial"],
     "focus, every type": ["--focus", FOCUS],
 }
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
 
 
 def log(message: str) -> None:
@@ -142,7 +132,7 @@ def browser(path: Path, screenshot: Path | None = None) -> dict[str, Any]:
     """Settle time and frame rates of one map in headless Chromium, every request but the file aborted."""
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    chromium = CHROMIUM or shutil.which("chromium") or "/usr/bin/chromium"
     url = path.as_uri()
     requests: list[str] = []
     with sync_playwright() as pw:
@@ -161,8 +151,6 @@ def browser(path: Path, screenshot: Path | None = None) -> dict[str, Any]:
         wall = time.perf_counter() - started
         nav = page.evaluate("claimMap.settledAt")
         page.wait_for_timeout(500)
-        if screenshot is not None:
-            page.screenshot(path=str(screenshot))
         # Panning: pointer events dispatched on the canvas at every animation frame for 2 s, as a hand
         # dragging the map would (Playwright's mouse moves arrive slower than frames).
         drag = page.evaluate(
@@ -206,6 +194,13 @@ def browser(path: Path, screenshot: Path | None = None) -> dict[str, Any]:
                        return (performance.now() - t) / 10; }"""
         )
         counts = page.evaluate("[claimMap.nodes.length, claimMap.edges.length]")
+        if screenshot is not None:  # a smaller window: a smaller picture for the README
+            page.set_viewport_size({"width": 1100, "height": 720})
+            page.wait_for_timeout(300)
+            page.evaluate("claimMap.network.fit({animation: false})")
+            page.mouse.move(5, 5)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(screenshot))
         b.close()
     return {
         "nodes": counts[0],

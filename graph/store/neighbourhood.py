@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from extract.records import AUTHOR
 from graph.sparql.queries import _BY_KEY  # the name index `claimgraph query --param entity=` reads
-from graph.store.reader import claim_records, records_of, texts_of
+from graph.store.reader import chunked, claim_records, records_of, texts_of, values_of
 from graph.store.vocab import (
     CG,
     ENTITIES,
@@ -76,16 +76,8 @@ SELECT ?entity ?label WHERE {{
 }}"""
 
 
-def _values(variable: str, nodes: Iterable[ox.NamedNode]) -> str:
-    chosen = list(nodes)
-    assert all(isinstance(n, ox.NamedNode) for n in chosen)  # a valid IRI, written in its own syntax
-    return f"VALUES ?{variable} {{ {' '.join(str(n) for n in chosen)} }}"
-
-
 def _batches(nodes: Iterable[ox.NamedNode], size: int = _BATCH) -> Iterable[list[ox.NamedNode]]:
-    ordered = sorted(set(nodes), key=lambda n: n.value)
-    for i in range(0, len(ordered), size):
-        yield ordered[i : i + size]
+    return chunked(sorted(set(nodes), key=lambda n: n.value), size)
 
 
 def _select(store: ox.Store, query: str, **kwargs: Any) -> ox.QuerySolutions:
@@ -96,7 +88,7 @@ def _select(store: ox.Store, query: str, **kwargs: Any) -> ox.QuerySolutions:
 
 def _types(types: Iterable[str]) -> str:
     chosen = [ox.NamedNode(str(claim_types()[t])) for t in types]
-    return _values("type", chosen) if chosen else ""
+    return values_of("type", chosen) if chosen else ""
 
 
 def resolve_entity(store: ox.Store, name: str) -> str | None:
@@ -154,7 +146,7 @@ def claims_among(
     out: dict[ox.NamedNode, set[str]] = {}
     targets = ", ".join(str(n) for n in sorted(nodes, key=lambda n: n.value))
     for speakers in _batches(nodes):
-        query = _AMONG % (_values("s", speakers) + " " + _types(types), targets)
+        query = _AMONG % (values_of("s", speakers) + " " + _types(types), targets)
         for row in _select(store, query):
             out.setdefault(row["g"], set()).add(row["c"].value)
     return out
@@ -199,7 +191,7 @@ def focus_records(
     counts: dict[str, int] = {}
     chinese: dict[str, str] = {}
     for batch in _batches(entities):
-        values = _values("entity", batch)
+        values = values_of("entity", batch)
         for row in _select(store, _COUNTS % values):
             counts[entity_id(row["entity"].value) or ""] = int(row["mentions"].value)
         for row in _select(store, _CHINESE % values):

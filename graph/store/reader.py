@@ -239,43 +239,28 @@ def _entities(store: ox.Store, only: list[ox.NamedNode] | None = None) -> Iterat
     The build merged them over all documents, one type and one name per entity; should a store hold more,
     the most frequent (then the first) is taken, so the record stays one and stable.
     """
-    if only is not None:
-        yield from (rec for chunk in _chunks(only) for rec in _entities_among(store, chunk))
-        return
-    types: dict[str, Counter[str]] = defaultdict(Counter)
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in _query(store, _ENTITIES):
-        entity = _entity(row["entity"])
-        types[entity][row["type"].value] += 1
-        if row["name"] is not None:
-            names[entity][row["name"].value] += 1
-    labels: dict[str, set[str]] = defaultdict(set)
-    for row in _query(store, _LABELS):
-        labels[_entity(row["entity"])].add(row["label"].value)
-    for entity in sorted(types):
-        yield {
-            "kind": "entity",
-            "id": entity,
-            "type": most_common(types[entity]),
-            "name": most_common(names[entity]),
-            "labels": sorted(labels[entity]),
-        }
+    if only is None:
+        yield from _entities_among(store, "")
+    else:
+        for chunk in chunked(only):
+            yield from _entities_among(store, values_of("entity", chunk))
 
 
-def _values(variable: str, nodes: list[ox.NamedNode]) -> str:
+def values_of(variable: str, nodes: list[ox.NamedNode]) -> str:
     """``VALUES ?variable { <iri> … }`` of IRIs the store gave or ``graph.store.vocab`` made: each is a
     ``NamedNode``, which holds a valid IRI only (no ``>``, space or quote), written in its own syntax."""
     assert all(isinstance(n, ox.NamedNode) for n in nodes)
     return f"VALUES ?{variable} {{ {' '.join(str(n) for n in nodes)} }}"
 
 
-def _chunks(nodes: list[ox.NamedNode], size: int = 2000) -> Iterator[list[ox.NamedNode]]:
+def chunked(nodes: list[ox.NamedNode], size: int = 2000) -> Iterator[list[ox.NamedNode]]:
+    """``nodes`` in lists of ``size`` at most (a ``VALUES`` block or a list of graphs each)."""
     for i in range(0, len(nodes), size):
         yield nodes[i : i + size]
 
 
-def _entities_among(store: ox.Store, nodes: list[ox.NamedNode]) -> Iterator[dict[str, Any]]:
-    values = _values("entity", nodes)
+def _entities_among(store: ox.Store, values: str) -> Iterator[dict[str, Any]]:
+    """The entity records of the entities graph, or with ``values`` (a ``VALUES ?entity`` block) of some."""
     types: dict[str, Counter[str]] = defaultdict(Counter)
     names: dict[str, Counter[str]] = defaultdict(Counter)
     for row in _query(store, _with(_ENTITIES, values)):
@@ -297,7 +282,7 @@ def _entities_among(store: ox.Store, nodes: list[ox.NamedNode]) -> Iterator[dict
 
 
 def _with(query: str, values: str) -> str:
-    """``query`` with a ``VALUES`` block (:func:`_values`) first in its ``WHERE``."""
+    """``query`` with a ``VALUES`` block (:func:`values_of`) first in its ``WHERE``."""
     return query.replace("WHERE {", "WHERE { " + values, 1) if values else query
 
 
@@ -309,7 +294,7 @@ def records_of(
     from :func:`claim_records`."""
     out = list(_entities(store, entities))
     ordered = sorted({g.value: g for g in graphs}.values(), key=lambda g: g.value)
-    for chunk in _chunks(ordered, 500):
+    for chunk in chunked(ordered, 500):
         out += [record for _, _, record in sorted(_documents(store, chunk), key=itemgetter(0))]
     return out
 
@@ -432,7 +417,7 @@ class _P:
 def texts_of(store: ox.Store, graphs: list[ox.NamedNode]) -> dict[str, str]:
     """The text of each of these documents, by its name."""
     out = {}
-    for chunk in _chunks(graphs, 500):
+    for chunk in chunked(graphs, 500):
         for row in _query(store, _TEXTS, chunk):
             out[row["name"].value] = row["text"].value
     return out

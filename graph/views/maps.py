@@ -16,6 +16,15 @@ with ``<``, ``>`` and ``&`` written as ``\\u003c``…, and the page's script bui
 forbids every request.
 
 **Size.** Node size is :func:`centrality`: claims made and received, counted by ``graph.views.analyses``.
+
+**Big stores.** :func:`map_source` reads a focus map's neighbourhood only (``graph.store.neighbourhood``,
+SPARQL), which gives the same payload as the whole store; a map of more than ``LAYOUT_FROM`` entities
+is laid out here (``graph.views.layout``) and the page draws it without physics.
+
+**The page** (``map_template/map.js``) counts what its filters (claim types, a date range brushed on its
+timeline, undated claims) leave on the map, hides and shows without moving anything, lists the claims
+of an arrow, an entity or a pair of entities with their cues in context, copies a citation, exports CSV,
+and keeps its view in the URL's fragment.
 """
 
 from __future__ import annotations

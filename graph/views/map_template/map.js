@@ -246,6 +246,7 @@
     ctx.lineWidth = 4 / scale;
     ctx.strokeStyle = "rgba(255, 255, 255, 0.92)";
     ctx.fillStyle = "#1d2530";
+    var taken = [];
     data.labelled.forEach(function (id) {
       var n = network.body.nodes[id];
       if (!n || n.options.hidden || !visible[id]) return;
@@ -253,6 +254,10 @@
       if (size * scale >= threshold - 1) return;  // vis-network draws it
       var text = shortName(id);
       var y = n.y + (n.shape && n.shape.height ? n.shape.height / 2 : 10) + 2 / scale;
+      // A name that would cover a more central one's is left for zooming in.
+      var half = ctx.measureText(text).width / 2, box = [n.x - half, y, n.x + half, y + 15 / scale];
+      if (taken.some(function (b) { return b[0] < box[2] && box[0] < b[2] && b[1] < box[3] && box[1] < b[3]; })) return;
+      taken.push(box);
       ctx.strokeText(text, n.x, y);
       ctx.fillText(text, n.x, y);
     });
