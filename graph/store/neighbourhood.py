@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from extract.records import AUTHOR
 from graph.sparql.queries import _BY_KEY  # the name index `claimgraph query --param entity=` reads
-from graph.store.reader import chunked, claim_records, records_of, texts_of, values_of
+from graph.store.reader import chunked, claim_records, records_of, values_of
 from graph.store.vocab import (
     CG,
     ENTITIES,
@@ -173,13 +173,12 @@ def focus_records(
     for chunk in _batches(graphs, 500):  # the documents' outlets, named on the panel
         entities |= {row["outlet"] for row in _select(store, _OUTLETS, named_graphs=chunk)}
 
-    recs = records_of(store, graphs, sorted(entities, key=lambda n: n.value))
+    recs, texts = records_of(store, graphs, sorted(entities, key=lambda n: n.value))
     found = claim_records(
         store,
         sorted(((ox.NamedNode(c), g) for g, cs in by_graph.items() for c in cs), key=lambda x: x[0].value),
     )
     recs += found
-    texts = texts_of(store, graphs)
     kinds = {rec["id"]: rec["type"] for rec in recs if rec["kind"] == "entity"}
     by_name = {
         rec["doc"]: ox.NamedNode(str(doc_iri(rec["doc"]))) for rec in recs if rec["kind"] == "document"

@@ -288,15 +288,61 @@ def _with(query: str, values: str) -> str:
 
 def records_of(
     store: ox.Store, graphs: list[ox.NamedNode], entities: list[ox.NamedNode]
-) -> list[dict[str, Any]]:
-    """The entity records of :func:`records` for these entities, and the document records for these
-    documents (their graphs): one query for all the documents, not one each. Their claims and posts come
-    from :func:`claim_records`."""
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The entity records of :func:`records` for these entities, the document records for these
+    documents (their graphs), and their texts by name. A document's own triples are read by index
+    lookups (a query over 2,000 graphs took 0.6 s); its claims and posts come from :func:`claim_records`.
+    """
     out = list(_entities(store, entities))
-    ordered = sorted({g.value: g for g in graphs}.values(), key=lambda g: g.value)
-    for chunk in chunked(ordered, 500):
-        out += [record for _, _, record in sorted(_documents(store, chunk), key=itemgetter(0))]
-    return out
+    texts: dict[str, str] = {}
+    for graph in sorted({g.value: g for g in graphs}.values(), key=lambda g: g.value):
+        props: dict[str, Any] = {}
+        kinds = set()
+        for q in store.quads_for_pattern(graph, None, None, graph):
+            props.setdefault(q.predicate.value, q.object)
+            if q.predicate.value == _D.type:
+                kinds.add(q.object)
+        name = props.get(_D.fileName)
+        if name is None or any(p not in props for p in _D.required) or _P.document not in kinds:
+            continue
+        texts[name.value] = props[_D.text].value if _D.text in props else ""
+        outlet = props.get(_D.publisher)
+        out.append(
+            {
+                "kind": "document",
+                "doc": name.value,
+                "sha256": props[_D.sha256].value,
+                "encoding": props[_D.encoding].value,
+                "media_type": props[_D.format].value,
+                "source": _str(props.get(_D.source)),
+                "title": _str(props.get(_D.title)) or None,
+                "published": _str(props.get(_D.issued)) or None,
+                "outlet": _entity(outlet) if outlet is not None else None,
+                "url": _str(props.get(_D.url)) or None,
+                "author": _str(props.get(_D.authorName)) or None,
+                "language": _str(props.get(_D.language)) or None,
+            }
+        )
+    return out, texts
+
+
+class _D:
+    """The predicates of a document's own triples (those of ``_DOCUMENTS``), as IRI strings."""
+
+    type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    fileName, sha256, encoding, text, authorName = (
+        str(CG.fileName),
+        str(CG.sha256),
+        str(CG.encoding),
+        str(CG.text),
+        str(CG.authorName),
+    )
+    format, source, title, issued, publisher, language = (
+        f"http://purl.org/dc/terms/{x}"
+        for x in ("format", "source", "title", "issued", "publisher", "language")
+    )
+    url = "https://schema.org/url"
+    required = (sha256, encoding, format)
 
 
 def claim_records(
@@ -409,18 +455,10 @@ class _P:
     )
     poster, posterName = ox.NamedNode(str(CG.poster)), ox.NamedNode(str(CG.posterName))
     date = ox.NamedNode("http://purl.org/dc/terms/date")
+    document = ox.NamedNode(str(CG.Document))
     created = ox.NamedNode("http://purl.org/dc/terms/created")
     required = (speaker, claimType, content, isDirect)
     read = (type, speaker, claimType, content, isDirect, target, cue, cueSelector, inPost, date)
-
-
-def texts_of(store: ox.Store, graphs: list[ox.NamedNode]) -> dict[str, str]:
-    """The text of each of these documents, by its name."""
-    out = {}
-    for chunk in chunked(graphs, 500):
-        for row in _query(store, _TEXTS, chunk):
-            out[row["name"].value] = row["text"].value
-    return out
 
 
 def _claims(store: ox.Store, graphs: list[ox.NamedNode], values: str = "") -> _Keyed:

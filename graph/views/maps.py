@@ -304,7 +304,9 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
             raise ClaimgraphError(
                 f"{name} ({focus}) makes or receives no claim that passes the other filters"
             )
-        sub = sub.subgraph(nx.ego_graph(sub, focus, radius=flt.hops, undirected=True).nodes)
+        # nx.ego_graph(undirected=True) copies the whole graph undirected first: slow on big selections.
+        near = nx.single_source_shortest_path_length(sub.to_undirected(as_view=True), focus, cutoff=flt.hops)
+        sub = sub.subgraph(near)
     if flt.max_nodes is not None and len(sub) > flt.max_nodes:
         sub = sub.subgraph(most_central(sub, flt.max_nodes, focus))
     return nx.MultiDiGraph(sub)
