@@ -384,8 +384,8 @@ def test_the_panel_knows_each_documents_title_outlet_date_and_web_address(tmp_pa
 def test_a_focus_map_read_with_sparql_is_the_whole_stores(
     store: Path, source: MapSource, flt: MapFilter
 ) -> None:
-    """The neighbourhood read with SPARQL (graph.store.neighbourhood) gives the very map a whole read does."""
-    from graph.store.neighbourhood import resolve_entity
+    """The neighbourhood read with SPARQL (graph.sparql.neighbourhood) gives the map a whole read gives."""
+    from graph.sparql.neighbourhood import resolve_entity
 
     opened = open_store(store)
     focus = resolve_entity(opened, flt.focus)
@@ -396,7 +396,7 @@ def test_a_focus_map_read_with_sparql_is_the_whole_stores(
 
 
 def test_names_the_index_cannot_settle_fall_back_to_the_whole_graph(store: Path) -> None:
-    from graph.store.neighbourhood import resolve_entity
+    from graph.sparql.neighbourhood import resolve_entity
 
     opened = open_store(store)
     assert resolve_entity(opened, "howard_lutnick") == "howard_lutnick"

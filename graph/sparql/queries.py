@@ -76,7 +76,7 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z
 
 # The entities graph's IRI is a constant of the code, not a parameter: it is written into the query.
 # ?key is bound by substitution (so it is selected): both patterns are index lookups.
-_BY_KEY = f"""
+BY_NAME_KEY = f"""
 SELECT ?entity ?preferred ?key WHERE {{
   GRAPH <{ENTITIES}> {{
     {{ ?entity cg:nameKey ?key BIND (true AS ?preferred) }}
@@ -263,7 +263,8 @@ def resolve_entity(store: ox.Store, name: str) -> list[ox.NamedNode]:
     key = name_key(name)
     preferred: set[str] = set()
     other: set[str] = set()
-    answer = store.query(_BY_KEY, prefixes=prefixes(), substitutions={ox.Variable("key"): ox.Literal(key)})
+    bound = {ox.Variable("key"): ox.Literal(key)}
+    answer = store.query(BY_NAME_KEY, prefixes=prefixes(), substitutions=bound)
     assert isinstance(answer, ox.QuerySolutions)
     for row in answer:
         (preferred if row["preferred"].value == "true" else other).add(row["entity"].value)

@@ -17,7 +17,7 @@ forbids every request.
 
 **Size.** Node size is :func:`centrality`: claims made and received, counted by ``graph.views.analyses``.
 
-**Big stores.** :func:`map_source` reads a focus map's neighbourhood only (``graph.store.neighbourhood``,
+**Big stores.** :func:`map_source` reads a focus map's neighbourhood only (``graph.sparql.neighbourhood``,
 SPARQL), which gives the same payload as the whole store; a map of more than ``LAYOUT_FROM`` entities
 is laid out here (``graph.views.layout``) and the page draws it without physics.
 
@@ -172,9 +172,9 @@ class MapSource:
     @classmethod
     def from_focus(cls, store: ox.Store, focus: str, hops: int = 1, types: Iterable[str] = ()) -> MapSource:
         """What a map of entity ``focus`` (its id) within ``hops`` claims, of ``types`` (all if empty), is
-        drawn from, read from ``store`` with SPARQL (``graph.store.neighbourhood``): the map it gives is
+        drawn from, read from ``store`` with SPARQL (``graph.sparql.neighbourhood``): the map it gives is
         the map :meth:`from_store` gives under the same filters, without reading the rest of the store."""
-        from graph.store.neighbourhood import focus_records
+        from graph.sparql.neighbourhood import focus_records
 
         recs, texts, statements, counts, chinese = focus_records(store, focus, hops, types)
         source = cls.from_records(recs, texts, statements)
@@ -913,7 +913,7 @@ def map_source(store: ox.Store, flt: MapFilter = MapFilter()) -> MapSource:
     """What the map of ``store`` under ``flt`` is drawn from: with a focus the store names plainly, its
     neighbourhood only (:meth:`MapSource.from_focus`); else everything."""
     if flt.focus:
-        from graph.store.neighbourhood import resolve_entity
+        from graph.sparql.neighbourhood import resolve_entity
 
         focus = resolve_entity(store, flt.focus)
         if focus is not None:

@@ -28,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from extract.records import AUTHOR
-from graph.sparql.queries import _BY_KEY  # the name index `claimgraph query --param entity=` reads
+from graph.sparql.queries import BY_NAME_KEY  # the name index `claimgraph query --param entity=` reads
 from graph.store.reader import chunked, claim_records, records_of, values_of
 from graph.store.vocab import (
     CG,
@@ -106,7 +106,7 @@ def resolve_entity(store: ox.Store, name: str) -> str | None:
     if not key:
         return None
     hits: dict[bool, set[str]] = {True: set(), False: set()}
-    for row in _select(store, _BY_KEY, substitutions={ox.Variable("key"): ox.Literal(key)}):
+    for row in _select(store, BY_NAME_KEY, substitutions={ox.Variable("key"): ox.Literal(key)}):
         found = entity_id(row["entity"].value)
         if found is not None:
             hits[row["preferred"].value == "true"].add(found)
