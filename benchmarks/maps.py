@@ -4,9 +4,10 @@
     .venv/bin/python benchmarks/maps.py          # builds the two stores first if --work lacks them
     .venv/bin/python benchmarks/maps.py --store-1000 DIR --store-10000 DIR --no-write
 
-1. **Focus maps**: ``claimgraph map --focus 卢特尼克 --type accusation,denial`` (the issue's example) and
-   ``--focus 卢特尼克`` on the 1,000- and 10,000-document stores: wall time of the command (a child
-   process: start-up, reading, payload, page, writing), median of ``--runs``, and the time of
+1. **Focus maps**: ``claimgraph map --focus 卢特尼克 --type accusation,denial`` (the issue's example),
+   ``--focus 卢特尼克`` and a map of five documents (``--doc``) on the 1,000- and 10,000-document
+   stores: wall time of the command (a child process: start-up, reading, payload, page, writing),
+   median of ``--runs``, and the time of
    ``graph.views.maps.map_html`` alone in this process; entities, claims and the file's size.
 2. **The whole map** of 1,000 documents: the same, once.
 3. **In the browser** (Debian's Chromium, headless, driven by Playwright with every request aborted, as
@@ -47,6 +48,9 @@ FOCUS = "卢特尼克"
 CASES = {
     "focus, accusation and denial": ["--focus", FOCUS, "--type", "accusation,denial"],
     "focus, every type": ["--focus", FOCUS],
+    "five documents": [
+        x for n in (1, 2, 3, 4, 6) for x in ("--doc", f"{n:06d}_{'thread' if n == 1 else 'news'}.txt")
+    ],
 }
 
 
@@ -92,6 +96,7 @@ def in_process(store: Path, args: list[str]) -> float:
     flt = MapFilter(
         focus=args[args.index("--focus") + 1] if "--focus" in args else None,
         types=tuple(args[args.index("--type") + 1].split(",")) if "--type" in args else (),
+        docs=tuple(args[i + 1] for i, a in enumerate(args) if a == "--doc"),
     )
     opened = open_store(store)
     started = time.perf_counter()

@@ -448,3 +448,17 @@ def test_the_layout_is_the_same_in_every_process() -> None:
         for seed in ("1", "2", "3")
     ]
     assert runs[0] == runs[1] == runs[2] and len(json.loads(runs[0])) > 50
+
+
+def test_a_document_map_read_with_sparql_is_the_whole_stores(store: Path, source: MapSource) -> None:
+    opened = open_store(store)
+    first = sorted({d for *_, d in source.graph.edges(data="doc")})[0]
+    for flt in (
+        MapFilter(docs=(INJECT_NAME,)),
+        MapFilter(docs=(f"elsewhere/{INJECT_NAME}", first), types=("accusation", "statement")),
+        MapFilter(docs=(first,), max_nodes=8),
+    ):
+        fast = MapSource.from_documents(opened, flt.docs)
+        assert fast is not None and fast.graph.number_of_edges() < source.graph.number_of_edges()
+        assert map_payload(fast, flt) == map_payload(source, flt)
+    assert MapSource.from_documents(opened, ["missing.txt"]) is None  # the whole read explains

@@ -162,22 +162,72 @@ def focus_records(
     name; the statements of those claims (``graph.store.duplicates.statement_keys``); each entity's
     mention count in the whole store and its simplified Chinese label.
     """
-    from graph.store.duplicates import statement_keys
-
     types = tuple(types)
     nodes = neighbourhood(store, focus, hops, types)
     by_graph = claims_among(store, nodes, types)
+    return _records_for(store, by_graph, {n for n in nodes if entity_id(n.value) is not None})
+
+
+_Parts = tuple[
+    list[dict[str, Any]], dict[str, str], dict[tuple[str, str], str], dict[str, int], dict[str, str]
+]
+"""Records, texts by document, statements, mention counts and Chinese names: what a map is drawn from."""
+
+
+def _by_base(names: dict[str, ox.NamedNode], doc: str) -> list[ox.NamedNode]:
+    from pathlib import Path
+
+    return [g for n, g in names.items() if Path(n).name == Path(doc).name]
+
+
+_DOCUMENT_NAMES = "SELECT ?g ?name WHERE { GRAPH ?g { ?g a cg:Document ; cg:fileName ?name } }"
+_CLAIMS_IN = "SELECT ?c ?g WHERE { GRAPH ?g { ?c a cg:Claim } }"
+
+
+def document_records(store: ox.Store, docs: Iterable[str]) -> _Parts | None:
+    """What a map of some documents (``--doc``: names, or base names that fit one document) is drawn
+    from, as :func:`focus_records` gives it: their claims, the entities in them, their mentions there.
+    ``None`` when a name fits no document (the whole graph's read explains)."""
+    names = {row["name"].value: row["g"] for row in _select(store, _DOCUMENT_NAMES)}
+    graphs = []
+    for doc in docs:
+        found = [names[doc]] if doc in names else _by_base(names, doc)
+        if not found:
+            return None
+        graphs += found
+    by_graph: dict[ox.NamedNode, set[str]] = {}
+    for chunk in _batches(graphs, 500):
+        for row in _select(store, _CLAIMS_IN, named_graphs=chunk):
+            by_graph.setdefault(row["g"], set()).add(row["c"].value)
+    return _records_for(store, by_graph, set(), claim_entities=True)
+
+
+def _records_for(
+    store: ox.Store,
+    by_graph: dict[ox.NamedNode, set[str]],
+    entities: set[ox.NamedNode],
+    *,
+    claim_entities: bool = False,
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[tuple[str, str], str], dict[str, int], dict[str, str]]:
+    """The records, texts, statements, mention counts and Chinese names for these claims (by their
+    documents' graphs) and these entities (with ``claim_entities``, also every speaker and target of the
+    claims), the documents' outlets too."""
+    from graph.store.duplicates import statement_keys
+
     claims = {iri for iris in by_graph.values() for iri in iris}
     graphs = list(by_graph)
-    entities = {n for n in nodes if entity_id(n.value) is not None}
-    for chunk in _batches(graphs, 500):  # the documents' outlets, named on the panel
-        entities |= {row["outlet"] for row in _select(store, _OUTLETS, named_graphs=chunk)}
-
-    recs, texts = records_of(store, graphs, sorted(entities, key=lambda n: n.value))
     found = claim_records(
         store,
         sorted(((ox.NamedNode(c), g) for g, cs in by_graph.items() for c in cs), key=lambda x: x[0].value),
     )
+    entities = set(entities)
+    if claim_entities:
+        ids = {e for rec in found if rec["kind"] == "claim" for e in (rec["speaker"], *rec["targets"])}
+        entities |= {_entity_node(e) for e in ids if e != AUTHOR}
+    for chunk in _batches(graphs, 500):  # the documents' outlets, named on the panel
+        entities |= {row["outlet"] for row in _select(store, _OUTLETS, named_graphs=chunk)}
+
+    recs, texts = records_of(store, graphs, sorted(entities, key=lambda n: n.value))
     recs += found
     kinds = {rec["id"]: rec["type"] for rec in recs if rec["kind"] == "entity"}
     by_name = {

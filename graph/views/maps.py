@@ -176,7 +176,26 @@ class MapSource:
         the map :meth:`from_store` gives under the same filters, without reading the rest of the store."""
         from graph.sparql.neighbourhood import focus_records
 
-        recs, texts, statements, counts, chinese = focus_records(store, focus, hops, types)
+        return cls._from_parts(*focus_records(store, focus, hops, types))
+
+    @classmethod
+    def from_documents(cls, store: ox.Store, docs: Iterable[str]) -> MapSource | None:
+        """What a map of some documents (``--doc``) is drawn from, read from ``store`` with SPARQL: the
+        map it gives is the map :meth:`from_store` gives; ``None`` when a name fits no document."""
+        from graph.sparql.neighbourhood import document_records
+
+        parts = document_records(store, docs)
+        return None if parts is None else cls._from_parts(*parts)
+
+    @classmethod
+    def _from_parts(
+        cls,
+        recs: list[dict[str, Any]],
+        texts: dict[str, str],
+        statements: dict[tuple[str, str], str],
+        counts: dict[str, int],
+        chinese: dict[str, str],
+    ) -> MapSource:
         source = cls.from_records(recs, texts, statements)
         for node, d in source.graph.nodes(data=True):
             if d.get("type") not in (None, "AUTHOR"):
@@ -911,13 +930,18 @@ def render_html(payload: Mapping[str, Any]) -> str:
 
 def map_source(store: ox.Store, flt: MapFilter = MapFilter()) -> MapSource:
     """What the map of ``store`` under ``flt`` is drawn from: with a focus the store names plainly, its
-    neighbourhood only (:meth:`MapSource.from_focus`); else everything."""
+    neighbourhood only (:meth:`MapSource.from_focus`); with documents (``--doc``), those only
+    (:meth:`MapSource.from_documents`); else everything."""
     if flt.focus:
         from graph.sparql.neighbourhood import resolve_entity
 
         focus = resolve_entity(store, flt.focus)
         if focus is not None:
             return MapSource.from_focus(store, focus, flt.hops, flt.types)
+    elif flt.docs:
+        source = MapSource.from_documents(store, flt.docs)
+        if source is not None:
+            return source
     return MapSource.from_store(store)
 
 
