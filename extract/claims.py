@@ -106,6 +106,7 @@ class Rules:
     titled: re.Pattern[str]
     spokesperson_words: tuple[str, ...]
     spokesperson_opening: re.Pattern[str]
+    spokesperson_distance: int
     byline: re.Pattern[str]
 
 
@@ -164,6 +165,7 @@ def rules() -> Rules:
         demonstratives=tuple(data["demonstratives"]),
         role_before=re.compile(expand_placeholders("(?:[ROLE])$")),
         spokesperson_words=tuple(data["spokesperson"]["words"]),
+        spokesperson_distance=int(data["spokesperson"]["max_distance"]),
         spokesperson_opening=re.compile(
             data["spokesperson"]["before"]
             + "(?P<word>"
@@ -321,7 +323,7 @@ class ClaimFinder:
         if not word.endswith(self.r.spokesperson_words):
             return None
         k = bisect_left(self.starts, pos) - 1
-        while k >= 0 and pos - self.mentions[k].end <= self.r.max_antecedent_distance * 4:
+        while k >= 0 and pos - self.mentions[k].end <= self.r.spokesperson_distance:
             m = self.mentions[k]
             after = self.text[m.end : m.end + 8].lstrip("的 ")
             if m.label == "ORG" and after.startswith(self.r.spokesperson_words):
