@@ -14,8 +14,17 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .lexicon import Abbreviations, EntityPattern, abbreviations, boundaries, entity_patterns, gazetteer
-from .scripts import to_simplified, traditional_variants
+from .lexicon import (
+    Abbreviations,
+    EntityPattern,
+    abbreviations,
+    boundaries,
+    entity_patterns,
+    gazetteer,
+    gazetteer_by_key,
+    name_likelihood,
+)
+from .scripts import name_key, to_simplified, traditional_variants
 
 _YEAR_PREFIX = re.compile(r"(?:19|20)\d\d\s?年$")
 _SUFFIX_LEN = 2
@@ -73,6 +82,8 @@ def pattern_matches(
             stem = text[start : end - suffix]
             if len(stem) < pattern.min_stem or stem in pattern.generic_stems:
                 continue
+            if pattern.no_place_stem and _is_place(stem):
+                continue
             if pattern.year_prefix:
                 year = _YEAR_PREFIX.search(text[max(0, start - 6) : start + 1])
                 if year:
@@ -82,8 +93,35 @@ def pattern_matches(
             name = name.strip()
             if len(name) < 2 or name.casefold() in pattern.exclude:
                 continue
+            if pattern.name_score is not None and name_likelihood(name) < pattern.name_score:
+                continue
+            if pattern.not_around_known and _holds_known(name, pattern.label):
+                continue
             label = pattern.last_word_labels.get(name.rsplit(None, 1)[-1], pattern.label)
             yield start + lead, start + lead + len(name), label, pattern.name
+
+
+def _is_place(stem: str) -> bool:
+    return any(e.type == "GPE" for e in gazetteer_by_key().get(name_key(stem), ()))
+
+
+def _holds_known(name: str, label: str) -> bool:
+    """Whether ``name`` holds, and is longer than, a gazetteer name of type ``label`` that names one entity.
+
+    An alias of several (``商务部``: China's, the United States') does not count: ``新西兰商务部`` is a third.
+
+    >>> _holds_known("拜登访", "PERSON"), _holds_known("意大利数据保护局", "ORG")
+    (True, False)
+    >>> _holds_known("新西兰商务部", "ORG")
+    False
+    """
+    known = gazetteer_by_key()
+    return any(
+        [e.type for e in known.get(name_key(name[i:j]), ())] == [label]
+        for i in range(len(name))
+        for j in range(i + 2, len(name) + 1)
+        if j - i < len(name)
+    )
 
 
 def abbreviation_matches(

@@ -6,6 +6,7 @@ The data files are the rules; this module only parses them, once per process.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,6 +62,14 @@ class EntityPattern:
     exclude: frozenset[str] = frozenset()
     generic_stems: frozenset[str] = frozenset()
     last_word_labels: dict[str, str] = field(default_factory=dict)
+    not_around_known: bool = False
+    """When set, a match holding a gazetteer name of its own type and more (``如何看待美国商务部``) is none:
+    the gazetteer's name is the one meant."""
+    no_place_stem: bool = False
+    """When set, a match whose stem is a place the gazetteer knows (``美国公司``) is no name."""
+    name_score: float | None = None
+    """When set, a match is kept only if its characters are this likely to make a name
+    (:func:`name_likelihood`)."""
     examples: tuple[tuple[str, str | None], ...] = ()
     counter_examples: tuple[str, ...] = ()
 
@@ -247,10 +256,51 @@ def entity_patterns() -> tuple[EntityPattern, ...]:
                 word: label for label, words in row.get("last_word_labels", {}).items() for word in words
             },
             examples=tuple((text, match) for text, match in row.get("examples", [])),
+            not_around_known=bool(row.get("not_around_known")),
+            no_place_stem=bool(row.get("no_place_stem")),
+            name_score=row.get("name_score"),
             counter_examples=tuple(row.get("counter_examples", [])),
         )
         for row in read_jsonl(data_path("patterns.jsonl"))
     )
+
+
+_SMOOTHING = 0.5
+"""Added to every character's counts (``name_chars.json`` leaves out the rarest)."""
+
+
+@lru_cache(maxsize=1)
+def _name_chars() -> tuple[dict[str, int], dict[str, int], float, float]:
+    data = json.loads(data_path("name_chars.json").read_text(encoding="utf-8"))
+    vocabulary = len(data["in_text"]) + 1
+    return (
+        data["in_names"],
+        data["in_text"],
+        math.log(data["names_total"] + _SMOOTHING * vocabulary),
+        math.log(data["text_total"] + _SMOOTHING * vocabulary),
+    )
+
+
+def name_likelihood(candidate: str) -> float:
+    """Mean log ratio of how likely each character is inside a person's name to how likely in running text.
+
+    Counted from the public corpora (``data/make_name_chars.py``): what stands between a role and a cue
+    is a name when its characters are name characters, whatever the name (``派特爾``, ``韋斯特曼``), and
+    not when they are adverbs or times (``會後``, ``最近``).
+
+    >>> name_likelihood("韋斯特曼") > 1 > 0 > name_likelihood("會後")
+    True
+    """
+    in_names, in_text, names_total, text_total = _name_chars()
+    chars = [c for c in candidate if not c.isspace()]
+    if not chars:
+        return -math.inf
+    ratio = sum(
+        (math.log(in_names.get(c, 0) + _SMOOTHING) - names_total)
+        - (math.log(in_text.get(c, 0) + _SMOOTHING) - text_total)
+        for c in chars
+    )
+    return ratio / len(chars)
 
 
 @lru_cache(maxsize=1)

@@ -775,3 +775,37 @@ def test_a_quotation_opening_the_sentence_before_the_speaker_is_theirs_too(text,
 def test_a_press_conference_is_no_reporter() -> None:
     x = extract_text("國防部副部長徐斯儉出席行政院記者會表示，美國將出售更多武器給台灣。")
     assert only(x, cue="表示").speaker == entity_of(x, "徐斯儉")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("聯邦調查局局長派特爾則表示，中國的間諜活動是美國面臨的最大威脅。", "派特爾"),
+        ("英国首相施纪贤周三表示，英国会与美国合作。", "施纪贤"),
+        ("財政部長貝森特在記者會上說，中國必須開放市場。", "貝森特"),
+    ],
+)
+def test_a_name_nobody_listed_between_a_role_and_a_cue_speaks(sentence: str, speaker: str) -> None:
+    x = extract_text(sentence)
+    c = only(x, speaker=entity_of(x, speaker))
+    assert c.text.startswith(sentence.split("，", 1)[1][:4])
+
+
+@pytest.mark.parametrize("sentence", ["部長強烈表示，中國的做法違反規則。", "主席会后表示，美国不会让步。"])
+def test_an_adverb_between_a_role_and_a_cue_is_no_name(sentence: str) -> None:
+    x = extract_text(sentence)
+    assert not [m for m in x.mentions if m.type == "PERSON"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("意大利数据保护局30日宣布，下令DeepSeek立即停止处理意大利用户的数据。", "意大利数据保护局"),
+        ("荷蘭經濟事務部發表聲明指，阿斯麥須申請許可才能向中國出口。", "荷蘭經濟事務部"),
+        ("星河貿易公司在聲明中表示，公司從未向中國出售英偉達晶片。", "星河貿易公司"),
+    ],
+)
+def test_an_office_nobody_listed_speaks_from_its_slot(sentence: str, speaker: str) -> None:
+    x = extract_text(sentence)
+    c = only(x, speaker=entity_of(x, speaker))
+    assert [m.type for m in x.mentions if m.text == speaker] == ["ORG"] and c.targets
