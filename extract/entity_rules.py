@@ -82,7 +82,7 @@ def pattern_matches(
             stem = text[start : end - suffix]
             if len(stem) < pattern.min_stem or stem in pattern.generic_stems:
                 continue
-            if pattern.no_place_stem and _is_place(stem):
+            if text[end - suffix : end] in pattern.no_place_stem and _is_place(stem):
                 continue
             if pattern.year_prefix:
                 year = _YEAR_PREFIX.search(text[max(0, start - 6) : start + 1])

@@ -65,8 +65,8 @@ class EntityPattern:
     not_around_known: bool = False
     """When set, a match holding a gazetteer name of its own type and more (``如何看待美国商务部``) is none:
     the gazetteer's name is the one meant."""
-    no_place_stem: bool = False
-    """When set, a match whose stem is a place the gazetteer knows (``美国公司``) is no name."""
+    no_place_stem: frozenset[str] = frozenset()
+    """Suffixes after which a stem that is a place the gazetteer knows (``美国公司``) makes no name."""
     name_score: float | None = None
     """When set, a match is kept only if its characters are this likely to make a name
     (:func:`name_likelihood`)."""
@@ -257,7 +257,7 @@ def entity_patterns() -> tuple[EntityPattern, ...]:
             },
             examples=tuple((text, match) for text, match in row.get("examples", [])),
             not_around_known=bool(row.get("not_around_known")),
-            no_place_stem=bool(row.get("no_place_stem")),
+            no_place_stem=frozenset(row.get("no_place_stem", [])),
             name_score=row.get("name_score"),
             counter_examples=tuple(row.get("counter_examples", [])),
         )

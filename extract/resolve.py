@@ -195,11 +195,17 @@ def in_speaker_slot(text: str, start: int, end: int) -> bool:
     >>> text = "萨默斯说，七国集团将继续支持援助。王晨都表示，要加快改革。"
     >>> in_speaker_slot(text, 0, 3), in_speaker_slot(text, 5, 9), in_speaker_slot(text, 17, 20)
     (True, False, False)
+
+    A demonstrative phrase (``該公司補充說``) refers back to a name; it is none.
+
+    >>> in_speaker_slot("該公司補充說，收入下跌。", 0, 3)
+    False
     """
     name = text[start:end]
     return (
         len(name) >= 2
         and not name.isdigit()
+        and name[0] not in _DEMONSTRATIVES
         and not_a_name_in_slot().search(name) is None
         and not object_of_verb(text, start)
         and speaker_slot().match(text, end) is not None
