@@ -149,6 +149,18 @@ def main(ctx: click.Context, store: Path | None) -> None:
 )
 @click.option("--scheduler", metavar="ADDRESS", help="The Dask scheduler, e.g. tcp://10.0.0.5:8786.")
 @click.option(
+    "--partitions",
+    metavar="URL",
+    help="--engine dask: where workers write their partitions (a folder, s3://BUCKET/PATH…) "
+    "[default: STORE/partitions].",
+)
+@click.option(
+    "--partition-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="--engine dask: documents per partition, a multiple of --batch-size [default: 8 batches].",
+)
+@click.option(
     "--field",
     "fields",
     multiple=True,
@@ -168,6 +180,8 @@ def build(
     workers: int | None,
     engine: str,
     scheduler: str | None,
+    partitions: str | None,
+    partition_size: int | None,
     fields: dict[str, str],
 ) -> None:
     """Extract entities and claims from PATHS into the store.
@@ -185,14 +199,17 @@ def build(
 
     Documents stream through in batches, extracted by --workers processes
     (default: every core) or on a Dask cluster (--engine dask --scheduler
-    ADDRESS); every way gives the same store, byte for byte.
+    ADDRESS), whose workers write partitions to --partitions, bulk-loaded
+    here and by `claimgraph load-into`; every way gives the same store, byte
+    for byte.
 
     Example:
 
     \b
         claimgraph build seeds/
         claimgraph build --workers 8 corpus/
-        claimgraph build --engine dask --scheduler tcp://10.0.0.5:8786 corpus/
+        claimgraph build --engine dask --scheduler tcp://10.0.0.5:8786 \
+            --partitions s3://bucket/claimgraph corpus/
         claimgraph build --field text=article_body --field date=pub_time news.jsonl.gz
     """
 
@@ -211,11 +228,14 @@ def build(
         workers=workers,
         engine=engine,
         scheduler=scheduler,
+        partitions=partitions,
+        partition_size=partition_size,
         fields=fields,
     )
     removed = f"{report.removed} removed, " if report.removed else ""
+    resumed = f" ({report.resumed} from partitions already written)" if report.resumed else ""
     click.echo(
-        f"built {store}: {report.extracted} extracted, {report.kept} unchanged, {removed}"
+        f"built {store}: {report.extracted} extracted{resumed}, {report.kept} unchanged, {removed}"
         f"{len(report.skipped)} skipped",
         err=True,
     )

@@ -12,9 +12,9 @@ documents: reading waits for extraction, and extraction for the writer.
   die with the build: the kernel kills them when their parent dies (``PR_SET_PDEATHSIG``), Ctrl-C is the
   parent's to handle (they ignore ``SIGINT``), and a build that stops for any reason terminates them.
   A worker that dies (the kernel's out-of-memory killer) fails the build with the documents it held.
-- ``extract_dask`` (``--engine dask --scheduler ADDRESS``): the chunks are Dask tasks on an existing
-  ``dask.distributed`` cluster; each worker process loads the pipeline once (``load_pipeline`` is cached)
-  and the workers need claimgraph installed, as the client does.
+- ``extract_chunk`` is also what a Dask task runs (``--engine dask``, ``graph.store.cluster``): there
+  each worker process loads the pipeline once (``load_pipeline`` is cached), and the task writes the
+  chunk's graph where it ran instead of sending records back.
 """
 
 from __future__ import annotations
@@ -162,33 +162,6 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
         worker.kill()
     for worker in workers:
         worker.join()
-
-
-def extract_dask(
-    documents: Iterable[Document],
-    *,
-    scheduler: str,
-    batch_size: int,
-    prefetch: int = PREFETCH,
-) -> Iterator[Extraction]:
-    """Extract on the ``dask.distributed`` cluster whose scheduler is at ``scheduler`` (``tcp://HOST:PORT``)."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ClaimgraphError(
-            "--engine dask needs dask.distributed: pip install 'claimgraph[dask]' (on the workers too)"
-        ) from None
-    try:
-        client = Client(scheduler, timeout="30s", set_as_default=False)
-    except (OSError, TimeoutError) as e:
-        raise ClaimgraphError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
-    with client:
-        workers = max(1, sum(client.nthreads().values()))
-        yield from _in_order(
-            lambda chunk: client.submit(extract_chunk, chunk, batch_size, pure=False),
-            chunks(documents, batch_size),
-            workers * prefetch,
-        )
 
 
 def _prepend(first: list[list[Document]], rest: Iterator[list[Document]]) -> Iterator[list[Document]]:

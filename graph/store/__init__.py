@@ -5,6 +5,8 @@
 - ``statistics``: the counts kept beside each entity (claims made and received, mentions…);
 - ``store``: the store folder, its atomic publish and the readers' locks;
 - ``build``: documents through ``extract`` into a newly published store;
+- ``partitions``: a Dask build's extraction as files written where it ran (N-Quads, votes and counts);
+- ``cluster``: ``--engine dask``, its partitions written by the workers and bulk-loaded;
 - ``validate``: SHACL validation against ``shapes.ttl`` (a link to the project's own);
 - ``push``: the store to a SPARQL 1.1 Graph Store Protocol server;
 - ``atomic``: output files replaced atomically, for every wing and the CLI;

@@ -199,6 +199,29 @@ class Profile:
 _LEVEL = {"document": 0, "post": 1, "passage": 2}
 
 
+def profile_to_json(p: Profile) -> list[list[list[object]]]:
+    """A profile as plain JSON values, for a partition of a Dask build (``graph.store.partitions``)."""
+    units = [[u.kind, u.start, u.end, u.floor, u.time, u.hashes.tolist()] for u in p.units]
+    return [units, [[c.fragment, c.start, c.end, c.speaker, c.type, c.key] for c in p.claims]]
+
+
+def profile_from_json(value: list[list[list[object]]]) -> Profile:
+    """The profile ``profile_to_json`` wrote.
+
+    >>> p = Profile((Unit("document", 0, 9, None, None, np.arange(3, dtype=np.uint32)),), ())
+    >>> profile_from_json(profile_to_json(p)).units[0].hashes.tolist()
+    [0, 1, 2]
+    """
+    units, claims = value
+    return Profile(
+        tuple(
+            Unit(kind, start, end, floor, time, np.asarray(hashes, dtype=np.uint32))  # type: ignore[arg-type]
+            for kind, start, end, floor, time, hashes in units
+        ),
+        tuple(ClaimNote(*note) for note in claims),  # type: ignore[arg-type]
+    )
+
+
 def profile(doc: Document, claims: Iterable[Claim]) -> Profile:
     """The units and claim notes of one extracted document."""
     plain = doc.plain
@@ -527,6 +550,10 @@ class Duplicates:
     def add(self, x: Extraction) -> None:
         """An extracted document: its profile is computed now."""
         self._profiles[x.document.name] = (x.document.sha256, profile(x.document, x.claims))
+
+    def add_profile(self, name: str, sha256: str, p: Profile) -> None:
+        """A document whose profile was computed where it was extracted (a partition of a Dask build)."""
+        self._profiles[name] = (sha256, p)
 
     def keep(self, name: str, sha256: str | None) -> None:
         """A document kept from the previous store: its cached profile, else read at publication."""

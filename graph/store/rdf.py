@@ -203,6 +203,25 @@ class _Votes:
     aliases: set[str] = field(default_factory=set)
 
 
+Vote = tuple[str, str, str, list[tuple[str, str]], list[str]]
+"""What one document says of one entity it refers to: IRI, type code, name, (language, label) pairs,
+aliases. Plain values, so a Dask worker can write them as JSON."""
+
+
+def votes_of(entities: Iterable[Entity], referenced: Collection[str]) -> list[Vote]:
+    """A document's votes: its ``Entity`` records that it refers to (``referenced``), in record order.
+
+    An unknown type code is refused, referred to or not.
+    """
+    votes = []
+    for entity in entities:
+        entity_class(entity.type)
+        iri = str(entity_iri(entity.id))
+        if iri in referenced:
+            votes.append((iri, entity.type, entity.name, sorted(entity.labels.items()), list(entity.aliases)))
+    return votes
+
+
 class EntityDescriptions:
     """The entities graph: each entity described once, merged over the documents that refer to it.
 
@@ -231,16 +250,16 @@ class EntityDescriptions:
 
     def add(self, entities: Iterable[Entity], referenced: Collection[str]) -> None:
         """One extracted document's records; entities it does not refer to (``referenced``) are left out."""
-        for entity in entities:
-            entity_class(entity.type)  # refuse an unknown code, referred to or not
-            iri = str(entity_iri(entity.id))
-            if iri not in referenced:
-                continue
-            votes = self._votes[iri]
-            votes.types[entity.type] += 1
-            votes.names[entity.name] += 1
-            votes.labels.update(ox.Literal(label, language=lang) for lang, label in entity.labels.items())
-            votes.aliases.update(entity.aliases)
+        self.add_votes(votes_of(entities, referenced))
+
+    def add_votes(self, votes: Iterable[Vote]) -> None:
+        """One document's votes (``votes_of``), wherever it was extracted."""
+        for iri, code, name, labels, aliases in votes:
+            entry = self._votes[iri]
+            entry.types[code] += 1
+            entry.names[name] += 1
+            entry.labels.update(ox.Literal(label, language=lang) for lang, label in labels)
+            entry.aliases.update(aliases)
 
     def add_description(self, entity: str, quads: Iterable[ox.Quad], documents: int = 1) -> None:
         """Kept documents' view of ``entity``: its description in a previous entities graph, counted for each

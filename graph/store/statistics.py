@@ -13,13 +13,15 @@ repeated in several documents counts once (``_REPEATS``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib.term import URIRef
 
-from graph.store.rdf import ENTITY_LINKS
-from graph.store.vocab import CG, DUPLICATES, ENTITIES, node, prefixes
+from graph.store.rdf import ENTITY_LINKS, referenced_entities
+from graph.store.vocab import CG, DUPLICATES, ENTITIES, entity_id, node, prefixes
 
 # a UNION, not a property path: Oxigraph keeps no set of every (x, entity) pair to deduplicate a path
 _REFERS = " UNION ".join(f"{{ ?x <{p}> ?entity }}" for p in ENTITY_LINKS)
@@ -69,6 +71,8 @@ COUNTS: tuple[URIRef, ...] = (
     CG.targetCount,
 )
 """The integer statistics every described entity has (0 included), in the order they are written."""
+_MENTIONS, _DOCUMENTS, _MADE, _RECEIVED, _SPEAKER_DOCUMENTS, _TARGETS = map(str, COUNTS)
+_DENOTES, _SPEAKER, _TARGET, _CLAIM_TYPE = map(str, (CG.denotes, CG.speaker, CG.target, CG.claimType))
 
 
 def statistics_quads(
@@ -100,14 +104,119 @@ def statistics_quads(
             if entity in counts:
                 for name in names:
                     counts[entity][str(CG[name])] = int(row[name].value)
-    for query, sign in ((q, -1) for q in _REPEATS):
-        _adjust(counts, _select(store, query % scope), sign)
-    _adjust(counts, _select(store, _REPEATED_ONLY % scope), +1)
     types: dict[str, set[str]] = {}
     for row in _select(store, _TYPES % scope):
         types.setdefault(row["entity"].value, set()).add(row["type"].value)
+    yield from _statements_quads(store, scope, counts, types)
+
+
+class Tally:
+    """The statistics' partial counts over some documents, summed where the documents were extracted.
+
+    Every count but ``cg:targetCount`` adds up over documents; that one and ``cg:madeClaimType`` are sets
+    (a speaker's targets, its claim types), which unite. So a partition of a Dask build counts its own
+    documents (``add_document``) and a build merges the partitions' tallies (``merge``) instead of
+    counting over the whole store; ``tallied_statistics_quads`` then gives what ``statistics_quads``
+    gives on the same store, the repeated claims (``_REPEATS``, a lookup from the small duplicates graph)
+    taken off as there.
+
+    >>> from graph.store.vocab import entity_iri
+    >>> t = Tally()
+    >>> doc, claim, e = ox.NamedNode("https://x/doc"), ox.NamedNode("https://x/doc#c"), str(entity_iri("a"))
+    >>> t.add_document([ox.Quad(claim, node(CG.speaker), ox.NamedNode(e), doc)])
+    >>> Tally.from_json(t.to_json()).counts[e][str(CG.claimsMade)]
+    1
+    """
+
+    def __init__(self) -> None:
+        self.counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.targets: defaultdict[str, set[str]] = defaultdict(set)
+        self.types: defaultdict[str, set[str]] = defaultdict(set)
+
+    def add_document(self, quads: Iterable[ox.Quad]) -> None:
+        """Count one document graph's quads, as the queries of ``_COUNTS`` and ``_TYPES`` count them."""
+        quads = list(quads)
+        speakers: defaultdict[str, set[str]] = defaultdict(set)
+        claim_targets: defaultdict[str, set[str]] = defaultdict(set)
+        claim_types: defaultdict[str, set[str]] = defaultdict(set)
+        for q in quads:
+            p, o = q.predicate.value, q.object
+            if not isinstance(o, ox.NamedNode):
+                continue
+            if p == _DENOTES and entity_id(o.value) is not None:
+                self.counts[o.value][_MENTIONS] += 1
+            elif p == _SPEAKER:
+                speakers[q.subject.value].add(o.value)
+                if entity_id(o.value) is not None:
+                    self.counts[o.value][_MADE] += 1
+            elif p == _TARGET:
+                claim_targets[q.subject.value].add(o.value)
+                if entity_id(o.value) is not None:
+                    self.counts[o.value][_RECEIVED] += 1
+            elif p == _CLAIM_TYPE:
+                claim_types[q.subject.value].add(o.value)
+        for entity in referenced_entities(quads):
+            self.counts[entity][_DOCUMENTS] += 1
+        for claim, who in speakers.items():
+            for entity in who:
+                if entity_id(entity) is not None:
+                    self.targets[entity] |= claim_targets.get(claim, set())
+                    self.types[entity] |= claim_types.get(claim, set())
+        for entity in {e for who in speakers.values() for e in who if entity_id(e) is not None}:
+            self.counts[entity][_SPEAKER_DOCUMENTS] += 1
+
+    def merge(self, other: Tally) -> None:
+        """Add another set of documents' tally to this one."""
+        for entity, counts in other.counts.items():
+            self.counts[entity].update(counts)
+        for entity, targets in other.targets.items():
+            self.targets[entity] |= targets
+        for entity, types in other.types.items():
+            self.types[entity] |= types
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON value (sorted, so the same documents give the same text)."""
+        return {
+            "counts": {e: dict(sorted(c.items())) for e, c in sorted(self.counts.items())},
+            "targets": {e: sorted(t) for e, t in sorted(self.targets.items())},
+            "types": {e: sorted(t) for e, t in sorted(self.types.items())},
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Tally:
+        """The tally ``to_json`` wrote."""
+        tally = cls()
+        for entity, counts in value["counts"].items():
+            tally.counts[entity].update(counts)
+        for entity, targets in value["targets"].items():
+            tally.targets[entity].update(targets)
+        for entity, types in value["types"].items():
+            tally.types[entity].update(types)
+        return tally
+
+
+def tallied_statistics_quads(store: ox.Store, tally: Tally, entities: Collection[str]) -> Iterator[ox.Quad]:
+    """The statistics of ``entities`` from the documents' ``tally``, as ``statistics_quads`` would count
+    them over the whole ``store`` (which must hold the duplicates graph already)."""
+    wanted = set(entities)
+    counts: dict[str, dict[str, int]] = {}
+    for entity in wanted:
+        counts[entity] = dict.fromkeys(map(str, COUNTS), 0)
+        counts[entity].update(tally.counts.get(entity, {}))
+        counts[entity][_TARGETS] = len(tally.targets.get(entity, ()))
+    types = {e: tally.types[e] for e in wanted if e in tally.types}
+    yield from _statements_quads(store, "", counts, types)
+
+
+def _statements_quads(
+    store: ox.Store, scope: str, counts: dict[str, dict[str, int]], types: dict[str, set[str]]
+) -> Iterator[ox.Quad]:
+    """The quads of ``counts`` and ``types``, claims counted as statements (the repeats taken off)."""
+    for query, sign in ((q, -1) for q in _REPEATS):
+        _adjust(counts, _select(store, query % scope), sign)
+    _adjust(counts, _select(store, _REPEATED_ONLY % scope), +1)
     graph = node(ENTITIES)
-    for entity in sorted(wanted):
+    for entity in sorted(counts):
         subject = ox.NamedNode(entity)
         for prop in COUNTS:
             yield ox.Quad(subject, node(prop), ox.Literal(counts[entity][str(prop)]), graph)

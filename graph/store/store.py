@@ -26,6 +26,11 @@ described and counted (``graph.store.statistics``) again. Unchanged documents' g
 affected entity's description needs of them (how many refer to it) is one indexed query
 (``ENTITY_LINKS``). A build that keeps nothing (``--force``, or no current store) starts from an empty
 store.
+
+A Dask build (``partitioned``) brings its documents as partitions (``graph.store.partitions``): their
+graphs are bulk-loaded from N-Quads files, and the entities graph and the statistics are made whole from
+the votes and counts every live partition carries, so the store equals a fresh build of the same
+documents, whatever was kept.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
@@ -61,7 +66,7 @@ from graph.store.rdf import (
     time_literal,
     tool_version,
 )
-from graph.store.statistics import COUNTS, statistics_quads
+from graph.store.statistics import COUNTS, Tally, statistics_quads, tallied_statistics_quads
 from graph.store.vocab import (
     BUILD,
     CG,
@@ -73,6 +78,9 @@ from graph.store.vocab import (
     prefixes,
     software_iri,
 )
+
+if TYPE_CHECKING:
+    from graph.store.partitions import PartDocument  # fsspec: imported by Dask builds only
 
 CURRENT = "current"
 MADE = ".stores"
@@ -219,7 +227,12 @@ class StoreBuilder:
     """
 
     def __init__(
-        self, path: Path, *, inherit: bool = True, on_wait: Callable[[str], None] | None = None
+        self,
+        path: Path,
+        *,
+        inherit: bool = True,
+        on_wait: Callable[[str], None] | None = None,
+        partitioned: bool = False,
     ) -> None:
         self.path = path
         self.inherit = inherit
@@ -243,6 +256,7 @@ class StoreBuilder:
         self._buildable = False  # the current store has an entities graph of today's form
         self._hashes: dict[str, str] = {}  # document name → sha256 in the current store
         self._duplicates = Duplicates(path)  # the duplicates graph, recomputed at publication
+        self._tally = Tally() if partitioned else None  # every live document's counts, from partitions
 
     def __enter__(self) -> StoreBuilder:
         self._lock = take_write_lock(self.path, "build", self.on_wait)
@@ -352,6 +366,30 @@ class StoreBuilder:
         )
         self.stats.added += 1
 
+    def add_partition(self, documents: list[PartDocument], nquads: IO[bytes]) -> None:
+        """Documents extracted elsewhere (a partition): their graphs bulk-loaded from ``nquads``, their votes,
+        counts and duplicate profiles merged."""
+        assert self._new is not None and self._tally is not None, "a partitioned StoreBuilder, entered"
+        for d in documents:
+            graph = str(doc_iri(d.name))
+            if self._inherited is not None and graph in self._inherited:
+                if graph in self._kept or graph in self._dropped:
+                    raise ClaimgraphError(f"{d.name!r} is in this build twice: rename one")
+                self._new.remove_graph(ox.NamedNode(graph))  # before its new quads are loaded
+                self._dropped.add(graph)
+            self.count(d)
+            self._extraction_times[extraction_iri(d.name, d.sha256, tool_version())] = self._started
+            self.stats.added += 1
+        with self._writing():
+            self._new.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+
+    def count(self, d: PartDocument) -> None:
+        """A document's votes, counts and profile, from its partition; all that a kept one adds."""
+        assert self._tally is not None, "a partitioned StoreBuilder"
+        self._entities.add_votes(d.votes)
+        self._tally.merge(d.tally)
+        self._duplicates.add_profile(d.name, d.sha256, d.profile)
+
     def _write(self, quads: Iterable[ox.Quad]) -> None:
         self._pending.extend(quads)
         if len(self._pending) >= BATCH:
@@ -395,6 +433,12 @@ class StoreBuilder:
             if kept > 0:
                 description = self._old.quads_for_pattern(term, None, None, node(ENTITIES))
                 self._entities.add_description(entity, description, kept)
+        self._inherit_times()
+        return affected
+
+    def _inherit_times(self) -> None:
+        """The kept documents' extraction times and the releases that extracted them, from the build graph."""
+        assert self._old is not None
         rows = self._old.query(
             _EXTRACTION_TIMES, prefixes=prefixes(), substitutions={ox.Variable("build"): node(BUILD)}
         )
@@ -403,7 +447,6 @@ class StoreBuilder:
                 self._extraction_times[row["activity"].value] = row["time"]
                 if row["version"] is not None:
                     self._releases.add(row["version"].value)
-        return affected
 
     def _move_sources(self) -> None:
         """Kept documents read from another path than last time: their ``dcterms:source`` says the new one."""
@@ -425,7 +468,13 @@ class StoreBuilder:
         if self._inherited is not None:
             removed = self._inherited - self._kept - self._dropped
             self.stats.removed = len(removed)
-            affected = self._inherit_kept(removed)
+            if self._tally is None:
+                affected = self._inherit_kept(removed)
+            else:  # every entity described anew from the partitions' votes
+                self._inherit_times()
+                affected = set()
+                if self._new.contains_named_graph(node(ENTITIES)):
+                    self._new.remove_graph(node(ENTITIES))
             for graph in sorted(removed):
                 self._new.remove_graph(ox.NamedNode(graph))
             for graph in (BUILD, ONTOLOGY):
@@ -451,7 +500,10 @@ class StoreBuilder:
                     self._new.remove(q)
         # counted over the finished store: every document that refers to a described entity is in it
         described = self._entities.described() | regrouped
-        self._write(statistics_quads(self._new, described, everything=self._inherited is None))
+        if self._tally is not None:
+            self._write(tallied_statistics_quads(self._new, self._tally, described))
+        else:
+            self._write(statistics_quads(self._new, described, everything=self._inherited is None))
         self._flush()
         assert self._new is not None and self._new_dir is not None
         self._new.add_graph(node(ENTITIES))  # even when empty: marks a store that has an entities graph
