@@ -108,6 +108,8 @@ class Rules:
     spokesperson_opening: re.Pattern[str]
     spokesperson_distance: int
     byline: re.Pattern[str]
+    occasion: re.Pattern[str]
+    """An occasion of speaking, then a cue (``被問及此事時表示``): a question word in it asks nothing."""
 
 
 def speaker_gap(data: dict) -> str:
@@ -174,7 +176,12 @@ def rules() -> Rules:
         ),
         titled=re.compile(expand_placeholders(r"[^，,。！？；\s]{0,6}?(?:[ROLE])\s?")),
         byline=re.compile(data["byline"] + "$"),
+        occasion=re.compile(expand_placeholders(_piece(data, "responding") + r"\s?[LINK]\s?[CUE]")),
     )
+
+
+def _piece(data: dict, name: str) -> str:
+    return next(piece["pattern"] for piece in data["speaker_gap_pieces"] if piece["name"] == name)
 
 
 def find_quotes(text: str, pairs: dict[str, str]) -> list[tuple[int, int]]:
@@ -473,6 +480,8 @@ class ClaimFinder:
     def _is_cue(self, hit: re.Match[str]) -> bool:
         """A cue word, not part of another word (问题, 顾问) nor inside a quotation."""
         pos, word = hit.start(), hit.group()
+        if self.r.cues[word].type == "question" and self.r.occasion.match(self.text, pos):
+            return False  # 被問及此事時表示: the occasion of the answer, asked by nobody named
         if _containing(self.quotes, pos) is not None or _containing(self.quoted_posts, pos) is not None:
             return False
         for blocker in self.r.not_cues.finditer(self.text, max(0, pos - 3), hit.end() + 3):

@@ -180,6 +180,15 @@ def brand_names() -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda n: (-len(n), n)))
 
 
+@lru_cache(maxsize=1)
+def _cue_pattern() -> str:
+    """A cue word that does not begin a word that is no cue (``說明``, ``稱為``: ``not_cues`` of
+    ``claim_rules.json``)."""
+    not_cues = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))["not_cues"]
+    blocked = "|".join(map(re.escape, sorted(not_cues, key=len, reverse=True)))
+    return f"(?!{blocked})(?:" + "|".join(map(re.escape, cue_words())) + ")"
+
+
 def expand_placeholders(pattern: str) -> str:
     """Patterns name shared word lists: ``[TRANSLIT]`` and ``[SURNAME]`` (characters, both scripts),
     ``[ROLE]`` (titles), ``[LINK]`` (words between a speaker and the cue), ``[CUE]`` (``cues.jsonl``),
@@ -193,7 +202,7 @@ def expand_placeholders(pattern: str) -> str:
     pattern = pattern.replace("[ROLE]", "(?:" + "|".join(map(re.escape, data["ROLE"])) + ")")
     pattern = pattern.replace("[LINK]", data["LINK"])
     if "[CUE]" in pattern:
-        pattern = pattern.replace("[CUE]", "(?:" + "|".join(map(re.escape, cue_words())) + ")")
+        pattern = pattern.replace("[CUE]", _cue_pattern())
     if "[BRAND]" in pattern:
         pattern = pattern.replace("[BRAND]", "(?:" + "|".join(re.escape(n) for n in brand_names()) + ")")
     return pattern

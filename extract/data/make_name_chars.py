@@ -20,8 +20,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from make_common_chars import CORPORA
-
+CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 OUTPUT = Path(__file__).with_name("name_chars.json")
 MIN_COUNT = 2
 """Characters seen fewer times (inside names, or in the text) are left to the smoothing."""
