@@ -488,8 +488,9 @@ class ClaimFinder:
             inside = pos <= blocker.start() and blocker.end() <= hit.end()
             if inside and len(word) > blocker.end() - blocker.start():
                 continue  # the cue holds the blocker whole: 試圖說服 is a cue, 說服 alone is not
-            if blocker.start() < pos and self.r.role_before.search(self.text, max(0, pos - 12), pos):
-                continue  # 总统称: a role ends where the cue begins, 统称 is no word here
+            role = self.r.role_before.search(self.text, max(0, pos - 12), pos)
+            if blocker.start() < pos and role is not None and blocker.start() >= role.start():
+                continue  # 总统称: a role ends where the cue begins, 统称 is no word here (答记者问 is)
             if blocker.start() <= pos < blocker.end() or pos <= blocker.start() < hit.end():
                 return False
         if not word.endswith(_SAYS) and self.r.nominal.search(self.text, max(0, pos - 8), pos):

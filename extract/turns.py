@@ -9,7 +9,8 @@ label names a speaker is that speaker's words, to the end of the line:
 - the first characters of a person's name mentioned elsewhere (``鄺`` for ``鄺志朗``);
 - a question or answer label (``问``/``答``, ``記``): the interviewer and the interviewee, found where the
   document introduces the interview or press conference (``李成钢接受了新华社记者专访``,
-  ``发言人林剑主持例行记者会``). An unnamed reporter's question is nobody's claim.
+  ``发言人林剑主持例行记者会``); where no person is named, the office whose spokesperson answers
+  (``商务部新闻发言人就…答记者问``). An unnamed reporter's question is nobody's claim.
 
 The labels, role words and introducing words are data (``claim_rules.json``, ``turns``).
 """
@@ -49,6 +50,7 @@ class TurnRules:
     roles: re.Pattern[str]
     introduction: re.Pattern[str]
     reporter: re.Pattern[str]
+    spokesperson: re.Pattern[str]
     min_chars: int
 
 
@@ -63,6 +65,7 @@ def turn_rules() -> TurnRules:
         roles=re.compile(r"[\s（(）)]*(?:" + "|".join(map(re.escape, roles)) + r")?[\s（(）)]*$"),
         introduction=re.compile(data["introduction"]),
         reporter=re.compile(r"\s?(?:" + "|".join(map(re.escape, data["reporters"])) + ")"),
+        spokesperson=re.compile("|".join(map(re.escape, data["spokespeople"]))),
         min_chars=int(data["min_chars"]),
     )
 
@@ -145,4 +148,6 @@ def _parties(intro: str, ordered: Sequence[Ment], r: TurnRules) -> tuple[str | N
                 interviewer = m.entity
             elif m.label == "PERSON" and not r.reporter.match(intro, m.end):
                 interviewee = m.entity
+            elif m.label == "ORG" and r.spokesperson.match(intro, m.end) and interviewee is None:
+                interviewee = m.entity  # 商务部新闻发言人就…答记者问: the office answers, unless a person is named
     return interviewer, interviewee

@@ -809,3 +809,18 @@ def test_an_office_nobody_listed_speaks_from_its_slot(sentence: str, speaker: st
     x = extract_text(sentence)
     c = only(x, speaker=entity_of(x, speaker))
     assert [m.type for m in x.mentions if m.text == speaker] == ["ORG"] and c.targets
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "商务部新闻发言人就美方出口管制措施答记者问\n有记者问：美方日前宣布新的出口管制措施，请问商务部有何评论？\n答：美方做法严重损害中国企业的正当权益，中方坚决反对。",
+        "商務部新聞發言人就美方出口管制措施答記者問\n問：美方日前宣布新的出口管制措施，商務部有何評論？\n答：美方做法嚴重損害中國企業的正當權益，中方堅決反對。",
+    ],
+)
+def test_an_office_whose_unnamed_spokesperson_answers_owns_the_answers(text: str) -> None:
+    x = extract_text(text)
+    answer = text.rsplit("答：", 1)[1]
+    c = only(x, text=answer)
+    assert x.entities and c.speaker == next(m.entity for m in x.mentions if m.text.startswith("商"))
+    assert not [q for q in x.claims if q.type == "question" and q.speaker == c.speaker]  # nor asks
