@@ -149,5 +149,6 @@ def _parties(intro: str, ordered: Sequence[Ment], r: TurnRules) -> tuple[str | N
             elif m.label == "PERSON" and not r.reporter.match(intro, m.end):
                 interviewee = m.entity
             elif m.label == "ORG" and r.spokesperson.match(intro, m.end) and interviewee is None:
-                interviewee = m.entity  # 商务部新闻发言人就…答记者问: the office answers, unless a person is named
+                # 商务部新闻发言人就…答记者问: the office answers, unless a person is named
+                interviewee = m.entity
     return interviewer, interviewee
