@@ -969,7 +969,8 @@ class ClaimFinder:
 
     def _in_a_persons_voice(self, claim: Claim) -> bool:
         """A side or a country (``中方``, ``美国``) speaking inside a person's words is that person speaking
-        for it or of it (GUIDELINES): the person's claim holds these words, the country a target."""
+        for it or of it (GUIDELINES): the person's claim holds these words, the country a target. A side
+        inside an office's words (``发言人指出，中方敦促…``: spokesperson unnamed) is the office's voice."""
         at = claim.speaker_start
         if at is None:
             return False
@@ -977,10 +978,12 @@ class ClaimFinder:
         side = self.r.sides.fullmatch(self.text, at, claim.speaker_end or at)
         if not side and (mention is None or mention.label != "GPE"):
             return False
+        voices = ("PERSON", "ORG") if side else ("PERSON",)  # an office's spokesperson says 中方 too
         return any(
             other.speaker != claim.speaker
             and other.start <= at < other.end
-            and self._label_of(other.speaker) == "PERSON"
+            and (self._label_of(other.speaker) == "PERSON" or other.type != "question")
+            and self._label_of(other.speaker) in voices
             for other in self.claims
         )
 

@@ -824,3 +824,23 @@ def test_an_office_whose_unnamed_spokesperson_answers_owns_the_answers(text: str
     c = only(x, text=answer)
     assert x.entities and c.speaker == next(m.entity for m in x.mentions if m.text.startswith("商"))
     assert not [q for q in x.claims if q.type == "question" and q.speaker == c.speaker]  # nor asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "商务部新闻发言人21日就美方措施答记者问。发言人指出，中方敦促美方立即纠正错误做法，停止打压华为。",
+        "商務部新聞發言人21日就美方措施答記者問。發言人指出，中方敦促美方立即糾正錯誤做法，停止打壓華為。",
+    ],
+)
+def test_a_side_inside_an_unnamed_spokespersons_words_is_the_offices_voice(text: str) -> None:
+    x = extract_text(text)
+    office = entity_of(x, text[:3])
+    c = only(x, speaker=office)
+    assert c.text.startswith("中方") and entity_of(x, "中方") in c.targets
+    assert [c.speaker for c in x.claims] == [office]
+
+
+def test_a_side_inside_a_question_still_speaks() -> None:
+    x = extract_text("法新社記者追問，美方近日稱中國向俄羅斯提供軍民兩用物資，中方有何回應？")
+    assert only(x, speaker=entity_of(x, "美方")).text.startswith("中國向俄羅斯")
