@@ -824,6 +824,64 @@ def push(
     click.echo(f"pushed {report.graphs} graphs ({report.triples:,} triples) to {endpoint}{deleted}", err=True)
 
 
+@main.command(name="load-into")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="A dataset endpoint that adds the quads POSTed to it (Oxigraph: …/store?no_transaction; "
+    "Fuseki: …/DATASET).",
+)
+@click.option(
+    "--partitions",
+    metavar="URL",
+    help="Where the Dask build wrote its partitions [default: STORE/partitions].",
+)
+@click.option("--list", "list_files", is_flag=True, help="Print the files to load, one a line; load nothing.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=600.0, show_default=True, help="Seconds per file."
+)
+@click.option("--user", metavar="NAME:PASSWORD", help="HTTP basic authentication.")
+@click.pass_obj
+def load_into(
+    store: Path,
+    endpoint: str | None,
+    partitions: str | None,
+    list_files: bool,
+    timeout: float,
+    user: str | None,
+) -> None:
+    """Load the partition files of the last `build --engine dask` into a SPARQL server, in bulk.
+
+    Every partition's N-Quads and the derived graphs (entities, duplicates,
+    build, ontology) are POSTed to ENDPOINT, which adds them: the server then
+    holds the embedded store's quads. Load into an empty dataset; `push`
+    keeps one up to date. --list names the files for offline loaders.
+
+    Example:
+
+    \b
+        oxigraph serve --location /srv/claims --union-default-graph &
+        claimgraph load-into --endpoint 'http://localhost:7878/store?no_transaction'
+        oxigraph load --location /srv/claims --file $(claimgraph load-into --list)
+        tdb2.tdbloader --loc /srv/tdb2 $(claimgraph load-into --list)
+    """
+    from graph.store.loading import file_urls
+    from graph.store.loading import load_into as run_load
+    from graph.store.partitions import Location
+
+    location = Location(partitions or str((store / "partitions").resolve()))
+    if list_files:
+        click.echo("\n".join(file_urls(location)))
+        return
+    if endpoint is None:
+        raise click.UsageError("give --endpoint URL, or --list")
+    if user is not None and ":" not in user:
+        raise click.UsageError("--user takes NAME:PASSWORD")
+    auth = tuple(user.split(":", 1)) if user is not None else None
+    report = run_load(location, endpoint, timeout=timeout, auth=auth)  # type: ignore[arg-type]
+    click.echo(f"loaded {report.files} files ({report.bytes:,} bytes) into {endpoint}", err=True)
+
+
 @main.command(name="train-ner")
 @click.option(
     "--corpora",

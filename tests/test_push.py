@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -41,8 +42,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
     """An Oxigraph server on a free loopback port, its default graph the union of the named graphs."""
     port = free_port()
     process = subprocess.Popen(
@@ -50,7 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             OXIGRAPH,
             "serve",
             "--location",
-            str(tmp_path_factory.mktemp("oxigraph")),
+            str(location),
             "--bind",
             f"127.0.0.1:{port}",
             "--union-default-graph",
@@ -76,6 +77,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 def remote(url: str, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> Counter[str]:

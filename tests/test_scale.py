@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import pickle
 import shutil
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,8 +23,10 @@ from extract.engines import chunks, extract_local
 from extract.ingest import Unchanged, read_documents
 from extract.pipeline import extract_documents
 from graph.exports.formats import export
+from graph.sparql.queries import bind, shipped
 from graph.store.store import open_store
 from graph.store.vocab import ENTITIES
+from tests.test_push import OXIGRAPH, _cases, free_port, local, oxigraph_server, remote, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -166,3 +176,212 @@ def test_unchanged_sources_are_hashed_not_decoded(tmp_path: Path) -> None:
     assert item == Unchanged(document.name, document.sha256, str(path))
     (again,) = read_documents([str(path)], known={document.name: "0" * 64})
     assert again == document
+
+
+# ---------------------------------------------------------------- Dask builds through partition files
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible object store on loopback (moto's server), named to s3fs by ``AWS_ENDPOINT_URL``
+    (botocore's own variable), set before any worker process starts."""
+    server_module = pytest.importorskip("moto.server")
+    port = free_port()
+    moto = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    url = f"http://127.0.0.1:{port}"
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "claimgraph",
+            "AWS_SECRET_ACCESS_KEY": "claimgraph",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL": url,
+        }.items():
+            mp.setenv(name, value)
+        try:
+            yield url
+        finally:
+            moto.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(s3_endpoint: str) -> Iterator[Any]:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
+        yield local
+
+
+def dask_build(store: Path, source: Path | str, cluster: Any, partitions: str, *args: str) -> str:
+    return build(
+        store,
+        str(source),
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster.scheduler_address,
+        "--partitions",
+        partitions,
+        "--batch-size",
+        "2",
+        "--partition-size",
+        "2",
+        *args,
+    )
+
+
+@pytest.fixture(scope="module")
+def partitioned(cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seeds built on the cluster, partitions in a local folder: (store, partitions)."""
+    root = tmp_path_factory.mktemp("partitioned")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        assert "5 extracted, 0 unchanged" in dask_build(root / "store", SEEDS, cluster, str(root / "parts"))
+    return root / "store", root / "parts"
+
+
+def manifest(parts: Path) -> dict[str, Any]:
+    return json.loads((parts / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_partitions_in_a_folder_give_the_bytes_of_a_plain_build(
+    single: bytes, partitioned: tuple[Path, Path]
+) -> None:
+    store, parts = partitioned
+    assert nquads(store) == single
+    written = manifest(parts)
+    # three partitions of at most two documents, each document in one of them
+    assert sorted(len(docs) for docs in written["partitions"].values()) == [1, 2, 2]
+    assert sorted(n for docs in written["partitions"].values() for n, _ in docs) == sorted(
+        p.name for p in SEEDS.glob("*.txt")
+    )
+    # the files hold the store's quads, each once: parts and derived graphs, sorted N-Quads each
+    files = [(parts / name).read_bytes() for name in written["files"]]
+    assert all(f.splitlines() == sorted(f.splitlines()) for f in files)
+    assert sorted(line for f in files for line in f.splitlines(True)) == single.splitlines(True)
+    assert sorted(p.relative_to(parts).as_posix() for p in parts.rglob("*") if p.is_file()) == sorted(
+        [*written["files"], "manifest.json", *(f"parts/{k}.json" for k in written["partitions"])]
+    )
+
+
+def test_partitions_on_an_object_store_give_the_bytes_of_a_plain_build(
+    single: bytes, cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fsspec = pytest.importorskip("fsspec")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    fsspec.filesystem("s3").mkdir("claims")
+    assert "5 extracted" in dask_build(tmp_path, SEEDS, cluster, "s3://claims/seeds")
+    assert nquads(tmp_path) == single
+    names = fsspec.filesystem("s3", skip_instance_cache=True).find("claims/seeds")
+    assert "claims/seeds/manifest.json" in names and len(names) == 1 + 1 + 3 * 2
+
+
+def test_a_worker_killed_mid_build_changes_nothing(
+    single: bytes, cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    outcome: dict[str, str] = {}
+    with distributed.Client(cluster, set_as_default=False) as client:
+        pids = client.run(os.getpid)
+        running = threading.Thread(
+            target=lambda: outcome.update(output=dask_build(tmp_path, SEEDS, cluster, str(tmp_path / "p")))
+        )
+        running.start()
+        killed = None
+        while running.is_alive() and killed is None:
+            for worker, keys in client.processing().items():
+                if any(str(k).startswith("claimgraph-partition-") for k in keys):
+                    os.kill(pids[worker], signal.SIGKILL)
+                    killed = worker
+                    break
+            time.sleep(0.02)
+        running.join()
+    assert killed is not None, "no worker was killed: the build ended first"
+    assert "5 extracted" in outcome["output"]
+    assert nquads(tmp_path) == single
+    documents = [n for docs in manifest(tmp_path / "p")["partitions"].values() for n, _ in docs]
+    assert sorted(documents) == sorted(p.name for p in SEEDS.glob("*.txt"))
+
+
+def test_an_interrupted_build_loads_the_partitions_already_written(
+    single: bytes,
+    partitioned: tuple[Path, Path],
+    cluster: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # what a build stopped before it published leaves: some partitions, no manifest, no store
+    shutil.copytree(partitioned[1] / "parts", tmp_path / "left" / "parts")
+    key, documents = sorted(manifest(partitioned[1])["partitions"].items())[0]
+    (tmp_path / "left" / "parts" / f"{key}.json").unlink()
+    output = dask_build(tmp_path / "store", SEEDS, cluster, str(tmp_path / "left"))
+    assert f"5 extracted ({5 - len(documents)} from partitions already written)" in output
+    assert nquads(tmp_path / "store") == single
+
+
+def test_an_incremental_cluster_build_gives_the_bytes_of_a_fresh_build(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    parts = str(tmp_path / "parts")
+    dask_build(tmp_path / "inc", corpus, cluster, parts)
+    first = manifest(tmp_path / "parts")["partitions"]
+    with (corpus / "001_aca966135755c5c3.txt").open("a", encoding="utf-8") as out:
+        out.write("\n美国商务部长卢特尼克表示，DeepSeek窃取了美国的技术。\n")
+    (corpus / "003_a2597ad4196a2cb5.txt").unlink()
+    (corpus / "005_new.txt").write_text("白宫发言人称，英伟达没有违反出口管制。\n", encoding="utf-8")
+    sent = dask_build(tmp_path / "inc", corpus, cluster, parts)
+    assert "2 extracted, 3 unchanged, 1 removed" in sent  # only the changed and the new document
+    build(tmp_path / "full", str(corpus), "--workers", "1", "--batch-size", "2")
+    assert nquads(tmp_path / "inc") == nquads(tmp_path / "full")  # the entities graph too
+    second = manifest(tmp_path / "parts")
+    assert sorted(n for docs in second["partitions"].values() for n, _ in docs) == sorted(
+        p.name for p in corpus.glob("*.txt")
+    )
+    kept = [k for k in second["partitions"] if k in first]  # the partition none of whose documents changed
+    assert len(kept) == 1 and len(second["partitions"]) == 4
+    # the files hold the incremental store's quads, each once
+    lines = sorted(
+        line for n in second["files"] for line in (tmp_path / "parts" / n).read_bytes().splitlines(True)
+    )
+    assert lines == nquads(tmp_path / "inc").splitlines(True)
+
+
+@pytest.mark.skipif(not Path(OXIGRAPH).exists(), reason="needs the oxigraph server (the test extra)")
+def test_load_into_gives_an_oxigraph_server_the_answers_of_the_embedded_store(
+    partitioned: tuple[Path, Path], tmp_path: Path
+) -> None:
+    store, parts = partitioned
+    with oxigraph_server(tmp_path / "oxigraph") as server:
+        _load_and_compare(store, parts, server)
+
+
+def _load_and_compare(store: Path, parts: Path, server: str) -> None:
+    listed = run("load-into", "--partitions", str(parts), "--list", store=store)
+    assert listed.exit_code == 0 and all(Path(f).is_file() for f in listed.output.split())
+    result = run(
+        "load-into", "--endpoint", f"{server}/store?no_transaction", "--partitions", str(parts), store=store
+    )
+    assert result.exit_code == 0, result.output
+    assert f"loaded {len(listed.output.split())} files" in result.output
+    embedded = open_store(store)
+    counted = remote(server, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {})
+    assert counted == Counter([f'"{len(embedded)}"^^<http://www.w3.org/2001/XMLSchema#integer>'])
+    for name, params in _cases(embedded):
+        sparql = shipped()[name].sparql
+        ours = local(embedded, sparql, params)
+        assert sum(ours.values()) > 0 or "entity" in params, name
+        assert remote(server, sparql, bind(embedded, sparql, params)) == ours, (name, params)
+
+
+def test_load_into_without_a_dask_build_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--store", str(tmp_path), "load-into", "--endpoint", "http://127.0.0.1:9/store"]
+    )
+    assert result.exit_code == 1
+    assert "no partitions at" in result.output and "build --engine dask" in result.output

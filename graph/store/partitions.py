@@ -263,7 +263,8 @@ def read_manifest(location: Location) -> Manifest | None:
 
 def write_manifest(location: Location, manifest: Manifest, derived: bytes) -> None:
     """Publish ``manifest`` (after its derived graphs), then remove the files no manifest names any more:
-    superseded partitions, those of an interrupted build, earlier derived files."""
+    superseded partitions, those of an interrupted build, earlier derived files, a lost worker's
+    half-written ``.tmp`` (every task of the build has finished)."""
     location.write(manifest.derived, derived)
     value = {
         "format": FORMAT,
@@ -273,7 +274,7 @@ def write_manifest(location: Location, manifest: Manifest, derived: bytes) -> No
     }
     location.write(MANIFEST, json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8"))
     live = {MANIFEST, manifest.derived} | {f(k) for k in manifest.partitions for f in (nq_name, json_name)}
-    location.remove(n for n in location.listing() if n not in live and not n.endswith(".tmp"))
+    location.remove(n for n in location.listing() if n not in live)
 
 
 def derived_name(data: bytes) -> str:
