@@ -336,6 +336,12 @@ def test_cli_writes_the_map(store: Path, tmp_path: Path) -> None:
 def test_cli_errors_exit_1_with_the_fix(store: Path, tmp_path: Path) -> None:
     result = run("map", "--type", "praise", "-o", str(tmp_path / "x.html"), store=store)
     assert result.exit_code == 1 and "use any of" in result.output
+    result = run(
+        "map", "--focus", "卢特尼克", "--type", "praise", "-o", str(tmp_path / "y.html"), store=store
+    )
+    assert result.exit_code == 1 and "use any of" in result.output  # was a KeyError from the SPARQL read
+    result = run("map", "--since", "yesterday", "-o", str(tmp_path / "x.html"), store=store)
+    assert result.exit_code == 1 and "not a date" in result.output
     assert not (tmp_path / "x.html").exists()
     result = run("map", "--focus", "Trump", "-o", str(tmp_path / "x.html"), store=store)
     assert result.exit_code == 1 and "Donald Trump" in result.output
@@ -392,6 +398,27 @@ def test_a_focus_map_read_with_sparql_is_the_whole_stores(
     assert focus is not None
     fast = MapSource.from_focus(opened, focus, flt.hops, flt.types)
     assert fast.graph.number_of_edges() < source.graph.number_of_edges()
+    assert map_payload(fast, flt) == map_payload(source, flt)
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        MapFilter(types=("accusation", "denial")),
+        MapFilter(since="2025-01-31"),
+        MapFilter(until="2025-01-31"),
+        MapFilter(since="2025-01-31T12:00", until="2025/02/02", types=("statement", "accusation")),
+        MapFilter(since="2025-02-02T04:00"),
+        MapFilter(since="2025-01-31", until="2025-01-31", max_nodes=6),
+    ],
+)
+def test_a_type_or_date_map_read_with_sparql_is_the_whole_stores(
+    store: Path, source: MapSource, flt: MapFilter
+) -> None:
+    """Claims found by type and date with SPARQL (graph.sparql.neighbourhood.filtered_claims) give the map
+    a whole read gives: the store compares days, the map then the times."""
+    fast = MapSource.from_claims(open_store(store), flt.types, flt.since, flt.until)
+    assert 0 < fast.graph.number_of_edges() < source.graph.number_of_edges()
     assert map_payload(fast, flt) == map_payload(source, flt)
 
 

@@ -366,12 +366,14 @@ def claim_records(
         return None if found is None else found.object
 
     def span(subject: Any, predicate: Any, graph: Any) -> tuple[int | None, int | None]:
-        for q in store.quads_for_pattern(subject, predicate, None, graph):
-            named = mention_span(q.object.value, "#tps=")  # a position selector's IRI says its offsets
+        selectors = [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
+        for selector in selectors:  # a position selector's IRI says its offsets: no lookup for the others
+            named = mention_span(selector.value, "#tps=")
             if named is not None:
                 return named
-            if any(True for _ in store.quads_for_pattern(q.object, _P.type, _P.position, graph)):
-                return _int(one(q.object, _P.start, graph)), _int(one(q.object, _P.end, graph))
+        for selector in selectors:
+            if any(True for _ in store.quads_for_pattern(selector, _P.type, _P.position, graph)):
+                return _int(one(selector, _P.start, graph)), _int(one(selector, _P.end, graph))
         return None, None
 
     for claim, graph in claims:

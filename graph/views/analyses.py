@@ -98,6 +98,35 @@ def _pagerank(D: nx.DiGraph) -> dict[str, float]:
 
 
 @not_implemented_for("undirected")
+def claims_made(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Statements each entity made, a claim with several targets once: the ``claims`` column of
+    :func:`speaker_centrality`, without its PageRank (the map sizes its nodes by these counts alone).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("a", "b", key="k1")
+    >>> _ = G.add_edge("a", "c", key="k1")
+    >>> claims_made(G)
+    {'a': 1, 'b': 0, 'c': 0}
+    """
+    return {u: len({_statement(k, d) for _, _, k, d in G.out_edges(u, keys=True, data=True)}) for u in G}
+
+
+@not_implemented_for("undirected")
+def claims_received(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Statements about each entity, one a speaker: the ``claims`` column of :func:`target_centrality`.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "c"), ("b", "c"), ("c", "a")])
+    >>> claims_received(G)
+    {'a': 1, 'c': 2, 'b': 0}
+    """
+    return {v: len({(u, _statement(k, d)) for u, _, k, d in G.in_edges(v, keys=True, data=True)}) for v in G}
+
+
+@not_implemented_for("undirected")
 def speaker_centrality(G: nx.MultiDiGraph) -> list[Row]:
     """Speakers by the number of claims they made: who speaks, and about how many.
 
@@ -122,11 +151,11 @@ def speaker_centrality(G: nx.MultiDiGraph) -> list[Row]:
     D = _weighted(G)
     rank = _pagerank(D.reverse(copy=True))
     degree = nx.out_degree_centrality(D) if len(D) > 1 else dict.fromkeys(D, 0.0)
-    claims = {u: {_statement(k, d) for _, _, k, d in G.out_edges(u, keys=True, data=True)} for u in G}
+    claims = claims_made(G)
     rows = [
         {
             **_entity(G, u),
-            "claims": len(claims[u]),
+            "claims": claims[u],
             "targets": D.out_degree(u),
             "degree": round(degree[u], 6),
             "pagerank": round(rank[u], 6),
@@ -154,10 +183,11 @@ def target_centrality(G: nx.MultiDiGraph) -> list[Row]:
     D = _weighted(G)
     rank = _pagerank(D)
     degree = nx.in_degree_centrality(D) if len(D) > 1 else dict.fromkeys(D, 0.0)
+    claims = claims_received(G)
     rows = [
         {
             **_entity(G, v),
-            "claims": len({(u, _statement(k, d)) for u, _, k, d in G.in_edges(v, keys=True, data=True)}),
+            "claims": claims[v],
             "speakers": D.in_degree(v),
             "degree": round(degree[v], 6),
             "pagerank": round(rank[v], 6),

@@ -59,8 +59,12 @@ LAYOUT_FROM = 100
 LABELLED = 40
 """The most central entities whose names the page always shows, whatever the zoom."""
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_SCRIPT_UNSAFE = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_UNSAFE = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
 _FONT = ", ".join(
     [
@@ -176,7 +180,7 @@ class MapSource:
         the map :meth:`from_store` gives under the same filters, without reading the rest of the store."""
         from graph.sparql.neighbourhood import focus_records
 
-        return cls._from_parts(*focus_records(store, focus, hops, types))
+        return cls._from_parts(*focus_records(store, focus, hops, types, near=CONTEXT_CHARS))
 
     @classmethod
     def from_documents(cls, store: ox.Store, docs: Iterable[str]) -> MapSource | None:
@@ -184,8 +188,18 @@ class MapSource:
         map it gives is the map :meth:`from_store` gives; ``None`` when a name fits no document."""
         from graph.sparql.neighbourhood import document_records
 
-        parts = document_records(store, docs)
+        parts = document_records(store, docs, near=CONTEXT_CHARS)
         return None if parts is None else cls._from_parts(*parts)
+
+    @classmethod
+    def from_claims(
+        cls, store: ox.Store, types: Iterable[str] = (), since: str | None = None, until: str | None = None
+    ) -> MapSource:
+        """What a map of the claims of ``types`` dated within ``since``..``until`` is drawn from, read
+        from ``store`` with SPARQL: the map it gives is the map :meth:`from_store` gives."""
+        from graph.sparql.neighbourhood import filtered_records
+
+        return cls._from_parts(*filtered_records(store, types, since, until, near=CONTEXT_CHARS))
 
     @classmethod
     def _from_parts(
@@ -269,13 +283,23 @@ def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
     >>> centrality(g)
     {'a': 0.5, 'b': 1.0, 'c': 0.5, 'd': 0.5}
     """
-    from graph.views.analyses import speaker_centrality, target_centrality
+    from graph.views.analyses import claims_made, claims_received
 
-    claims: Counter[str] = Counter()
-    for row in (*speaker_centrality(graph), *target_centrality(graph)):
-        claims[row["entity"]] += row["claims"]
+    made, received = claims_made(graph), claims_received(graph)
+    claims = {node: made[node] + received[node] for node in graph}
     top = max(claims.values(), default=0) or 1
     return {node: claims[node] / top for node in graph}
+
+
+def check_types(types: Iterable[str]) -> None:
+    """Raise unless every one of ``types`` is a claim type's code (``accusation``…)."""
+    from graph.store.vocab import claim_types
+
+    unknown = [t for t in types if t not in claim_types()]
+    if unknown:
+        raise ClaimgraphError(
+            f"unknown claim type {', '.join(unknown)}: use any of {', '.join(sorted(claim_types()))}"
+        )
 
 
 def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
@@ -284,13 +308,7 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
     Claims with no date are left out when ``since`` or ``until`` is given. Entities in no selected claim
     are not shown; after ``max_nodes`` (the focus always stays), neither are entities left without a link.
     """
-    from graph.store.vocab import claim_types
-
-    unknown = [t for t in flt.types if t not in claim_types()]
-    if unknown:
-        raise ClaimgraphError(
-            f"unknown claim type {', '.join(unknown)}: use any of {', '.join(sorted(claim_types()))}"
-        )
+    check_types(flt.types)
     docs = {doc for *_, doc in graph.edges(data="doc")}
     wanted_docs = set()
     for doc in flt.docs:
@@ -755,7 +773,9 @@ def script_json(value: Any) -> str:
     '{"q": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text.translate(_SCRIPT_UNSAFE)
+    for char, escaped in _SCRIPT_UNSAFE:  # str.replace: str.translate takes 40 ms a megabyte
+        text = text.replace(char, escaped)
+    return text
 
 
 @cache
@@ -931,7 +951,9 @@ def render_html(payload: Mapping[str, Any]) -> str:
 def map_source(store: ox.Store, flt: MapFilter = MapFilter()) -> MapSource:
     """What the map of ``store`` under ``flt`` is drawn from: with a focus the store names plainly, its
     neighbourhood only (:meth:`MapSource.from_focus`); with documents (``--doc``), those only
-    (:meth:`MapSource.from_documents`); else everything."""
+    (:meth:`MapSource.from_documents`); with claim types or dates, those claims only
+    (:meth:`MapSource.from_claims`); else everything."""
+    check_types(flt.types)
     if flt.focus:
         from graph.sparql.neighbourhood import resolve_entity
 
@@ -942,6 +964,8 @@ def map_source(store: ox.Store, flt: MapFilter = MapFilter()) -> MapSource:
         source = MapSource.from_documents(store, flt.docs)
         if source is not None:
             return source
+    elif flt.types or flt.since or flt.until:
+        return MapSource.from_claims(store, flt.types, flt.since or None, flt.until or None)
     return MapSource.from_store(store)
 
 
