@@ -23,6 +23,7 @@ from .lexicon import (
     gazetteer,
     gazetteer_by_key,
     name_likelihood,
+    speaker_slot,
 )
 from .scripts import name_key, to_simplified, traditional_variants
 
@@ -96,6 +97,8 @@ def pattern_matches(
             if pattern.name_score is not None and name_likelihood(name) < pattern.name_score:
                 continue
             if pattern.not_around_known and _holds_known(name, pattern.label):
+                continue
+            if pattern.not_link_words and speaker_slot().match(text, start + lead):
                 continue
             label = pattern.last_word_labels.get(name.rsplit(None, 1)[-1], pattern.label)
             yield start + lead, start + lead + len(name), label, pattern.name

@@ -62,6 +62,8 @@ class EntityPattern:
     exclude: frozenset[str] = frozenset()
     generic_stems: frozenset[str] = frozenset()
     last_word_labels: dict[str, str] = field(default_factory=dict)
+    not_link_words: bool = False
+    """When set, a match that is only the link words before a cue (``官员曾私下警告``: 曾私下) is none."""
     not_around_known: bool = False
     """When set, a match holding a gazetteer name of its own type and more (``如何看待美国商务部``) is none:
     the gazetteer's name is the one meant."""
@@ -265,6 +267,7 @@ def entity_patterns() -> tuple[EntityPattern, ...]:
                 word: label for label, words in row.get("last_word_labels", {}).items() for word in words
             },
             examples=tuple((text, match) for text, match in row.get("examples", [])),
+            not_link_words=bool(row.get("not_link_words")),
             not_around_known=bool(row.get("not_around_known")),
             no_place_stem=frozenset(row.get("no_place_stem", [])),
             name_score=row.get("name_score"),

@@ -53,6 +53,7 @@ from spacy.tokens import Doc
 from . import extensions  # noqa: F401 - registers Doc._ attributes
 from .lexicon import (
     administration_words,
+    boundaries,
     gazetteer_by_id,
     gazetteer_by_key,
     ner_filters,
@@ -69,6 +70,7 @@ SOURCES = ("posters", "gazetteer", "patterns", "slot", "ner")
 MENTIONS = "mentions"
 """Span group of every resolved mention, nested ones included (``doc.ents`` holds the outer ones)."""
 _NAME_SEPARATORS = "·•‧・"
+_TITLE_MARK = re.compile("[《》〈〉]")
 _DEMONSTRATIVES = frozenset("该該此这這其本")
 _APPOSITION = re.compile(
     r"\s?[(（]\s?(?:简称|簡稱|以下简称|以下簡稱|下称|下稱|英文名|英文简称)?\s?[“\"「]?"
@@ -200,16 +202,29 @@ def in_speaker_slot(text: str, start: int, end: int) -> bool:
 
     >>> in_speaker_slot("該公司補充說，收入下跌。", 0, 3)
     False
+
+    Nor does a preposition begin one (``发言人向媒体确认``: ``slot_not_first`` of ``boundaries.json``).
+
+    >>> in_speaker_slot("发言人向媒体确认了消息。", 3, 6)
+    False
+
+    Nor does a place before a title in marks make one name with it (``美国《华尔街日报》报道``).
+
+    >>> in_speaker_slot("美国《华尔街日报》报道，美方官员警告。", 0, 9)
+    False
     """
     name = text[start:end]
     return (
         len(name) >= 2
         and not name.isdigit()
         and name[0] not in _DEMONSTRATIVES
+        and name[0] not in boundaries()["slot_not_first"]
+        and not _TITLE_MARK.search(name, 1, len(name) - 1)
         and not_a_name_in_slot().search(name) is None
         and not object_of_verb(text, start)
         and speaker_slot().match(text, end) is not None
         and speaker_slot().match(text, end - 1) is None
+        and speaker_slot().match(text, start) is None  # 官员曾私下警告: link words, no name
     )
 
 
@@ -252,7 +267,7 @@ def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]
 def compounds(text: str, proposals: list[Proposal]) -> list[Proposal]:
     """An organisation found by its suffix, right after an organisation or place, joined to it; a place,
     person or organisation followed by a word for its government (``administration_words``), that
-    government (rule 8).
+    government (rule 8). A title in marks stands alone (``美国《华尔街日报》``: a place, then a paper).
 
     >>> text = "日本政府和民进党当局"
     >>> found = compounds(text, [Proposal(0, 2, "GPE", "gazetteer"), Proposal(5, 8, "ORG", "gazetteer")])
@@ -266,7 +281,7 @@ def compounds(text: str, proposals: list[Proposal]) -> list[Proposal]:
     joined = [
         Proposal(head.start, p.end, "ORG", "patterns")
         for p in proposals
-        if p.source == "patterns" and p.label == "ORG"
+        if p.source == "patterns" and p.label == "ORG" and not _TITLE_MARK.match(text, p.start)
         for head in ends.get(p.start, [])
         + (ends.get(p.start - 1, []) if text[p.start - 1 : p.start] == " " else [])
     ]
@@ -558,6 +573,8 @@ def proposals_of(doc: Doc) -> list[Proposal]:
                     continue
             if span.label_ == "GPE" and not_a_place_before().match(text, end):
                 continue  # 阿尔巴尼亚族: a people, not the place
+            if source == "gazetteer" and text[start - 1 : start] == "《" and text[end : end + 1] == "》":
+                start, end = start - 1, end + 1  # 《华尔街日报》: a title is named with its marks
             ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
             out.append(Proposal(start, end, span.label_, kind, ids))
     return out

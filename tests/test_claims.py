@@ -844,3 +844,22 @@ def test_a_side_inside_an_unnamed_spokespersons_words_is_the_offices_voice(text:
 def test_a_side_inside_a_question_still_speaks() -> None:
     x = extract_text("法新社記者追問，美方近日稱中國向俄羅斯提供軍民兩用物資，中方有何回應？")
     assert only(x, speaker=entity_of(x, "美方")).text.startswith("中國向俄羅斯")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "outlet"),
+    [
+        ("据美国《华尔街日报》报道，美方官员曾私下警告马来西亚。", "《华尔街日报》"),
+        ("據《環球郵報》報道，加拿大政府正考慮限制華為。", "《環球郵報》"),
+    ],
+)
+def test_an_outlet_in_title_marks_is_named_with_them_and_alone(sentence: str, outlet: str) -> None:
+    x = extract_text(sentence)
+    c = only(x, speaker=entity_of(x, outlet))
+    assert [m.type for m in x.mentions if m.text == outlet] == ["ORG"] and c.targets
+    assert not [m for m in x.mentions if m.text.endswith(outlet) and m.text != outlet]
+
+
+def test_a_preposition_after_a_role_begins_no_name() -> None:
+    x = extract_text("據報道，OpenAI發言人向媒體確認，公司將阻止來自中國的API流量。")
+    assert not [m for m in x.mentions if m.text.startswith("向")]
