@@ -863,3 +863,22 @@ def test_an_outlet_in_title_marks_is_named_with_them_and_alone(sentence: str, ou
 def test_a_preposition_after_a_role_begins_no_name() -> None:
     x = extract_text("據報道，OpenAI發言人向媒體確認，公司將阻止來自中國的API流量。")
     assert not [m for m in x.mentions if m.text.startswith("向")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("中國外交部發言人毛寧就話，美方一貫泛化國家安全概念。", "毛寧", "美方一貫"),
+        ("TP-Link發言人回應話，TP-Link會配合美國嘅安全評估。", "TP-Link", "TP-Link會"),
+        ("微軟上年份報告都講咗有中國黑客用路由器做跳板。", "微軟", "有中國黑客"),
+    ],
+)
+def test_cantonese_cues(text: str, speaker: str, content: str) -> None:
+    x = extract_text(text)
+    assert only(x, speaker=entity_of(x, speaker)).text.startswith(content)
+
+
+@pytest.mark.parametrize("text", ["佢講嘢好大聲，美國人都聽到。", "美國AI公司表示，禁令影響有限。"])
+def test_no_claim_or_name_from_a_bare_cantonese_verb_or_an_acronym(text: str) -> None:
+    x = extract_text(text)
+    assert not x.claims and not [m for m in x.mentions if m.text in ("AI", "佢")]
