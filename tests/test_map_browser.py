@@ -423,6 +423,43 @@ def test_search_finds_an_entity_by_any_alias(seeds_map: Loaded) -> None:
     assert page.evaluate("document.querySelector('#matches li').dataset.node") == "howard_lutnick"
 
 
+def test_search_filters_the_map_and_its_counts(seeds_map: Loaded, map_file: tuple[Path, dict]) -> None:
+    """Words in the search box hide what is neither by nor about an entity they name, as the other filters
+    do: the header, the legend and the timeline count what stays, and nothing moves."""
+    _, payload = map_file
+    page = seeds_map.page
+    before = page.evaluate("claimMap.network.getPositions()")
+    page.fill("#search", "英偉達")
+    named = {e for e, d in payload["entities"].items() if any("英偉達" in k for k in d["keys"])}
+    assert "nvidia" in named
+    claims = [i for i, c in enumerate(payload["claims"]) if {c["speaker"], *c["targets"]} & named]
+    links = [link for link in payload["links"] if {link["from"], link["to"]} & named]
+    ends = {e for link in links for e in (link["from"], link["to"])}
+    assert 0 < len(claims) < len(payload["claims"]) and 0 < len(links) < len(payload["links"])
+    assert page.evaluate("claimMap.shownClaims()") == claims
+    assert set(page.evaluate("claimMap.shownEdges()")) == {link["id"] for link in links}
+    assert set(page.evaluate("claimMap.shownNodes()")) == ends
+    counts = header(page)
+    assert (counts["claim"], counts["link"], counts["entit"]) == (len(claims), len(links), len(ends))
+    assert counts["document"] == len({payload["claims"][i]["doc"] for i in claims})
+    by_type = Counter(payload["claims"][i]["type"] for i in claims)
+    assert legend(page) == {t["code"]: by_type[t["code"]] for t in payload["claimTypes"]}
+    dated = sum(1 for i in claims if payload["claims"][i]["time"])
+    assert sum(b["total"] for b in page.evaluate("claimMap.buckets()")) == dated
+    assert "英偉達" in page.inner_text("#summary") and "q=" in page.url
+    assert page.evaluate("document.querySelector('#matches li').dataset.node") == "nvidia"
+    # With a claim type off too: both filters at once, the legend still counting the type switched off.
+    page.click("#claim-types input[data-type='statement']")
+    kept = [i for i in claims if payload["claims"][i]["type"] != "statement"]
+    assert page.evaluate("claimMap.shownClaims()") == kept and header(page)["claim"] == len(kept)
+    assert legend(page)["statement"] == by_type["statement"]
+    page.fill("#search", "")
+    page.click("#claim-types input[data-type='statement']")
+    assert len(page.evaluate("claimMap.shownClaims()")) == len(payload["claims"])
+    assert header(page)["entit"] == len(payload["entities"]) and "q=" not in page.url
+    assert page.evaluate("claimMap.network.getPositions()") == before
+
+
 def synthetic(
     n_entities: int = 700, n_claims: int = 2000, seed: int = 1
 ) -> tuple[list[dict], dict[str, str]]:
@@ -631,7 +668,7 @@ VIEW = """() => [claimMap.shownEdges().sort(), claimMap.range(), claimMap.counts
 
 
 def test_a_view_saved_in_the_url_reopens(browser: Any, map_file: tuple[Path, dict]) -> None:
-    """Filters (types, dates, undated), the selection and the camera, from a link to the same file."""
+    """Filters (types, dates, undated, search), the selection and the camera, from a link to the same file."""
     path, _ = map_file
     first = open_map(browser, path)
     page = first.page
@@ -639,12 +676,14 @@ def test_a_view_saved_in_the_url_reopens(browser: Any, map_file: tuple[Path, dic
     page.click("#claim-types input[data-type='support']")
     page.evaluate("claimMap.setRange('2025-01-01', '2025-01-31', false)")
     page.evaluate("claimMap.showPair('howard_lutnick', 'deepseek')")
+    page.fill("#search", "卢特尼克")
+    page.locator("#search").blur()  # (Escape would clear it, as search boxes do)
     box = page.locator("#map").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 3, box["y"] + box["height"] / 3)
     page.mouse.wheel(0, -400)  # zoom in towards the pointer
     page.wait_for_timeout(600)
     url = page.url
-    assert "#" in url and "types=" in url and "sel=pair" in url
+    assert "#" in url and "types=" in url and "sel=pair" in url and "q=" in url
     state = page.evaluate(VIEW)
     first.page.context.close()
     second = open_map(browser, path, fragment="#" + url.split("#", 1)[1])
@@ -655,6 +694,7 @@ def test_a_view_saved_in_the_url_reopens(browser: Any, map_file: tuple[Path, dic
         "to": "2025-01-31",
         "undated": False,
     }
+    assert "卢特尼克" in state[4] and second.page.input_value("#search") == "卢特尼克"
     assert abs(again[5] - state[5]) < 0.01 and abs(again[6]["x"] - state[6]["x"]) < 2
     assert abs(again[6]["y"] - state[6]["y"]) < 2
     assert second.requests == [second.url]

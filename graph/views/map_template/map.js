@@ -64,11 +64,13 @@
       plural(c.links, "link") + " · " + plural(c.claims, "claim") +
       (c.statements !== c.claims ? " (" + plural(c.statements, "statement") + ")" : "") + " · " +
       plural(c.documents, "document");
-    if (data.filters.length) summary += " — " + data.filters.join("; ");
+    var filters = data.filters.concat(searchText ? ["names with “" + searchText + "”"] : []);
+    if (filters.length) summary += " — " + filters.join("; ");
     $("summary").textContent = summary;
     $("notes").textContent = data.notes.join(" ");
     $("notes").hidden = !data.notes.length;
   }
+  var searchText = "";  // the search box's words while they filter the map (see ``setQuery``)
   drawSummary(data.counts);
 
   var active = {};
@@ -176,15 +178,19 @@
 
   var range = { from: null, to: null, undated: true };
 
-  // A claim is on the map when its type is switched on and its date is in the range (undated claims
-  // when they are asked for).
+  // A claim is on the map when its type is switched on, its date is in the range (undated claims when
+  // they are asked for) and, with words in the search box, it is by or about an entity they name.
+  var matched = null;  // entity id → true while the search box filters, else null
+  function involves(cl) {
+    return !matched || !!matched[cl.speaker] || cl.targets.some(function (t) { return matched[t]; });
+  }
   function inRange(cl) {
     if (!cl.time) return range.undated;
     var day = cl.time.slice(0, 10);
     return !(range.from && day < range.from) && !(range.to && day > range.to);
   }
   function applyFilters() {
-    shown = claims.map(function (cl) { return !!active[cl.type] && inRange(cl); });
+    shown = claims.map(function (cl) { return !!active[cl.type] && inRange(cl) && involves(cl); });
     var nodeOn = {};
     var edgeUpdates = [];
     var shownClaims = 0, statements = {}, docs = {}, linkTotal = 0;
@@ -193,7 +199,8 @@
       l.claims.forEach(function (i) {
         if (shown[i] && !seen[claims[i].statement]) { seen[claims[i].statement] = true; n++; }
       });
-      var on = n > 0;
+      // A claim about two entities has two links; the search keeps those from or to one it names.
+      var on = n > 0 && (!matched || !!matched[l.from] || !!matched[l.to]);
       if (on) { nodeOn[l.from] = true; nodeOn[l.to] = true; linkTotal++; }
       if (on !== !!shownLinks[l.id] || (on && n !== linkCounts[l.id])) {
         edgeUpdates.push(on ? { id: l.id, hidden: false, value: n } : { id: l.id, hidden: true });
@@ -212,7 +219,7 @@
     if (batched) network.redraw();
     var perType = {};
     claims.forEach(function (cl, i) {
-      if (inRange(cl)) perType[cl.type] = (perType[cl.type] || 0) + 1;
+      if (inRange(cl) && involves(cl)) perType[cl.type] = (perType[cl.type] || 0) + 1;
       if (!shown[i]) return;
       shownClaims++;
       statements[cl.statement] = true;
@@ -759,7 +766,9 @@
   var ids = Object.keys(entities);
   var hits = [];
   var cursor = 0;
-  function search(q) {
+  // Every entity one of whose names or aliases holds the words, the best first (the whole name, its
+  // start, anywhere; then the most central).
+  function matching(q) {
     q = norm(q);
     if (!q) return [];
     var found = [];
@@ -775,7 +784,20 @@
       return a.score - b.score || entities[b.id].centrality - entities[a.id].centrality ||
         (a.id < b.id ? -1 : 1);
     });
-    return found.slice(0, 12).map(function (x) { return x.id; });
+    return found.map(function (x) { return x.id; });
+  }
+  function search(q) { return matching(q).slice(0, 12); }
+  // The words in the box filter the map like the claim types and dates: hidden, never moved.
+  function useQuery(text) {
+    searchText = (text || "").trim();
+    matched = searchText ? {} : null;
+    matching(searchText).forEach(function (id) { matched[id] = true; });
+  }
+  function setQuery(text) {
+    if ((text || "").trim() === searchText) return;
+    useQuery(text);
+    applyFilters();
+    rerender();
   }
   function drawMatches() {
     var ul = $("matches");
@@ -808,6 +830,7 @@
     showNode(id);
   }
   $("search").addEventListener("input", function (ev) {
+    setQuery(ev.target.value);
     hits = search(ev.target.value);
     cursor = 0;
     drawMatches();
@@ -829,7 +852,7 @@
 
   /* ------------------------------------------------------------ the view in the URL's fragment */
 
-  // #types=accusation,denial&from=2025-01-01&to=2025-01-31&undated=0&sel=pair:a|b&view=x,y,scale
+  // #types=accusation,denial&from=2025-01-01&to=2025-01-31&undated=0&q=美国&sel=pair:a|b&view=x,y,scale
   // A link or a bookmark reopens the same view of the same file, offline.
   var restoring = false;
   function stateString() {
@@ -839,6 +862,7 @@
     if (range.from) q.push(["from", range.from]);
     if (range.to) q.push(["to", range.to]);
     if (!range.undated) q.push(["undated", "0"]);
+    if (searchText) q.push(["q", searchText]);
     if (current) {
       q.push(["sel", current.kind === "pair" ? "pair:" + current.a + "|" + current.b : current.kind + ":" + current.id]);
     }
@@ -869,6 +893,8 @@
       range.from = /^\d{4}-\d{2}-\d{2}$/.test(q.from || "") ? q.from : null;
       range.to = /^\d{4}-\d{2}-\d{2}$/.test(q.to || "") ? q.to : null;
       range.undated = q.undated !== "0";
+      $("search").value = q.q || "";
+      useQuery(q.q);
       setTypes(q.types === undefined ? Object.keys(active) : q.types.split(","));
       var sel = q.sel || "";
       var kind = sel.slice(0, sel.indexOf(":")), id = sel.slice(sel.indexOf(":") + 1);
@@ -958,7 +984,7 @@
       buckets.push({ start: b, end: bucketEnd(b, period), types: {}, total: 0 });
     }
     claims.forEach(function (cl) {
-      if (!cl.time || !active[cl.type]) return;
+      if (!cl.time || !active[cl.type] || !involves(cl)) return;
       var k = buckets[index[bucketStart(cl.time.slice(0, 10), period)]];
       k.types[cl.type] = (k.types[cl.type] || 0) + 1;
       k.total++;
@@ -1031,7 +1057,7 @@
   api.onRange = function () { undatedBox.checked = range.undated; drawTimeline(); };
   var drawnTypes = "";
   api.onFilter = function () {
-    var key = Object.keys(active).filter(function (c) { return active[c]; }).join();
+    var key = Object.keys(active).filter(function (c) { return active[c]; }).join() + "|" + searchText;
     if (key !== drawnTypes) { drawnTypes = key; drawTimeline(); }
   };
   window.addEventListener("resize", drawTimeline);
@@ -1058,6 +1084,7 @@
     showNode: showNode,
     focusNode: focusNode,
     search: search,
+    setQuery: setQuery,
     setTypes: setTypes,
     isSettled: function () { return settled; }
   });
