@@ -737,19 +737,43 @@ class ClaimFinder:
             addressees = [
                 e for q in post.quotes if q.author for e in self._poster_ids(q.author) if e != poster
             ]
+            self._quoted_words(post)
             if not self._short(post):
                 continue
             lines = self._own_lines(post)
-            for start, end in self._same_type_runs(lines):
+            quoted = [(q.block_start, q.block_end) for q in post.quotes]
+            for start, end in self._same_type_runs(lines, quoted):
                 speaker = (poster, None, None)
                 addressee = addressees[0] if addressees else None
                 self._add(start, end, speaker, None, None, addressee, direct=True, post=post)
 
-    def _same_type_runs(self, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _quoted_words(self, post: Post) -> None:
+        """A quoted post that the thread does not hold itself (``※ 引述《X》之銘言``, the post pages back)
+        is its poster's words, here the only place they stand; a post the thread holds is claimed there."""
+        for quote in post.quotes:
+            quoted = self.poster_entity.get(quote.author_start) if quote.author_start is not None else None
+            if quoted is None or any(p.author == quote.author for p in self.posts):
+                continue
+            lines = []
+            for line in re.finditer(r"[^\n]+", self.text[quote.start : quote.end]):
+                start = quote.start + line.start()
+                start += len(QUOTED_LINE_MARK.match(self.text, start).group())
+                start, end = strip_span(self.text, start, quote.start + line.end())
+                if end - start >= 2:
+                    lines.append((start, end))
+            for start, end in self._same_type_runs(lines):
+                self._add(start, end, (quoted, None, None), None, None, None, direct=True, post=post)
+
+    def _same_type_runs(
+        self, lines: list[tuple[int, int]], apart: list[tuple[int, int]] = ()
+    ) -> list[tuple[int, int]]:
+        """Consecutive lines of one claim type, joined; never across a span ``apart`` (a quoted post)
+        that stands between them."""
         runs: list[tuple[int, int, str]] = []
         for start, end in lines:
             type_ = claim_type("statement", self.text[start:end])
-            if runs and runs[-1][2] == type_:
+            between = runs and any(runs[-1][1] <= s and e <= start for s, e in apart)
+            if runs and runs[-1][2] == type_ and not between:
                 runs[-1] = (runs[-1][0], end, type_)
             else:
                 runs.append((start, end, type_))
@@ -791,12 +815,17 @@ class ClaimFinder:
         quoted = sum(q.block_end - q.block_start for q in post.quotes)
         return post.end - post.start - quoted <= self.r.max_post_chars
 
-    def _own_lines(self, post: Post) -> list[tuple[int, int]]:
-        """The post's own lines: its body minus quoted posts, others' claims, signatures and bare links."""
-        taken = sorted(
+    def _taken(self, post: Post) -> list[tuple[int, int]]:
+        """What in ``post`` is not its poster's: quoted posts, and others' claims with their attribution."""
+        return sorted(
             [(q.block_start, q.block_end) for q in post.quotes]
-            + [(c.start, c.end) for c in self.claims if post.start <= c.start < post.end]
+            + [(_attribution_start(c), c.end) for c in self.claims if post.start <= c.start < post.end]
         )
+
+    def _own_lines(self, post: Post) -> list[tuple[int, int]]:
+        """The post's own lines: its body minus quoted posts, others' claims (with who says them and the
+        cue: ``TP-Link發言人回應話，…`` is TP-Link's), signatures and bare links."""
+        taken = self._taken(post)
         pieces, pos = [], post.start
         for s, e in taken:
             if s > pos:
@@ -869,6 +898,10 @@ class ClaimFinder:
         k = bisect_left(self.turn_labels, start)
         if k < len(self.turn_labels) and self.turn_labels[k] < end:
             end = self.turn_labels[k]  # the next speaker's label: ``…其模型 外交部：…``
+        if post is None:
+            post = self._post_at(start)
+        if post is not None and post.start <= start < post.end < end:
+            end = post.end  # words end with their post (a push line's time after them is not said)
         start, end = strip_span(self.text, start, end)
         if end - start < 2:
             return
@@ -887,8 +920,6 @@ class ClaimFinder:
             return
         type_ = cue.type if cue and not cue.refine else claim_type(cue.type if cue else "statement", content)
         quote = "direct" if direct or self._mostly_quoted(start, end) else "indirect"
-        if post is None:
-            post = self._post_at(start)
         self.claims.append(
             Claim(
                 doc=self.doc_name,
@@ -997,6 +1028,17 @@ class ClaimFinder:
         self.claims = [c for c in self.claims if not self._in_a_persons_voice(c)]
         unique = {(c.start, c.end, c.speaker): c for c in self.claims}
         return sorted(unique.values(), key=lambda c: (c.start, c.end, c.speaker))
+
+
+QUOTED_LINE_MARK = re.compile(r"[ \t]*(?:[:：>][ \t]*)?")
+"""What opens each line of a quoted post in plain-text forums (PTT ``: ``, mail-style ``> ``)."""
+
+
+def _attribution_start(claim: Claim) -> int:
+    """Where a claim's attribution begins: its speaker's mention or its cue, when either stands before
+    its words; else its words."""
+    starts = [at for at in (claim.speaker_start, claim.cue_start) if at is not None and at < claim.start]
+    return min(starts, default=claim.start)
 
 
 class ClaimComponent:

@@ -248,15 +248,18 @@ class PatternRuler:
 
 
 class PosterRuler:
-    """Marks each forum post's author as a PERSON (GUIDELINES: posters are entities)."""
+    """Marks each forum post's author, and each quoted poster named in a reply, as a PERSON
+    (GUIDELINES: posters are entities)."""
 
     def __init__(self, spans_key: str) -> None:
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for post in doc._.posts:
-            span = doc.char_span(post.author_start, post.author_end, label="PERSON", alignment_mode="expand")
+        names = [(p.author_start, p.author_end) for p in doc._.posts]
+        names += [(q.author_start, q.author_end) for p in doc._.posts for q in p.quotes if q.author_start is not None]
+        for start, end in names:
+            span = doc.char_span(start, end, label="PERSON", alignment_mode="expand")
             if span is not None:
                 spans.append(span)
         _add_spans(doc, self.spans_key, spans)

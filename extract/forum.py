@@ -183,19 +183,30 @@ def _quotes(text: str, plain: str, start: int, end: int, rules: _Rules) -> tuple
         if opening.start() < covered:  # inside an earlier quote: part of its words
             continue
         covered = closing.end()
-        author = opening.groupdict().get("author")
+        named = opening.span("author") if opening.groupdict().get("author") else None
         words_start = opening.end()
         for pattern in rules.quote_headers:
             if header := pattern.match(plain, opening.end(), closing.start()):
-                author = text[header.start("author") : header.end("author")]
+                named = header.span("author")
                 words_start = header.end()
                 break
         words = _trim(plain, words_start, closing.start(), rules.edge_markup)
         if words[0] < words[1]:
+            at = named and _strip(text, *named)
+            author = text[at[0] : at[1]] if at else None
             quotes.append(
-                QuotedPost(author.strip() if author else None, *words, opening.start(), closing.end())
+                QuotedPost(author, *words, opening.start(), closing.end(), *(at or (None, None)))
             )
     return tuple(quotes)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``start``/``end`` moved inwards past whitespace; None when nothing is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
 
 
 def _pairs(quote: _Quote, text: str, start: int, end: int) -> list[tuple[re.Match[str], re.Match[str]]]:

@@ -39,6 +39,9 @@ class QuotedPost:
     end: int
     block_start: int
     block_end: int
+    author_start: int | None = None
+    """Where the quoted poster's name stands in the text, when the quotation names them."""
+    author_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

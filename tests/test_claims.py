@@ -882,3 +882,41 @@ def test_cantonese_cues(text: str, speaker: str, content: str) -> None:
 def test_no_claim_or_name_from_a_bare_cantonese_verb_or_an_acronym(text: str) -> None:
     x = extract_text(text)
     assert not x.claims and not [m for m in x.mentions if m.text in ("AI", "佢")]
+
+
+PTT_REPLY = """作者 harbor_fox (港邊狐)
+看板 Stock
+標題 Re: [新聞] 台積電美國廠延後量產
+時間 Mon Jun  2 09:12:00 2025
+
+※ 引述《river_cat (河貓)》之銘言:
+: 台積電早就說美國廠成本比台灣高五成
+
+我覺得台積電這次還是會撐過去，美國補貼遲早會到位
+--
+推 kaohsiung_bear: 高雄市長陳其邁說高雄隨時歡迎台積電回來              06/02 09:20
+→ blue_whale: 美國政府只會畫大餅                                06/02 09:21
+"""
+
+
+def test_a_quoted_post_the_thread_does_not_hold_is_its_posters() -> None:
+    x = extract_text(PTT_REPLY)
+    quoted = only(x, speaker=entity_of(x, "river_cat"))
+    assert quoted.text.startswith("台積電早就說") and not quoted.text.startswith(":")
+    assert not [c for c in x.claims if c.speaker == entity_of(x, "harbor_fox") and "五成" in c.text]
+
+
+def test_words_said_in_a_push_line_end_with_the_line() -> None:
+    x = extract_text(PTT_REPLY)
+    said = only(x, speaker=entity_of(x, "陳其邁"))
+    assert said.text.startswith("高雄隨時歡迎") and "06/02" not in said.text
+
+
+def test_a_quoted_floor_is_claimed_once_where_it_was_posted() -> None:
+    thread = (
+        "#1 九龍城寨主  2024-12-19 08:50\n美國禁你就換？香港又唔係美國\n\n"
+        "#2 唔識IT嘅IT狗  2024-12-19 09:03\n引用 #1：美國禁你就換？香港又唔係美國\n"
+        "問題唔係邊度禁，係TP-Link啲舊型號有漏洞，記得更新韌體\n"
+    )
+    x = extract_text(thread)
+    assert [c.text for c in x.claims if "香港又唔係美國" in c.text] == ["美國禁你就換？香港又唔係美國"]
