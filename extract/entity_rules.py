@@ -257,7 +257,8 @@ class PosterRuler:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         names = [(p.author_start, p.author_end) for p in doc._.posts]
-        names += [(q.author_start, q.author_end) for p in doc._.posts for q in p.quotes if q.author_start is not None]
+        quoted = [q for p in doc._.posts for q in p.quotes if q.author_start is not None]
+        names += [(q.author_start, q.author_end) for q in quoted]
         for start, end in names:
             span = doc.char_span(start, end, label="PERSON", alignment_mode="expand")
             if span is not None:
