@@ -194,9 +194,7 @@ def _quotes(text: str, plain: str, start: int, end: int, rules: _Rules) -> tuple
         if words[0] < words[1]:
             at = named and _strip(text, *named)
             author = text[at[0] : at[1]] if at else None
-            quotes.append(
-                QuotedPost(author, *words, opening.start(), closing.end(), *(at or (None, None)))
-            )
+            quotes.append(QuotedPost(author, *words, opening.start(), closing.end(), *(at or (None, None))))
     return tuple(quotes)
 
 
