@@ -7,6 +7,7 @@
 - ``build``: documents through ``extract`` into a newly published store;
 - ``partitions``: a Dask build's extraction as files written where it ran (N-Quads, votes and counts);
 - ``cluster``: ``--engine dask``, its partitions written by the workers and bulk-loaded;
+- ``loading``: those partition files into an external SPARQL store, in bulk (``load-into``);
 - ``validate``: SHACL validation against ``shapes.ttl`` (a link to the project's own);
 - ``push``: the store to a SPARQL 1.1 Graph Store Protocol server;
 - ``atomic``: output files replaced atomically, for every wing and the CLI;
