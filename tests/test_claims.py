@@ -920,3 +920,21 @@ def test_a_quoted_floor_is_claimed_once_where_it_was_posted() -> None:
     )
     x = extract_text(thread)
     assert [c.text for c in x.claims if "香港又唔係美國" in c.text] == ["美國禁你就換？香港又唔係美國"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("據香港電台報道，美國的制裁不會影響首批營運者。", "香港電台", "美國"),
+        ("据界面新闻了解，微软在中国的服务暂不受影响。", "界面新闻", "微软"),
+        ("不少开发者收到OpenAI发来的邮件。邮件称，OpenAI将阻止来自中国的API流量。", "OpenAI", "OpenAI将"),
+        ("美國司法部起訴丁林葳。起訴書指出，丁林葳曾接觸北京一家公司。", "美國司法部", "丁林葳曾"),
+        ("特區政府發言人反對美方的言論。發言人續指，外國政府無權干預香港事務。", "特區政府", "外國政府"),
+        ("百度和阿里云随后也相继宣布，向OpenAI迁移用户提供免费服务。", "阿里云", "向OpenAI"),
+        ("國民黨立委賴明宏和民進黨立委蔡佩蓉都呼籲經濟部評估新規對廣達的影響。", "賴明宏", "評估"),
+    ],
+)
+def test_sources_documents_and_speech_going_on(text: str, speaker: str, content: str) -> None:
+    x = extract_text(text)
+    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
+    assert [t for t in said if t.startswith(content)], said
