@@ -156,6 +156,11 @@ def link_id(payload: dict, speaker: str, target: str, kind: str) -> str:
 
 def click_edge(page: Any, edge: str) -> None:
     """A real mouse click on the edge: zoom to it, find a point of it no node or other edge covers."""
+    page.mouse.click(*edge_point(page, edge))
+
+
+def edge_point(page: Any, edge: str) -> tuple[float, float]:
+    """Where on the page the edge can be pointed at: zoomed to it, a point no node or other edge covers."""
     point = None
     for scale in (2.5, 4, 6):
         point = page.evaluate(
@@ -180,7 +185,7 @@ def click_edge(page: Any, edge: str) -> None:
             break
     assert point is not None, f"no clickable point on edge {edge}"
     box = page.locator("#map").bounding_box()
-    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    return box["x"] + point["x"], box["y"] + point["y"]
 
 
 def test_no_request_leaves_the_page(seeds_map: Loaded) -> None:
@@ -530,6 +535,19 @@ def test_a_map_of_2000_edges_settles_and_stays_responsive(browser: Any, tmp_path
     # Laid out in Python and its lines drawn in batches: at once, and a redraw well inside a frame.
     assert settle < 5000 and toggle < 3000 and redraw < 50
     busiest = max(payload["links"], key=lambda link: link["count"])
+    # Its lines hidden from vis-network, the page gives them a tooltip of its own when the pointer rests.
+    x, y = edge_point(page, busiest["id"])
+    page.mouse.move(x - 2, y)
+    page.mouse.move(x, y)
+    wait(page, "!document.getElementById('line-tip').hidden", 5)
+    assert page.evaluate("document.getElementById('line-tip').dataset.edge") == busiest["id"]
+    names = [payload["entities"][busiest[end]]["label"].split("\n")[0] for end in ("from", "to")]
+    assert page.inner_text("#line-tip").startswith(f"{names[0]} → {names[1]}")
+    page.mouse.down()
+    page.mouse.move(x + 40, y + 20, steps=4)  # dragging: no tooltip
+    page.wait_for_timeout(400)
+    assert page.evaluate("document.getElementById('line-tip').hidden")
+    page.mouse.up()
     click_edge(page, busiest["id"])
     wait(page, "!document.getElementById('panel').hidden", 5)
     assert page.evaluate("document.getElementById('panel-body').dataset.edge") == busiest["id"]
