@@ -51,6 +51,7 @@ class TurnRules:
     introduction: re.Pattern[str]
     reporter: re.Pattern[str]
     spokesperson: re.Pattern[str]
+    aside: re.Pattern[str]
     min_chars: int
 
 
@@ -66,6 +67,9 @@ def turn_rules() -> TurnRules:
         introduction=re.compile(data["introduction"]),
         reporter=re.compile(r"\s?(?:" + "|".join(map(re.escape, data["reporters"])) + ")"),
         spokesperson=re.compile("|".join(map(re.escape, data["spokespeople"]))),
+        aside=re.compile(
+            r"\s?(?:" + "|".join(map(re.escape, roles)) + r")?\s?(?:[（(][^（()）\n]{1,20}[）)])?\s*"
+        ),
         min_chars=int(data["min_chars"]),
     )
 
@@ -122,6 +126,9 @@ def _named(
     the label begins."""
     start, end = span
     inside = [m for m in ordered[bisect_left(starts, start) :] if m.end <= end]
+    first = inside[0] if inside else None
+    if first and first.start == start and first.label == "PERSON" and r.aside.fullmatch(text, first.end, end):
+        return first.entity  # 奧肯菲爾議員（共和黨）: the person, whose party the brackets give
     for m in reversed(inside):
         if m.label in ("PERSON", "ORG", "GPE") and r.roles.fullmatch(text, m.end, end):
             return m.entity

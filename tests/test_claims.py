@@ -938,3 +938,16 @@ def test_sources_documents_and_speech_going_on(text: str, speaker: str, content:
     x = extract_text(text)
     said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
     assert [t for t in said if t.startswith(content)], said
+
+
+@pytest.mark.parametrize(
+    ("turn", "name"),
+    [
+        ("奧肯菲爾議員（共和黨）：DeepSeek是否用了走私的晶片？", "奧肯菲爾"),
+        ("米克斯（民主黨籍議員）：商務部打算如何執行新規？", "米克斯"),
+    ],
+)
+def test_a_turn_label_with_a_role_or_an_aside_names_its_speaker(turn: str, name: str) -> None:
+    x = extract_text("美國眾議院周三舉行聽證會，以下為部分問答：\n" + turn)
+    c = only(x, speaker=entity_of(x, name))
+    assert c.text == turn.split("：", 1)[1] and c.type == "question"
