@@ -27,20 +27,17 @@ from graph.exports.formats import FORMATS
 from graph.exports.formats import export as run_export
 from graph.exports.formats import export_to as run_export_to
 from graph.sparql import guard, queries
-from graph.sparql.query import FORMATS as query_formats
-from graph.sparql.query import paged, standalone, write_answer
-from graph.sparql.server import (
+from graph.sparql.defaults import (
     DEFAULT_HOST,
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_ROWS,
     DEFAULT_PORT,
     DEFAULT_TIMEOUT,
     DEFAULT_WORKERS,
-    Settings,
 )
-from graph.sparql.server import serve as run_server
+from graph.sparql.query import FORMATS as query_formats
+from graph.sparql.query import paged, standalone, write_answer
 from graph.store.atomic import atomic_output
-from graph.store.push import with_prefixes
 from graph.store.reader import document_texts
 from graph.store.store import open_store, store_path_default
 from graph.views.rows import FORMATS as row_formats
@@ -615,6 +612,8 @@ def query(
     graph = open_store(store)
     values = queries.parse_params(params)
     if show_query:
+        from graph.store.push import with_prefixes  # requests: loaded only to push or show a query
+
         bound = queries.bind(graph, text, values, warn=_note)
         with atomic_output(output) as out:
             out.write(with_prefixes(standalone(text, bound)).encode("utf-8"))
@@ -739,6 +738,9 @@ def serve(
         curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT (COUNT(*) AS ?n) { ?c a cg:Claim }' \\
           http://127.0.0.1:8000/sparql
     """
+    from graph.sparql.server import Settings  # Starlette and uvicorn: loaded only to serve
+    from graph.sparql.server import serve as run_server
+
     settings = Settings(
         store,
         host=host,

@@ -93,17 +93,18 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from extract.errors import ClaimgraphError
 from graph.sparql import guard, sandbox
+from graph.sparql.defaults import (
+    DEFAULT_HOST,
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WORKERS,
+)
 from graph.sparql.queries import header_fields
 from graph.store.store import CURRENT, OpenedStore, open_store, take_write_lock
 from graph.store.vocab import prefixes
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8000
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_MAX_ROWS = 100_000
-DEFAULT_WORKERS = 4
-DEFAULT_MAX_MEMORY = 2048
-"""Megabytes of private memory a query worker may use (``--max-memory``)."""
 FAST_TIME = 0.5
 """CPU seconds after which a query counts as long and needs one of the long-query slots. CPU time, not
 time on the clock: when 20 clients share two cores, a short query can wait on the clock that long."""
