@@ -295,12 +295,14 @@ def compounds(text: str, proposals: list[Proposal]) -> list[Proposal]:
 
 
 def _country_counts(kept: list[Proposal]) -> Counter[str]:
-    """How often the document speaks of each country: the country itself, or one of its bodies."""
+    """How often the document speaks of each country: the country itself, its capital (``华府``: the
+    United States' government), or one of its bodies."""
     entries = gazetteer_by_id()
     counts: Counter[str] = Counter()
     for p in kept:
         if len(p.ids) == 1:
-            country = p.ids[0] if p.label == "GPE" else entries[p.ids[0]].country
+            entry = entries[p.ids[0]]
+            country = (entry.country or entry.id) if p.label == "GPE" else entry.country
             if country:
                 counts[country] += 1
     return counts

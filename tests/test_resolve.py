@@ -149,3 +149,10 @@ def test_well_known_places_and_bodies_in_either_script() -> None:
 def test_short_place_names_do_not_match_inside_common_words() -> None:
     x = extract_text("沿海地区增加纳米材料，这里加上新的规定。")
     assert x.mentions == []
+
+
+def test_a_capital_speaks_for_its_country_when_an_office_name_is_shared() -> None:
+    from tests.extraction_helpers import extract_text
+
+    x = extract_text("華府官員游說盟友。商務部去信輝達，華府認為中國市場將受影響，中國企業不滿，華府無評論。")
+    assert {m.entity for m in x.mentions if m.text == "商務部"} == {"us_commerce_department"}
