@@ -580,7 +580,7 @@ class ClaimFinder:
                 continue
             quote = _containing(self.quotes, pos)
             if quote is not None and quote[0] == pos and not self._runs_on(quote[1]):
-                self._add(quote[0], quote[1], speaker, hit, cue, addressee, direct=True)
+                self._add(quote[0], self._quotation_goes_on(quote), speaker, hit, cue, addressee, direct=True)
                 continue
             end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
             if COLON.fullmatch(self.text[pos : self._paragraph_end(pos)].rstrip()[-1:]):
@@ -626,6 +626,17 @@ class ClaimFinder:
             any(c.start <= pos < c.end and c.type == "question" for c in self.claims)
             or any(s <= pos < e for s, e in self.unattributed)  # 有记者问：美方宣布…，中方有何回应？
         )
+
+    def _quotation_goes_on(self, quote: tuple[int, int]) -> int:
+        """Where the words quoted after a cue end: quotations joined by a comma go on
+        (``雷蒙多強調，「我們必須不斷改變」，「事實是，中國在變化」``)."""
+        end = quote[1]
+        while (joint := QUOTATION_JOINT.match(self.text, end)) is not None:
+            following = _containing(self.quotes, joint.end())
+            if following is None or following[0] != joint.end() or self._runs_on(following[1]):
+                break
+            end = following[1]
+        return end
 
     def _runs_on(self, pos: int) -> bool:
         """The clause goes on after a quotation (``称，“视窗98”的最大特点是…``): the quotation is only its
@@ -1030,6 +1041,8 @@ class ClaimFinder:
         return sorted(unique.values(), key=lambda c: (c.start, c.end, c.speaker))
 
 
+QUOTATION_JOINT = re.compile(r"[ \t]*[，,、][ \t]*")
+"""What joins two quotations of one speaker in one sentence."""
 QUOTED_LINE_MARK = re.compile(r"[ \t]*(?:[:：>][ \t]*)?")
 """What opens each line of a quoted post in plain-text forums (PTT ``: ``, mail-style ``> ``)."""
 

@@ -951,3 +951,27 @@ def test_a_turn_label_with_a_role_or_an_aside_names_its_speaker(turn: str, name:
     x = extract_text("美國眾議院周三舉行聽證會，以下為部分問答：\n" + turn)
     c = only(x, speaker=entity_of(x, name))
     assert c.text == turn.split("：", 1)[1] and c.type == "question"
+
+
+def test_quotations_joined_by_a_comma_after_a_cue_are_one_claim() -> None:
+    x = extract_text("雷蒙多強調，「我們必須不斷改變，業界很難」，「事實是，中國在變化，我們必須跟上」。")
+    c = only(x, speaker=entity_of(x, "雷蒙多"))
+    assert c.text.startswith("我們必須") and c.text.endswith("我們必須跟上") and c.quote == "direct"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("路透社引述多名知情人士，美國商務部計劃下月制定新規。", "路透社", "美國商務部"),
+        ("彭博社援引消息人士的话称，苹果正与阿里巴巴洽谈合作。", "彭博社", "苹果"),
+    ],
+)
+def test_an_outlet_citing_unnamed_sources_is_the_source(text: str, speaker: str, content: str) -> None:
+    x = extract_text(text)
+    assert only(x, speaker=entity_of(x, speaker)).text.startswith(content)
+
+
+def test_an_instruction_is_a_demand() -> None:
+    x = extract_text("美國商務部上月去信輝達，指示公司停止向中國出口部分晶片。")
+    c = only(x, cue="指示")
+    assert c.type == "demand" and c.text.startswith("公司停止")
