@@ -4,16 +4,18 @@
     .venv/bin/python benchmarks/maps.py          # builds the two stores first if --work lacks them
     .venv/bin/python benchmarks/maps.py --store-1000 DIR --store-10000 DIR --no-write
 
-1. **Focus maps**: ``claimgraph map --focus 卢特尼克 --type accusation,denial`` (the issue's example),
-   ``--focus 卢特尼克`` and a map of five documents (``--doc``) on the 1,000- and 10,000-document
-   stores: wall time of the command (a child process: start-up, reading, payload, page, writing),
-   median of ``--runs``, and the time of
-   ``graph.views.maps.map_html`` alone in this process; entities, claims and the file's size.
+1. **Focused and filtered maps**: ``claimgraph map --focus 卢特尼克 --type accusation,denial`` (the
+   issue's example), ``--focus 卢特尼克``, a map of five documents (``--doc``) and maps filtered by claim
+   type or date alone (``--type denial``, ``--since``/``--until`` one day, ``--type accusation,denial``)
+   on the 1,000- and 10,000-document stores: wall time of the command (a child process: start-up,
+   reading, payload, page, writing), median of ``--runs``, and the time of ``graph.views.maps.map_html``
+   alone in this process; entities, claims and the file's size.
 2. **The whole map** of 1,000 documents: the same, once.
 3. **In the browser** (Debian's Chromium, headless, driven by Playwright with every request aborted, as
    in ``tests/test_map_browser.py``): from navigation to a drawn, settled map; frames per second while
    the map is dragged (pointer events dispatched on its canvas at every animation frame for 2 s), and
-   with everything redrawn at every animation frame; the script's time of one full redraw.
+   with everything redrawn at every animation frame; the script's time of one full redraw and of one
+   look for the line under a resting pointer (its tooltip).
 
 The stores are built by ``claimgraph build`` from ``benchmarks/corpus.py`` corpora (the 10,000
 documents take about 9 minutes on 2 cores) unless given. Results go to ``benchmarks/map-results.json``
@@ -51,6 +53,9 @@ CASES = {
     "five documents": [
         x for n in (1, 2, 3, 4, 6) for x in ("--doc", f"{n:06d}_{'thread' if n == 1 else 'news'}.txt")
     ],
+    "denials, no focus": ["--type", "denial"],
+    "one day, no focus": ["--since", "2025-02-02", "--until", "2025-02-02"],
+    "accusations and denials, no focus": ["--type", "accusation,denial"],
 }
 
 
@@ -93,10 +98,15 @@ def in_process(store: Path, args: list[str]) -> float:
     from graph.store.store import open_store
     from graph.views.maps import MapFilter, map_html
 
+    def value(option: str) -> str | None:
+        return args[args.index(option) + 1] if option in args else None
+
     flt = MapFilter(
-        focus=args[args.index("--focus") + 1] if "--focus" in args else None,
-        types=tuple(args[args.index("--type") + 1].split(",")) if "--type" in args else (),
+        focus=value("--focus"),
+        types=tuple((value("--type") or "").split(",")) if "--type" in args else (),
         docs=tuple(args[i + 1] for i, a in enumerate(args) if a == "--doc"),
+        since=value("--since"),
+        until=value("--until"),
     )
     opened = open_store(store)
     started = time.perf_counter()
@@ -198,6 +208,18 @@ def browser(path: Path, screenshot: Path | None = None) -> dict[str, Any]:
                        for (let i = 0; i < 10; i++) claimMap.network.renderer._redraw();
                        return (performance.now() - t) / 10; }"""
         )
+        # A line's tooltip: the look for the line under a resting pointer, at five places of the map.
+        looks = page.evaluate(
+            """() => {
+                const net = claimMap.network, box = document.getElementById('map').getBoundingClientRect();
+                return [[0.5, 0.5], [0.4, 0.45], [0.6, 0.55], [0.3, 0.6], [0.7, 0.4]].map(([fx, fy]) => {
+                    const at = net.DOMtoCanvas({x: box.width * fx, y: box.height * fy});
+                    const t = performance.now();
+                    claimMap.nearestEdge(at);
+                    return performance.now() - t;
+                });
+            }"""
+        )
         counts = page.evaluate("[claimMap.nodes.length, claimMap.edges.length]")
         if screenshot is not None:  # a smaller window: a smaller picture for the README
             page.set_viewport_size({"width": 1100, "height": 720})
@@ -216,6 +238,7 @@ def browser(path: Path, screenshot: Path | None = None) -> dict[str, Any]:
         "drag_moved_px": round(drag["moved"]),
         "move_fps": round(moved["frames"] / moved["ms"] * 1000, 1),
         "redraw_ms": round(redraw, 1),
+        "line_look_ms": [round(x, 1) for x in looks],
         "requests": requests,
     }
 
@@ -246,8 +269,9 @@ def table(results: dict[str, Any]) -> str:
         f"{b['drag_fps']:.0f} frames/s while dragged (pointer events at every animation frame; the lines "
         f"wait until the drag ends, as vis-network's hideEdgesOnDrag does), {b['move_fps']:.0f} frames/s "
         f"with everything redrawn at every frame (its script {b['redraw_ms']:.0f} ms a frame, the rest is "
-        f"Chromium rasterising without a GPU); requests other than the file: "
-        f"{len(b['requests']) - 1}.",
+        f"Chromium rasterising without a GPU); finding the line under a resting pointer for its tooltip: "
+        f"{min(b['line_look_ms']):.0f}–{max(b['line_look_ms']):.0f} ms, once a rest; requests other than "
+        f"the file: {len(b['requests']) - 1}.",
         END,
     ]
     return "\n".join(lines)

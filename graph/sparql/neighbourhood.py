@@ -308,9 +308,7 @@ def _records_for(
         rec["doc"]: ox.NamedNode(str(doc_iri(rec["doc"]))) for rec in recs if rec["kind"] == "document"
     }
     recs += mention_records(store, found, by_name, texts, kinds, near=near)
-    statements: dict[tuple[str, str], str] = {}
-    for batch in _batches(ox.NamedNode(c) for c in claims):
-        statements.update(statement_keys(store, batch))
+    statements = statement_keys(store, [ox.NamedNode(c) for c in claims])  # one read of the duplicates
     counts: dict[str, int] = {}
     chinese: dict[str, str] = {}
     for batch in _batches(entities):
