@@ -859,6 +859,7 @@ class ClaimFinder:
         克里希纳穆尔蒂``): the nearest earlier speaker-like mention joined that way is the next one.
         """
         joined = []
+        m = self._apposition_head(m)
         k = bisect_left(self.starts, m.start) - 1
         while k >= 0:
             for j in range(k, max(-1, k - 3), -1):
@@ -874,6 +875,17 @@ class ClaimFinder:
             else:
                 break
         return joined
+
+    def _apposition_head(self, m: Ment) -> Ment:
+        """The name its bracketed form follows (``馬斯特（Brian Mast）``): where a speaker's name begins."""
+        k = bisect_left(self.starts, m.start) - 1
+        while k >= 0 and self.mentions[k].end > m.start:
+            k -= 1
+        before = self.mentions[k] if k >= 0 else None
+        between = self.text[before.end : m.start].strip() if before is not None else None
+        if before is not None and before.entity == m.entity and between in ("（", "("):
+            return before
+        return m
 
     def _joined_after(self, m: Ment, limit: int) -> list[Ment]:
         """Mentions joined to ``m`` by 和/与/、 after it and before ``limit`` (the cue): a speaker found as

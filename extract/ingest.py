@@ -216,13 +216,7 @@ def _read_source(
             return _unchanged(name, data, "-", known) or read_document(
                 name, data, max_bytes=max_bytes, source="-"
             )
-        size = path.stat().st_size
-        if size > max_bytes:
-            return Skipped(name, _too_large(size, max_bytes))
-        with path.open("rb") as file:
-            data = file.read(max_bytes + 1)  # the file may have grown since stat()
-        if len(data) > max_bytes:
-            return Skipped(name, _too_large(None, max_bytes))
+        data = read_bytes(path, max_bytes)
         where = readable_name(str(path))
         return _unchanged(name, data, where, known) or read_document(
             name, data, max_bytes=max_bytes, source=where
@@ -231,6 +225,19 @@ def _read_source(
         return Skipped(name, str(e))
     except OSError as e:
         return Skipped(name, f"unreadable: {e.strerror or e}")
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes, checked against ``max_bytes`` before reading (a huge file costs no memory) and
+    after (it may have grown since); ``InputError`` if too large, ``OSError`` if unreadable."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(_too_large(size, max_bytes))
+    with path.open("rb") as file:
+        data = file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(_too_large(None, max_bytes))
+    return data
 
 
 def _unchanged(name: str, data: bytes, source: str, known: Mapping[str, str]) -> Unchanged | None:

@@ -621,6 +621,13 @@ def resolve(text: str, proposals: list[Proposal]) -> tuple[dict[str, Entity], li
             known.aliases.extend(a for a in entity.aliases if a not in known.aliases)
         label = entities[entity.id].type
         found += [Resolved(p.start, p.end, label, entity.id, p.nested) for p in group.proposals]
+    titled = [m for m in found if not m.nested and bare_title(text[m.start : m.end]) != text[m.start : m.end]]
+    spans = {(m.start, m.end) for m in found}
+    found += [  # 《华尔街日报》 names 华尔街日报 too: the title within its marks is a mention of its own
+        Resolved(m.start + 1, m.end - 1, m.label, m.entity, True)
+        for m in titled
+        if (m.start + 1, m.end - 1) not in spans
+    ]
     return entities, found
 
 

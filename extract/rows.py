@@ -122,9 +122,10 @@ class _File:
     encoding: str = "utf-8"
     rows: int = 0
     seen: dict[str, int] | None = None
+    shown: str | None = None
 
     def where(self, line: int) -> str:
-        return f"{self.path}:{line}"
+        return f"{self.shown or self.path}:{line}"
 
 
 def read_rows(
@@ -134,15 +135,18 @@ def read_rows(
     max_bytes: int,
     known: Mapping[str, str] | None = None,
     fields: Mapping[str, str] | None = None,
+    shown: str | None = None,
 ) -> Iterator[Document | Skipped | Unchanged]:
     """Yield a ``Document``, ``Unchanged`` or ``Skipped`` for each row of the file ``name`` at ``path``.
 
     ``fields`` maps a role (``ROLES``) to the field that holds it; roles it leaves out are found by
-    their common names. A file that gives no row at all (empty, unreadable) is one ``Skipped``.
+    their common names. A file that gives no row at all (empty, unreadable) is one ``Skipped``. Rows'
+    sources are ``PATH:LINE``, the path as ``shown`` when given (a Dask worker reads the absolute path of
+    a file the user named relative to where the build runs).
     """
     chosen = fields or {}
     check_fields(chosen)
-    file = _File(name, path, max_bytes, known or {}, chosen, seen={})
+    file = _File(name, path, max_bytes, known or {}, chosen, seen={}, shown=shown)
     read = _jsonl if row_format(name) == "jsonl" else _csv
     try:
         yield from read(file)

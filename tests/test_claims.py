@@ -975,3 +975,20 @@ def test_an_instruction_is_a_demand() -> None:
     x = extract_text("美國商務部上月去信輝達，指示公司停止向中國出口部分晶片。")
     c = only(x, cue="指示")
     assert c.type == "demand" and c.text.startswith("公司停止")
+
+
+def test_speakers_named_with_their_latin_names_in_a_letter_speak_together() -> None:
+    x = extract_text(
+        "委員會主席穆勒納爾（John Moolenaar）與外交事務委員會主席馬斯特（Brian Mast）在跨黨派聯名信中，"
+        "呼籲對晶片製造設備實施國別限制，理由是中國正加速進口外國設備。"
+    )
+    speakers = {c.speaker for c in x.claims if c.cue == "呼籲"}
+    assert speakers == {entity_of(x, "穆勒納爾"), entity_of(x, "馬斯特")}
+    assert entity_of(x, "馬斯特") == entity_of(x, "Brian Mast")
+    assert not [m for m in x.mentions if m.text.startswith("與")]
+
+
+def test_a_title_in_marks_is_named_with_and_without_them() -> None:
+    x = extract_text("据《证券时报》报道，OpenAI已确认这一消息。")
+    outlet = entity_of(x, "《证券时报》")
+    assert {m.text for m in x.mentions if m.entity == outlet} == {"《证券时报》", "证券时报"}
