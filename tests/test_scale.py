@@ -20,6 +20,7 @@ from click.testing import CliRunner
 
 from cli import main
 from extract.engines import chunks, extract_local
+from extract.errors import InputError
 from extract.ingest import Unchanged, read_documents
 from extract.pipeline import extract_documents
 from graph.exports.formats import export
@@ -385,3 +386,121 @@ def test_load_into_without_a_dask_build_says_so(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert "no partitions at" in result.output and "build --engine dask" in result.output
+
+
+# ---------------------------------------------------------------- workers read their own documents
+
+
+def faulty_corpus(folder: Path) -> Path:
+    """The seeds with a file of rows and every kind of bad input: each caught where the workers read,
+    but the one over --max-bytes, caught where the build lists."""
+    shutil.copytree(SEEDS, folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "image.txt").write_bytes(b"GIF89a\x01\x00" * 40)
+    (folder / "damaged.txt").write_bytes("美国商务部称，".encode() * 30 + b"\xe7\xbe" + "。".encode() * 5)
+    (folder / "huge.txt").write_text("英伟达表示，" * 20_000, encoding="utf-8")
+    rows = [
+        {"id": "a", "text": "白宫发言人称，英伟达没有违反出口管制。"},
+        {"id": "b", "text": ""},
+        {"id": "c", "text": "<p>中国外交部发言人毛宁表示，美方滥用出口管制。</p>"},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    (folder / "posts.jsonl").write_text("\n".join([*lines, "{not json"]) + "\n", encoding="utf-8")
+    return folder
+
+
+def run_build(store: Path, *args: str) -> Any:
+    return CliRunner().invoke(
+        main, ["--store", str(store), "build", *args, "--no-progress", "--max-bytes", "100000"]
+    )
+
+
+def warnings(result: Any) -> list[str]:
+    return sorted(line for line in result.stderr.splitlines() if line.startswith("warning: skipped"))
+
+
+def test_bad_files_on_the_cluster_are_reported_as_a_local_build_reports_them(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    corpus = faulty_corpus(tmp_path / "corpus")
+    local_build = run_build(tmp_path / "local", str(corpus), "--workers", "1", "--batch-size", "2")
+    assert local_build.exit_code == 3, local_build.output
+    assert len(warnings(local_build)) == 6
+    dask_args = ["--engine", "dask", "--scheduler", cluster.scheduler_address, "--batch-size", "2"]
+    parts = ["--partition-size", "2", "--partitions", str(tmp_path / "parts")]
+    on_cluster = run_build(tmp_path / "dask", str(corpus), *dask_args, *parts)
+    assert on_cluster.exit_code == 3, on_cluster.output
+    assert warnings(on_cluster) == warnings(local_build)
+    assert "7 extracted, 0 unchanged, 6 skipped" in on_cluster.output
+    assert nquads(tmp_path / "dask") == nquads(tmp_path / "local")
+    # a build that finds the partitions written names the files they could not read, as the first did
+    resumed = run_build(tmp_path / "again", str(corpus), *dask_args, *parts)
+    assert resumed.exit_code == 3 and warnings(resumed) == warnings(local_build)
+    assert nquads(tmp_path / "again") == nquads(tmp_path / "local")
+
+
+def test_the_building_process_decodes_no_file(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Charset detection, markup and forum posts run on the workers (other processes), never here."""
+    import extract.ingest
+    import extract.rows
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    corpus = faulty_corpus(tmp_path / "corpus")
+    local_build = run_build(tmp_path / "local", str(corpus), "--workers", "1", "--batch-size", "2")
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a document was decoded in the building process")
+
+    for module in (extract.ingest, extract.rows):
+        monkeypatch.setattr(module, "decode_bytes", refused)
+        monkeypatch.setattr(module, "blank_markup", refused)
+    on_cluster = run_build(
+        tmp_path / "dask",
+        str(corpus),
+        *("--engine", "dask", "--scheduler", cluster.scheduler_address, "--batch-size", "2"),
+        *("--partitions", str(tmp_path / "parts")),
+    )
+    assert on_cluster.exit_code == 3, on_cluster.output
+    assert warnings(on_cluster) == warnings(local_build)
+    assert nquads(tmp_path / "dask") == nquads(tmp_path / "local")
+
+
+def test_unchanged_rows_of_a_changed_file_are_kept_on_the_cluster(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    corpus = faulty_corpus(tmp_path / "corpus")
+    parts = str(tmp_path / "parts")
+    assert run_build(tmp_path / "inc", str(corpus), *_dask(cluster, parts)).exit_code == 3
+    rows = corpus / "posts.jsonl"
+    rows.write_text(rows.read_text(encoding="utf-8").replace("没有违反", "违反了"), encoding="utf-8")
+    again = run_build(tmp_path / "inc", str(corpus), *_dask(cluster, parts))
+    assert "1 extracted, 6 unchanged" in again.output  # the changed row only
+    assert run_build(tmp_path / "full", str(corpus), "--workers", "1", "--batch-size", "2").exit_code == 3
+    assert nquads(tmp_path / "inc") == nquads(tmp_path / "full")
+
+
+def _dask(cluster: Any, parts: str) -> list[str]:
+    return [
+        *("--engine", "dask", "--scheduler", cluster.scheduler_address, "--partitions", parts),
+        *("--batch-size", "2", "--partition-size", "2"),
+    ]
+
+
+def test_a_worker_reads_what_was_listed_or_says_why_not(tmp_path: Path) -> None:
+    from extract.listing import Listed, read_listed
+
+    path = tmp_path / "a.txt"
+    path.write_text("白宫发言人称，英伟达没有违反出口管制。", encoding="utf-8")
+    (document,) = read_documents([str(path)])
+    listed = Listed("a.txt", str(path), str(path), document.sha256)
+    assert read_listed(listed, 1000) == document
+    path.write_text("白宫发言人称。", encoding="utf-8")
+    assert read_listed(listed, 1000).reason == "changed while the build read it: build again"
+    with pytest.raises(
+        InputError, match=r"a Dask worker cannot see .*/gone/a\.txt: put the inputs on a disk"
+    ):
+        read_listed(Listed("a.txt", str(tmp_path / "gone" / "a.txt"), "a.txt", document.sha256), 1000)

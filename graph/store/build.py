@@ -6,7 +6,7 @@ Data flows one way: ``extract`` reads and extracts, the store builder writes RDF
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -17,6 +17,7 @@ from extract.batching import DEFAULT_BATCH_SIZE
 from extract.engines import ENGINES, default_workers, extract_local
 from extract.errors import ClaimgraphError
 from extract.ingest import DEFAULT_MAX_BYTES, Skipped, Unchanged, iter_sources, read_documents
+from extract.listing import Listed, RowFile, list_inputs
 from extract.records import Document, Extraction
 from extract.rows import row_format
 from graph.store.store import StoreBuilder
@@ -24,6 +25,8 @@ from graph.store.store import StoreBuilder
 if TYPE_CHECKING:
     from graph.store.cluster import ClusterBuild  # Dask and fsspec: imported by Dask builds only
 
+_Read = Document | Listed | RowFile | Skipped | Unchanged
+"""What reading or listing gives, or a Dask worker sends back."""
 PARTITION_BATCHES = 8
 """Batches per partition of a Dask build by default: 256 documents, about 130,000 quads and 10 s of a core."""
 
@@ -75,7 +78,18 @@ def build(
     Every engine gives the same store, byte for byte. ``fields`` names the fields of JSON Lines and CSV
     rows by role (``text=article_body``; ``extract.rows``).
     """
-    cluster = _cluster(engine, scheduler, workers, partitions, partition_size, store_path, batch_size, force)
+    cluster = _cluster(
+        engine,
+        scheduler,
+        workers,
+        partitions,
+        partition_size,
+        store_path,
+        batch_size,
+        force,
+        max_bytes,
+        fields,
+    )
     try:
         return _build(
             paths,
@@ -120,7 +134,6 @@ def _build(
         previous = {} if force else builder.previous_hashes()
         if cluster is not None:
             previous = cluster.known(previous)
-        seen: dict[str, str] = {}
         bar = tqdm(
             total=total,
             unit="doc",
@@ -128,40 +141,25 @@ def _build(
             disable=None if progress is None else not progress,
             file=sys.stderr,
         )
-
-        def fresh() -> Iterator[Document]:
-            items = read_documents(paths, max_bytes=max_bytes, stdin=stdin, known=previous, fields=fields)
-            for item in items:
-                if isinstance(item, Skipped):
-                    _skip(report, item, on_skip)
-                    bar.update()
-                elif item.name in seen:
-                    _skip(report, Skipped(item.name, f"same name as {seen[item.name]}: rename one"), on_skip)
-                    bar.update()
-                elif isinstance(item, Unchanged):
-                    seen[item.name] = item.source
-                    builder.keep(item.name, item.source)
-                    if cluster is not None:
-                        cluster.keep(item.name, item.source)
-                    report.kept += 1
-                    bar.update()
-                else:
-                    seen[item.name] = item.source
-                    yield item
-
+        intake = _Intake(report, builder, cluster, bar, on_skip)
         if cluster is not None:
-            for n in cluster.extract(fresh(), builder):
-                report.extracted += n
-                bar.update(n)
+            listed = list_inputs(paths, max_bytes=max_bytes, stdin=stdin, known=previous, fields=fields)
+            for event in cluster.extract(intake.fresh(listed), builder):
+                if isinstance(event, int):
+                    report.extracted += event
+                    bar.update(event)
+                else:
+                    intake.take(event)
             cluster.carry_over(builder)
         else:
             assert extract is not None
-            for extraction in extract(fresh()):
+            items = read_documents(paths, max_bytes=max_bytes, stdin=stdin, known=previous, fields=fields)
+            for extraction in extract(intake.fresh(items)):
                 builder.add(extraction)
                 report.extracted += 1
                 bar.update()
         bar.close()
-        if not seen:
+        if not report.extracted and not report.kept:
             raise ClaimgraphError("no readable document in " + ", ".join(paths) + ": nothing to build")
     report.removed = builder.stats.removed
     if cluster is not None:
@@ -179,6 +177,8 @@ def _cluster(
     store_path: Path,
     batch_size: int,
     force: bool,
+    max_bytes: int,
+    fields: Mapping[str, str] | None,
 ) -> ClusterBuild | None:
     """The Dask cluster of an ``--engine dask`` build (``None`` for another engine), its options checked."""
     if engine != "dask":
@@ -199,6 +199,8 @@ def _cluster(
         batch_size=batch_size,
         partition_size=partition_size or PARTITION_BATCHES * batch_size,
         force=force,
+        max_bytes=max_bytes,
+        fields=fields or {},
     )
 
 
@@ -216,7 +218,52 @@ def _engine(
     raise ClaimgraphError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
 
 
-def _skip(report: BuildReport, item: Skipped, on_skip: Callable[[Skipped], None] | None) -> None:
-    report.skipped.append(item)
-    if on_skip is not None:
-        on_skip(item)
+class _Intake:
+    """Sorts what reading gives: bad inputs reported, unchanged ones kept, a second input of a name
+    refused, the rest (``fresh``) to extract. A Dask build's workers send theirs here too."""
+
+    def __init__(
+        self,
+        report: BuildReport,
+        builder: StoreBuilder,
+        cluster: ClusterBuild | None,
+        bar: tqdm,
+        on_skip: Callable[[Skipped], None] | None,
+    ) -> None:
+        self.report, self.builder, self.cluster, self.bar, self.on_skip = (
+            report,
+            builder,
+            cluster,
+            bar,
+            on_skip,
+        )
+        self.seen: dict[str, str] = {}
+
+    def fresh(self, items: Iterable[_Read]) -> Iterator[Document | Listed | RowFile]:
+        """The items to extract, the others taken in on the way."""
+        for item in items:
+            if isinstance(item, Skipped | Unchanged) or item.name in self.seen:
+                self.take(item)
+            else:
+                self.seen[item.name] = item.shown if isinstance(item, RowFile) else item.source
+                yield item
+
+    def take(self, item: _Read) -> None:
+        """Report a bad or doubled input, or keep an unchanged one."""
+        if isinstance(item, Skipped):
+            self._skip(item)
+        elif item.name in self.seen:
+            self._skip(Skipped(item.name, f"same name as {self.seen[item.name]}: rename one"))
+        elif isinstance(item, Unchanged):
+            self.seen[item.name] = item.source
+            self.builder.keep(item.name, item.source)
+            if self.cluster is not None:
+                self.cluster.keep(item.name, item.source)
+            self.report.kept += 1
+            self.bar.update()
+
+    def _skip(self, item: Skipped) -> None:
+        self.report.skipped.append(item)
+        if self.on_skip is not None:
+            self.on_skip(item)
+        self.bar.update()

@@ -1,9 +1,11 @@
 """``--engine dask``: extraction where the workers are, partitions at a shared location, a bulk-loaded store.
 
 Each Dask task extracts a partition of documents and writes it where every worker and the build can
-reach (``graph.store.partitions``); the build only bulk-loads the partitions' N-Quads and merges their
-votes and counts (``StoreBuilder.add_partition``), in whatever order they finish. No record comes back
-to this process, so the cluster is not held to the pace of one writer.
+reach (``graph.store.partitions``); the build only lists the inputs (names, paths, hashes:
+``extract.listing``), bulk-loads the partitions' N-Quads and merges their votes and counts
+(``StoreBuilder.add_partition``), in whatever order they finish. The tasks read and decode their own
+documents (a row file is one task), and no record comes back to this process: only the names of the
+inputs a worker could not read, and the unchanged rows of a row file, which the build reports and keeps.
 
 - **Incremental**: a document whose content hash is that of the store *and* of a partition of the last
   build is kept, never sent to a worker. A partition of the last build all of whose documents are kept
@@ -18,17 +20,20 @@ to this process, so the cluster is not held to the pace of one writer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.engines import PREFETCH, chunks
+from extract.engines import PREFETCH
 from extract.errors import ClaimgraphError
-from extract.records import Document
+from extract.listing import RowFile
+from extract.outcomes import Skipped, Unchanged
 from graph.store.partitions import (
+    Input,
     Location,
     Manifest,
+    RowsRead,
     derived_name,
     json_name,
     nq_name,
@@ -39,6 +44,7 @@ from graph.store.partitions import (
     sorted_nquads,
     write_manifest,
     write_partition,
+    write_row_partitions,
 )
 from graph.store.store import StoreBuilder, open_store
 from graph.store.vocab import BUILD, DUPLICATES, ENTITIES, ONTOLOGY, node
@@ -62,7 +68,15 @@ class ClusterBuild:
     """One build's use of the cluster at ``scheduler`` and of the partitions at ``url``."""
 
     def __init__(
-        self, scheduler: str, url: str, *, batch_size: int, partition_size: int, force: bool
+        self,
+        scheduler: str,
+        url: str,
+        *,
+        batch_size: int,
+        partition_size: int,
+        force: bool,
+        max_bytes: int,
+        fields: Mapping[str, str],
     ) -> None:
         if partition_size < 1 or partition_size % batch_size:
             raise ClaimgraphError(
@@ -80,6 +94,8 @@ class ClusterBuild:
         self.batch_size = batch_size
         self.partition_size = partition_size
         self.force = force
+        self.max_bytes = max_bytes
+        self.fields = dict(fields)
         self.previous = None if force else read_manifest(self.location)
         self.report = ClusterReport()
         self._kept: dict[str, str | None] = {}
@@ -103,32 +119,74 @@ class ClusterBuild:
         """A document kept from the store: its partition stays (or is rewritten, when others of it went)."""
         self._kept[name] = source
 
-    def extract(self, documents: Iterable[Document], builder: StoreBuilder) -> Iterator[int]:
-        """Extract ``documents`` on the cluster, partition by partition, each loaded into ``builder`` as it
-        is written; yield the number of documents of each."""
+    def extract(
+        self, inputs: Iterable[Input | RowFile], builder: StoreBuilder
+    ) -> Iterator[int | Skipped | Unchanged]:
+        """Read and extract ``inputs`` on the cluster, partition by partition, each loaded into ``builder``
+        as it is written; yield the number of documents of each, and what the workers could not read or
+        found unchanged (rows of a row file), for the build to report and keep."""
         workers = max(1, sum(self.client.nthreads().values()))
         pending = self._as_completed()
-        for chunk in chunks(documents, self.partition_size):
-            key = partition_key(((d.name, d.sha256) for d in chunk), self.batch_size)
-            if not self.force and self.location.exists(json_name(key)):
-                self.report.resumed += len(chunk)
-                yield self._load(key, builder)
-                continue
-            pending.add(
-                self.client.submit(
-                    write_partition,
-                    self.url,
-                    chunk,
-                    self.batch_size,
-                    self.force,
-                    key=f"claimgraph-partition-{key}",
-                    retries=RETRIES,
+        for task in self._tasks(inputs):
+            if isinstance(task, RowFile):
+                pending.add(
+                    self.client.submit(
+                        write_row_partitions,
+                        self.url,
+                        task,
+                        self.batch_size,
+                        self.partition_size,
+                        self.max_bytes,
+                        self.fields,
+                        self.force,
+                        pure=False,
+                        retries=RETRIES,
+                    )
                 )
-            )
+            else:
+                key = partition_key(((i.name, i.sha256) for i in task), self.batch_size)
+                if not self.force and self.location.exists(json_name(key)):
+                    self.report.resumed += yield from self._load([key], builder)
+                    continue
+                pending.add(
+                    self.client.submit(
+                        write_partition,
+                        self.url,
+                        task,
+                        self.batch_size,
+                        self.max_bytes,
+                        self.force,
+                        key=f"claimgraph-partition-{key}",
+                        retries=RETRIES,
+                    )
+                )
             while pending.count() >= workers * PREFETCH:
-                yield self._load(_result(next(pending)), builder)
+                yield from self._finished(next(pending), builder)
         for future in pending:
-            yield self._load(_result(future), builder)
+            yield from self._finished(future, builder)
+
+    def _tasks(self, inputs: Iterable[Input | RowFile]) -> Iterator[list[Input] | RowFile]:
+        """Files and documents in runs of ``partition_size``, each row file a task of its own."""
+        run: list[Input] = []
+        for item in inputs:
+            if isinstance(item, RowFile):
+                yield item
+                continue
+            run.append(item)
+            if len(run) == self.partition_size:
+                yield run
+                run = []
+        if run:
+            yield run
+
+    def _finished(self, future: Any, builder: StoreBuilder) -> Iterator[int | Skipped | Unchanged]:
+        done = _result(future)
+        if isinstance(done, RowsRead):
+            yield from done.unchanged
+            yield from done.skipped
+            yield from self._load(done.keys, builder)
+        else:
+            yield from self._load([done], builder)
 
     def carry_over(self, builder: StoreBuilder) -> None:
         """The last build's partitions: kept whole, rewritten without the documents that changed or went,
@@ -139,7 +197,7 @@ class ClusterBuild:
         for key, documents in sorted(self.previous.partitions.items()):
             keep = {name: self._kept[name] for name, _ in documents if name in self._kept}
             if len(keep) == len(documents):
-                parts = read_partition(self.location, key)
+                parts = read_partition(self.location, key).documents
                 if all(keep[p.name] in (None, p.source) for p in parts):
                     self._count(key, parts, builder)
                     continue
@@ -152,7 +210,7 @@ class ClusterBuild:
                 )
         for future in self._as_completed(futures):
             key = _result(future)
-            self._count(key, read_partition(self.location, key), builder)
+            self._count(key, read_partition(self.location, key).documents, builder)
 
     def publish(self, store_path: Path) -> None:
         """Write the derived graphs of the store just published and the manifest naming every live file."""
@@ -164,12 +222,19 @@ class ClusterBuild:
         manifest = Manifest(self.report.partitions, derived_name(derived))
         write_manifest(self.location, manifest, derived)
 
-    def _load(self, key: str, builder: StoreBuilder) -> int:
-        parts = read_partition(self.location, key)
-        with self.location.open(nq_name(key)) as nquads:
-            builder.add_partition(parts, nquads)
-        self.report.partitions[key] = [(p.name, p.sha256) for p in parts]
-        return len(parts)
+    def _load(self, keys: list[str], builder: StoreBuilder) -> Generator[int | Skipped, None, int]:
+        """Load partitions ``keys``; yield what their tasks skipped and how many documents they hold,
+        and return that number."""
+        loaded = 0
+        for key in keys:
+            partition = read_partition(self.location, key)
+            with self.location.open(nq_name(key)) as nquads:
+                builder.add_partition(partition.documents, nquads)
+            self.report.partitions[key] = [(p.name, p.sha256) for p in partition.documents]
+            yield from partition.skipped
+            loaded += len(partition.documents)
+        yield loaded
+        return loaded
 
     def _count(self, key: str, parts: list[Any], builder: StoreBuilder) -> None:
         for part in parts:
@@ -182,8 +247,9 @@ class ClusterBuild:
         return as_completed(futures or [], loop=self.client.loop)
 
 
-def _result(future: Any) -> str:
-    """A task's key, or one line saying why the cluster could not run it."""
+def _result(future: Any) -> Any:
+    """What a task returned (a partition's key, a ``RowsRead``), or one line saying why the cluster could
+    not run it."""
     from distributed import KilledWorker
 
     try:

@@ -6,15 +6,18 @@ location (any URL fsspec reaches: a folder, ``file://``, ``s3://``…)::
     parts/KEY.nq          the documents' graphs as N-Quads, lines sorted
     parts/KEY.json        per document: name, SHA-256, source, and what the store derives from all
                           documents: its entity votes (``rdf.votes_of``), its statistics' partial counts
-                          (``statistics.Tally``) and its duplicate profile (``duplicates.profile``)
+                          (``statistics.Tally``) and its duplicate profile (``duplicates.profile``);
+                          and the inputs the task could not read, with why (``skipped``)
     derived-DIGEST.nq     written by the build: the graphs derived from all documents (entities with
                           their statistics, duplicates, build, ontology)
     manifest.json         written last by the build: the files that make up its graph
 
 So the process that publishes the store reads bytes and small JSON, not records: it bulk-loads the
-N-Quads (Rust) and merges votes and counts, which commute, so partitions may arrive in any order.
+N-Quads (Rust) and merges votes and counts, which commute, so partitions may arrive in any order. Nor
+does it read documents: a task reads and decodes its own (``extract.listing``), from the paths and
+hashes the build listed, or the rows of one JSON Lines or CSV file (``write_row_partitions``).
 
-``KEY`` is a digest of the partition's documents (names and SHA-256) and of what extraction depends on
+``KEY`` is a digest of the partition's inputs (names and SHA-256) and of what extraction depends on
 (claimgraph's version, the batch size), so the same documents always make the same files: a task that
 Dask runs twice (a worker lost) writes the same bytes again, and a build that was interrupted finds the
 partitions already written and does not extract them again. Each file is written whole or not at all
@@ -29,6 +32,7 @@ import posixpath
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Any
 
 import fsspec
@@ -37,16 +41,23 @@ from rdflib.namespace import DCTERMS
 
 from extract.engines import extract_chunk
 from extract.errors import ClaimgraphError
+from extract.listing import Listed, RowFile, read_listed
+from extract.outcomes import Skipped, Unchanged
 from extract.records import Document
+from extract.rows import read_rows
 from graph.store.duplicates import Profile, profile, profile_from_json, profile_to_json
 from graph.store.rdf import Vote, extraction_quads, referenced_entities, tool_version, votes_of
 from graph.store.statistics import Tally
 from graph.store.vocab import doc_iri
 
-FORMAT = 1
+FORMAT = 2
 """The partition format; part of every key, so files of another format are never read as this one."""
 MANIFEST = "manifest.json"
 PARTS = "parts"
+
+
+Input = Listed | Document
+"""What a partition task is given: a file to read where it runs, or a document read already (stdin)."""
 
 
 @dataclass(frozen=True)
@@ -138,15 +149,78 @@ def sorted_nquads(quads: Iterable[ox.Quad]) -> bytes:
     return b"".join(sorted(f"{q} .\n".encode() for q in quads))
 
 
-def write_partition(url: str, documents: list[Document], batch_size: int, force: bool = False) -> str:
-    """Extract ``documents`` here and write their partition at ``url``; return its key. What a Dask task runs.
+def write_partition(
+    url: str, inputs: list[Input], batch_size: int, max_bytes: int, force: bool = False
+) -> str:
+    """Read and extract ``inputs`` here and write their partition at ``url``; return its key. What a Dask
+    task runs. An input that cannot be read is left out and named in the partition (``skipped``).
 
     Already there (a task run again), it is not extracted again, unless ``force``.
     """
     location = Location(url)
-    key = partition_key(((d.name, d.sha256) for d in documents), batch_size)
+    key = partition_key(((i.name, i.sha256) for i in inputs), batch_size)
     if not force and location.exists(json_name(key)):
         return key
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for item in inputs:
+        read = read_listed(item, max_bytes) if isinstance(item, Listed) else item
+        (skipped if isinstance(read, Skipped) else documents).append(read)
+    _write(location, key, documents, skipped, batch_size)
+    return key
+
+
+@dataclass(frozen=True)
+class RowsRead:
+    """What a task made of a row file: the partitions it wrote, its rows kept as they were, its bad rows."""
+
+    keys: list[str]
+    unchanged: list[Unchanged]
+    skipped: list[Skipped]
+
+
+def write_row_partitions(
+    url: str,
+    rows: RowFile,
+    batch_size: int,
+    partition_size: int,
+    max_bytes: int,
+    fields: Mapping[str, str],
+    force: bool = False,
+) -> RowsRead:
+    """Read the JSON Lines or CSV file ``rows`` here and write its new and changed rows as partitions of
+    ``partition_size`` at ``url``, each named by its rows as any partition is (one written already is not
+    extracted again, unless ``force``). What a Dask task runs for a row file."""
+    location = Location(url)
+    read = RowsRead([], [], [])
+    chunk: list[Document] = []
+
+    def flush() -> None:
+        key = partition_key(((d.name, d.sha256) for d in chunk), batch_size)
+        if force or not location.exists(json_name(key)):
+            _write(location, key, chunk, [], batch_size)
+        read.keys.append(key)
+        chunk.clear()
+
+    items = read_rows(
+        rows.name, Path(rows.path), max_bytes=max_bytes, known=rows.known, fields=fields, shown=rows.shown
+    )
+    for item in items:
+        if isinstance(item, Document):
+            chunk.append(item)
+            if len(chunk) == partition_size:
+                flush()
+        else:
+            (read.unchanged if isinstance(item, Unchanged) else read.skipped).append(item)
+    if chunk:
+        flush()
+    return read
+
+
+def _write(
+    location: Location, key: str, documents: list[Document], skipped: list[Skipped], batch_size: int
+) -> None:
+    """Extract ``documents`` and write partition ``key``: its sorted N-Quads, then its JSON."""
     quads: list[ox.Quad] = []
     parts = []
     for x in extract_chunk(documents, batch_size):
@@ -158,8 +232,7 @@ def write_partition(url: str, documents: list[Document], batch_size: int, force:
         parts.append(PartDocument(d.name, d.sha256, d.source, votes, tally, profile(d, x.claims)))
         quads.extend(own)
     location.write(nq_name(key), sorted_nquads(quads))
-    location.write(json_name(key), _json(parts))
-    return key
+    location.write(json_name(key), _json(parts, skipped))
 
 
 def rewrite_partition(url: str, key: str, keep: Mapping[str, str | None], batch_size: int) -> str:
@@ -167,7 +240,7 @@ def rewrite_partition(url: str, key: str, keep: Mapping[str, str | None], batch_
     time), written anew at ``url``; return the new key. What a Dask task runs when some of a partition's
     documents changed or went: the others are copied, not extracted again."""
     location = Location(url)
-    parts = [p for p in read_partition(location, key) if p.name in keep]
+    parts = [p for p in read_partition(location, key).documents if p.name in keep]
     new = partition_key(((p.name, p.sha256) for p in parts), batch_size)
     if location.exists(json_name(new)):
         return new
@@ -183,19 +256,27 @@ def rewrite_partition(url: str, key: str, keep: Mapping[str, str | None], batch_
         quads.append(q)
     moved = [PartDocument(p.name, p.sha256, keep[p.name], p.votes, p.tally, p.profile) for p in parts]
     location.write(nq_name(new), sorted_nquads(quads))
-    location.write(json_name(new), _json(moved))
+    location.write(json_name(new), _json(moved, []))
     return new
 
 
-def read_partition(location: Location, key: str) -> list[PartDocument]:
-    """The documents of partition ``key``, with their votes, tallies and profiles."""
+@dataclass(frozen=True)
+class Partition:
+    """A partition as its JSON says: its documents, and the inputs its task could not read."""
+
+    documents: list[PartDocument]
+    skipped: list[Skipped]
+
+
+def read_partition(location: Location, key: str) -> Partition:
+    """The documents of partition ``key``, with their votes, tallies and profiles, and what it skipped."""
     try:
         value = json.loads(location.read(json_name(key)))
     except (OSError, ValueError) as e:
         raise ClaimgraphError(
             f"cannot read partition {key} at {location.url} ({e}): remove {json_name(key)} there, build again"
         ) from e
-    return [
+    documents = [
         PartDocument(
             d["name"],
             d["sha256"],
@@ -209,9 +290,10 @@ def read_partition(location: Location, key: str) -> list[PartDocument]:
         )
         for d in value["documents"]
     ]
+    return Partition(documents, [Skipped(name, reason) for name, reason in value["skipped"]])
 
 
-def _json(parts: list[PartDocument]) -> bytes:
+def _json(parts: list[PartDocument], skipped: list[Skipped]) -> bytes:
     documents = [
         {
             "name": p.name,
@@ -223,7 +305,8 @@ def _json(parts: list[PartDocument]) -> bytes:
         }
         for p in parts
     ]
-    return json.dumps({"format": FORMAT, "documents": documents}, ensure_ascii=False).encode("utf-8")
+    value = {"format": FORMAT, "documents": documents, "skipped": [[s.name, s.reason] for s in skipped]}
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
 @dataclass
