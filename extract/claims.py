@@ -43,6 +43,8 @@ from .scripts import to_simplified
 from .turns import find_turns
 
 ZERO_SUBJECT = ("", None, None)
+DOCUMENT = ("", -1, None)
+"""A document speaks (``公告说``): whoever issued it, the last speaker before it (``ClaimFinder._issuer``)."""
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
 SPEAKER_NOUN_PHRASE = re.compile(r"[\s，,]*[^，,。！？；;:：\n“”「」]{0,20}")
@@ -108,6 +110,8 @@ class Rules:
     spokesperson_opening: re.Pattern[str]
     spokesperson_distance: int
     byline: re.Pattern[str]
+    documents: frozenset[str]
+    """Words for a document (公告, 聲明, 起訴書) that speak for whoever issued it."""
     occasion: re.Pattern[str]
     """An occasion of speaking, then a cue (``被問及此事時表示``): a question word in it asks nothing."""
 
@@ -176,6 +180,7 @@ def rules() -> Rules:
         ),
         titled=re.compile(expand_placeholders(r"[^，,。！？；\s]{0,6}?(?:[ROLE])\s?")),
         byline=re.compile(data["byline"] + "$"),
+        documents=frozenset(data["document_speakers"]),
         occasion=re.compile(expand_placeholders(_piece(data, "responding") + r"\s?[LINK]\s?[CUE]")),
     )
 
@@ -394,6 +399,8 @@ class ClaimFinder:
         opening = self.r.pronoun_regex.search(word[:2]) or self.r.pronoun_regex.search(word[:3])
         if not head.strip() and opening is not None and opening.group() in self.r.pronouns:
             # 报告说，… opening a sentence: the cue holds its own subject, the body behind the report
+            if opening.group() in self.r.documents:
+                return DOCUMENT
             antecedent = self._antecedent(cue_start, self.r.pronouns[opening.group()])
             return (antecedent.entity, None, None) if antecedent else None
         spokesperson = self.r.spokesperson_opening.match(head)
@@ -413,6 +420,8 @@ class ClaimFinder:
                         return None  # "我们" inside someone else's reported words is not the writer
                     return self._first_person_speaker(cue_start), None, None
                 at = line_start + ref.start()
+                if word in self.r.documents and not head[: ref.start()].strip():
+                    return DOCUMENT
                 antecedent = self._named_by_head(at, word) or self._antecedent(at, self.r.pronouns[word])
                 return (antecedent.entity, None, None) if antecedent else None
             if head[:cut].rstrip().endswith(("，", ",")):
@@ -430,6 +439,25 @@ class ClaimFinder:
             return self._poster(post), None, None
         comma = max(self.text.rfind(ch, line_start, cue_start) for ch in "，,")
         return self._topic_of_previous_clause(comma, line_start)
+
+    def _issuer(self, cue_start: int, previous: tuple[int, tuple] | None) -> tuple | None:
+        """Who a document speaks for (``公告说``, ``邮件称``): whoever was last named issuing it (``商务部发布
+        公告``, ``OpenAI发来的邮件``), else the last speaker when near, else the nearest organisation."""
+        line_start = max(self.text.rfind(ch, 0, cue_start) for ch in "。！？!?\n；") + 1
+        word = next((w for w in self.r.documents if w in self.text[line_start:cue_start]), "")
+        issued = self.text.rfind(word, max(0, line_start - self.r.max_antecedent_distance), line_start)
+        if word and issued >= 0:
+            sentence = max(self.text.rfind(ch, 0, issued) for ch in "。！？!?\n；") + 1
+            k = bisect_left(self.starts, issued) - 1
+            while k >= 0 and self.mentions[k].start >= sentence:
+                m = self.mentions[k]
+                if m.end <= issued and m.label in ("ORG", "PERSON") and not self._is_object(m):
+                    return m.entity, None, None
+                k -= 1
+        if previous is not None and cue_start - previous[0] <= self.r.max_antecedent_distance:
+            return previous[1][0], None, None
+        antecedent = self._antecedent(cue_start, ("ORG",))
+        return (antecedent.entity, None, None) if antecedent else None
 
     def _is_object(self, m: Ment) -> bool:
         """The mention follows a preposition or a verb that takes it as object (``致信 X``, ``向 X``)."""
@@ -548,6 +576,8 @@ class ClaimFinder:
             speaker = self.speaker_before(hit.start())
             if speaker is ZERO_SUBJECT:
                 speaker = self._zero_subject(hit.start(), previous)
+            elif speaker is DOCUMENT:
+                speaker = self._issuer(hit.start(), previous)
             if speaker is not None:
                 hits.append((hit, speaker))
                 cue_starts.append(hit.start())

@@ -1028,3 +1028,16 @@ def test_forum_layouts_of_dcard_tieba_and_hkgolden() -> None:
     assert [p.author for p in extract_text(tieba).document.posts] == ["科技老韭菜", "五道口扫地僧"]
     posts = extract_text(golden).document.posts
     assert [q.author for q in posts[1].quotes] == ["大埔孤狼"]
+
+
+@pytest.mark.parametrize(
+    ("text", "issuer"),
+    [
+        ("商务部发布公告，对美国芯片发起调查。贝森特称时机不佳。公告称，美国芯片挤压了国内产业。", "商务部"),
+        ("开发者收到OpenAI发来的邮件。智谱推出迁移计划。邮件称，OpenAI将阻止来自中国的流量。", "OpenAI"),
+    ],
+)
+def test_a_document_speaks_for_whoever_issued_it(text: str, issuer: str) -> None:
+    x = extract_text(text)
+    last = max(x.claims, key=lambda c: c.start)
+    assert last.speaker == entity_of(x, issuer)
