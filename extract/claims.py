@@ -393,7 +393,8 @@ class ClaimFinder:
             ):
                 continue  # 向 X 提出, 在白宫表示: X is not who speaks (but 美国和日本要求: both do)
             if _containing(self.quotes, m.start) is None:
-                return m.entity, m.start, m.end
+                holder = self._occasion_holder(m, line_start)
+                return (holder.entity, holder.start, holder.end) if holder else (m.entity, m.start, m.end)
         head = self.text[line_start:cue_start]
         word = self.text[cue_start : cue_start + 4]
         opening = self.r.pronoun_regex.search(word[:2]) or self.r.pronoun_regex.search(word[:3])
@@ -439,6 +440,25 @@ class ClaimFinder:
             return self._poster(post), None, None
         comma = max(self.text.rfind(ch, line_start, cue_start) for ch in "，,")
         return self._topic_of_previous_clause(comma, line_start)
+
+    def _occasion_holder(self, m: Ment, line_start: int) -> Ment | None:
+        """The name before ``在`` when ``m`` stands inside the place or occasion of speaking (``川普在社群平台
+        Truth Social發文說``: the platform is where, not who)."""
+        at = self.text.rfind("在", max(line_start, m.start - OCCASION_REACH), m.start)
+        if at < 0 or any(ch in self.text[at:m.start] for ch in "，,。；;"):
+            return None
+        if m.label == "PERSON" and self.r.role_before.search(self.text, max(at, m.start - 12), m.start):
+            return None  # 美國在台協會處長谷立言: a titled person speaks, the 在 is part of a name
+        k = bisect_left(self.starts, at) - 1
+        while k >= 0 and self.mentions[k].start >= line_start:
+            before = self.mentions[k]
+            k -= 1
+            if before.end > at or before.label not in ("PERSON", "ORG", "GPE"):
+                continue
+            if self.r.gap.match(self.text, before.end, at) and not self._is_object(before):
+                return before
+            return None
+        return None
 
     def _issuer(self, cue_start: int, previous: tuple[int, tuple] | None) -> tuple | None:
         """Who a document speaks for (``公告说``, ``邮件称``): whoever was last named issuing it (``商务部发布
@@ -1083,6 +1103,8 @@ class ClaimFinder:
         return sorted(unique.values(), key=lambda c: (c.start, c.end, c.speaker))
 
 
+OCCASION_REACH = 14
+"""How far before a name an ``在`` may open the occasion that name stands in."""
 QUOTATION_JOINT = re.compile(r"[ \t]*[，,、][ \t]*")
 """What joins two quotations of one speaker in one sentence."""
 QUOTED_LINE_MARK = re.compile(r"[ \t]*(?:[:：>][ \t]*)?")

@@ -1041,3 +1041,19 @@ def test_a_document_speaks_for_whoever_issued_it(text: str, issuer: str) -> None
     x = extract_text(text)
     last = max(x.claims, key=lambda c: c.start)
     assert last.speaker == entity_of(x, issuer)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("總統特朗普上月30日在社交平台Truth Social發文，指中國完全違反了協議。", "特朗普", "中國"),
+        ("长江存储董事长陈南翔去年曾说，长江存储与中国政府没有特殊关系。", "陈南翔", "长江存储"),
+        ("美國總統川普4日在國會發表演說時，點名《晶片與科學法》是可怕的東西。", "川普", "《晶片"),
+        ("參議員康寧（John Cornyn）與參議員凱西（Bob Casey）聯署聲明，指財政部規則不夠。", "凱西", "財政部"),
+        ("美國在台協會處長谷立言在論壇上致詞時說，美國對台灣的承諾堅若磐石。", "谷立言", "美國"),
+    ],
+)
+def test_occasions_and_platforms_are_where_not_who(text: str, speaker: str, content: str) -> None:
+    x = extract_text(text)
+    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
+    assert [t for t in said if t.startswith(content)], said
