@@ -52,6 +52,8 @@ class TurnRules:
     reporter: re.Pattern[str]
     spokesperson: re.Pattern[str]
     aside: re.Pattern[str]
+    interviewing: re.Pattern[str]
+    legend: re.Pattern[str]
     min_chars: int
 
 
@@ -70,6 +72,8 @@ def turn_rules() -> TurnRules:
         aside=re.compile(
             r"\s?(?:" + "|".join(map(re.escape, roles)) + r")?\s?(?:[（(][^（()）\n]{1,20}[）)])?\s*"
         ),
+        interviewing=re.compile(data["interviewing"]),
+        legend=re.compile(data["legend"]),
         min_chars=int(data["min_chars"]),
     )
 
@@ -143,15 +147,21 @@ def _named(
 
 
 def _parties(intro: str, ordered: Sequence[Ment], r: TurnRules) -> tuple[str | None, str | None]:
-    """Who asks and who answers, from the sentences that introduce the interview or press conference."""
+    """Who asks and who answers, from the sentences that introduce the interview or press conference,
+    or from a legend that names them (``（問：《數位時代》；答：蔡宏恩）``)."""
     interviewer = interviewee = None
+    for legend in r.legend.finditer(intro):
+        asker = [m for m in ordered if legend.start("asker") <= m.start < legend.end("asker")]
+        answerer = [m for m in ordered if legend.start("answerer") <= m.start < legend.end("answerer")]
+        if asker and answerer:
+            return asker[0].entity, answerer[0].entity
     for sentence in re.finditer(r"[^。！？\n]+", intro):
         if not r.introduction.search(sentence.group()):
             continue
         for m in ordered:
             if not sentence.start() <= m.start < sentence.end():
                 continue
-            if m.label == "ORG" and r.reporter.match(intro, m.end):
+            if m.label == "ORG" and (r.reporter.match(intro, m.end) or r.interviewing.match(intro, m.end)):
                 interviewer = m.entity
             elif m.label == "PERSON" and not r.reporter.match(intro, m.end):
                 interviewee = m.entity

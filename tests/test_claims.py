@@ -1057,3 +1057,19 @@ def test_occasions_and_platforms_are_where_not_who(text: str, speaker: str, cont
     x = extract_text(text)
     said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
     assert [t for t in said if t.startswith(content)], said
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "《數位時代》日前專訪政治大學教授蔡宏恩，以下為訪談摘要（問：《數位時代》；答：蔡宏恩）。",
+        "《數位時代》日前專訪政治大學教授蔡宏恩，以下為訪談摘要。",
+    ],
+)
+def test_an_outlet_that_interviews_asks_the_questions(intro: str) -> None:
+    turns = "\n問：在川普的關稅壓力下，蘋果能兩邊討好嗎？\n答：很難，蘋果在中國有二百家供應商。"
+    x = extract_text(intro + turns)
+    asked = only(x, type="question")
+    assert asked.speaker == entity_of(x, "《數位時代》") and asked.text.startswith("在川普")
+    assert only(x, speaker=entity_of(x, "蔡宏恩")).text.startswith("很難")
+    assert not [m for m in x.mentions if m.text.startswith("專訪")]
