@@ -48,7 +48,7 @@ DOCUMENT = ("", -1, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
 SPEAKER_NOUN_PHRASE = re.compile(r"[\s，,]*[^，,。！？；;:：\n“”「」]{0,20}")
-OUTLET_TAG = re.compile(r"\s*(?:【[^】\n]{1,20}】\s*)?")
+OUTLET_TAG = re.compile(r"\s*(?:【[^】\n]{1,30}】\s*)?")
 _SAYS = ("称", "稱", "说", "說", "指出", "显示", "顯示")
 """Cue endings that stay verbs after a noun: ``X的报道称`` says, where ``X的强烈反对`` is a noun."""
 _ANY = re.compile(".*", re.DOTALL)
@@ -528,8 +528,10 @@ class ClaimFinder:
     def _is_cue(self, hit: re.Match[str]) -> bool:
         """A cue word, not part of another word (问题, 顾问) nor inside a quotation."""
         pos, word = hit.start(), hit.group()
-        if self.r.cues[word].type == "question" and self.r.occasion.match(self.text, pos):
-            return False  # 被問及此事時表示: the occasion of the answer, asked by nobody named
+        if self.r.occasion.match(self.text, pos):
+            return False  # 被問及此事時表示, 在回應…的提問時表示: the occasion of what is said, not a claim
+        if self._in_outlet_tag(pos):
+            return False  # 【环球时报-环球网报道 记者 X】: the outlet and its reporter, not a claim
         if _containing(self.quotes, pos) is not None or _containing(self.quoted_posts, pos) is not None:
             return False
         for blocker in self.r.not_cues.finditer(self.text, max(0, pos - 3), hit.end() + 3):
@@ -558,6 +560,12 @@ class ClaimFinder:
             or self._named_right_before(pos)
             or self._opens_a_clause(pos)
         )
+
+    def _in_outlet_tag(self, pos: int) -> bool:
+        """``pos`` lies in the bracketed tag that opens a line (``【本報訊】``, ``【X报道 记者 Y】``)."""
+        line_start = self.text.rfind("\n", 0, pos) + 1
+        tag = OUTLET_TAG.match(self.text, line_start)
+        return tag is not None and "【" in tag.group() and pos < tag.end()
 
     def _named_right_before(self, pos: int) -> bool:
         """A name stands just before a one-character cue that runs on into a clause of its own
@@ -909,7 +917,7 @@ class ClaimFinder:
         克里希纳穆尔蒂``): the nearest earlier speaker-like mention joined that way is the next one.
         """
         joined = []
-        m = self._apposition_head(m)
+        m = self._place_before(self._apposition_head(m))
         k = bisect_left(self.starts, m.start) - 1
         while k >= 0:
             for j in range(k, max(-1, k - 3), -1):
@@ -920,11 +928,22 @@ class ClaimFinder:
                     and self.r.coordinator.fullmatch(self.text, other.end, m.start)
                 ):
                     joined.append(other)
-                    m, k = other, j - 1
+                    m = self._place_before(other)
+                    k = bisect_left(self.starts, m.start) - 1
                     break
             else:
                 break
         return joined
+
+    def _place_before(self, m: Ment) -> Ment:
+        """The place that qualifies a name right before it (``英国路透社``), where a list's item begins."""
+        k = bisect_left(self.starts, m.start) - 1
+        while k >= 0 and self.mentions[k].end > m.start:
+            k -= 1
+        before = self.mentions[k] if k >= 0 else None
+        if before is not None and before.label == "GPE" and before.end == m.start and m.label != "GPE":
+            return before
+        return m
 
     def _apposition_head(self, m: Ment) -> Ment:
         """The name its bracketed form follows (``馬斯特（Brian Mast）``): where a speaker's name begins."""

@@ -237,6 +237,12 @@ def speaker_slot() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def cue_word_inside() -> re.Pattern[str]:
+    """Cue words of two characters or more: a name holds none (``打压``, ``表示``)."""
+    return re.compile("|".join(map(re.escape, (w for w in cue_words() if len(w) > 1))))
+
+
+@lru_cache(maxsize=1)
 def object_verbs() -> re.Pattern[str]:
     """The verbs of ``stop_words`` (both scripts), ending where a name would begin."""
     words = {w for word in boundaries()["stop_words"] for w in (word, *traditional_variants(word))}

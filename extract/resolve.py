@@ -46,6 +46,7 @@ import re
 from bisect import bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -54,6 +55,7 @@ from . import extensions  # noqa: F401 - registers Doc._ attributes
 from .lexicon import (
     administration_words,
     boundaries,
+    cue_word_inside,
     gazetteer_by_id,
     gazetteer_by_key,
     ner_filters,
@@ -70,6 +72,9 @@ SOURCES = ("posters", "gazetteer", "patterns", "slot", "ner")
 MENTIONS = "mentions"
 """Span group of every resolved mention, nested ones included (``doc.ents`` holds the outer ones)."""
 _NAME_SEPARATORS = "·•‧・"
+_SLOT_LONGEST = 8
+"""A longer statistical name in a speaker's slot needs a name's shape (an organisation's suffix): a clause
+before a cue (``美国恶意封锁打压中国半导体产业表明``) is no name."""
 _TITLE_MARK = re.compile("[《》〈〉]")
 _DEMONSTRATIVES = frozenset("该該此这這其本")
 _APPOSITION = re.compile(
@@ -208,6 +213,11 @@ def in_speaker_slot(text: str, start: int, end: int) -> bool:
     >>> in_speaker_slot("发言人向媒体确认了消息。", 3, 6)
     False
 
+    Nor does one that holds a cue word (``美国恶意封锁打压中国半导体产业表明``: a clause, not a name).
+
+    >>> in_speaker_slot("中方就美国打压中国产业表明立场。", 2, 10)
+    False
+
     Nor does a place before a title in marks make one name with it (``美国《华尔街日报》报道``).
 
     >>> in_speaker_slot("美国《华尔街日报》报道，美方官员警告。", 0, 9)
@@ -221,6 +231,7 @@ def in_speaker_slot(text: str, start: int, end: int) -> bool:
         and name[0] not in boundaries()["slot_not_first"]
         and not _TITLE_MARK.search(name, 1, len(name) - 1)
         and not_a_name_in_slot().search(name) is None
+        and cue_word_inside().search(name) is None
         and not object_of_verb(text, start)
         and speaker_slot().match(text, end) is not None
         and speaker_slot().match(text, end - 1) is None
@@ -569,7 +580,11 @@ def proposals_of(doc: Doc) -> list[Proposal]:
             start, end, kind = span.start_char, span.end_char, source
             if source == "ner":
                 end = _without_link(text, start, end)
-                if in_speaker_slot(text, start, end):
+                if text[end - 1 : end + 1] in _split_words():
+                    continue  # 國際社|會: the model cut a word in two
+                if in_speaker_slot(text, start, end) and (
+                    end - start <= _SLOT_LONGEST or plausible_ner(text[start:end], span.label_)
+                ):
                     kind = "slot"  # strong evidence: it competes with the rules, longest first
                 elif not plausible_ner(text[start:end], span.label_):
                     continue
@@ -580,6 +595,13 @@ def proposals_of(doc: Doc) -> list[Proposal]:
             ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
             out.append(Proposal(start, end, span.label_, kind, ids))
     return out
+
+
+@lru_cache(maxsize=1)
+def _split_words() -> frozenset[str]:
+    """Words whose first character may end a name the model proposes (``國際社會``: no 國際社)."""
+    words = boundaries()["split_words"]
+    return frozenset(w for word in words for w in (word, to_simplified(word)))
 
 
 def _without_link(text: str, start: int, end: int) -> int:

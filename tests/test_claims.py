@@ -1073,3 +1073,27 @@ def test_an_outlet_that_interviews_asks_the_questions(intro: str) -> None:
     assert asked.speaker == entity_of(x, "《數位時代》") and asked.text.startswith("在川普")
     assert only(x, speaker=entity_of(x, "蔡宏恩")).text.startswith("很難")
     assert not [m for m in x.mentions if m.text.startswith("專訪")]
+
+
+TAGGED = "【环球时报-环球网报道 记者 王明】据美国彭博社、英国路透社24日报道,特朗普政府正加大对中国的限制。"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("在北京,外交部回應美國的晶片禁令,強調中方堅決反對美方濫用出口管制。", "外交部", "中方堅決反對"),
+        ("外交部发言人林剑在回应外媒记者“中方有何评论”的提问时表示,中方反对美国的做法。", "林剑", "中方"),
+        (TAGGED, "路透社", "特朗普"),
+        (TAGGED, "彭博社", "特朗普"),
+    ],
+)
+def test_mainland_punctuation_outlet_tags_and_lists_of_sources(text: str, speaker: str, content: str) -> None:
+    x = extract_text(text)
+    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
+    assert [t for t in said if t.startswith(content)], said
+
+
+def test_an_outlet_tag_and_a_clause_before_a_cue_are_no_claim_and_no_name() -> None:
+    x = extract_text("【环球网报道 记者 王明】林剑:中方已多次就美国恶意封锁打压中国半导体产业表明严正立场。")
+    assert {c.speaker for c in x.claims} == {entity_of(x, "林剑")}
+    assert not [m for m in x.mentions if len(m.text) > 8]
