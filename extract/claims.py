@@ -109,6 +109,7 @@ class Rules:
     spokesperson_words: tuple[str, ...]
     spokesperson_opening: re.Pattern[str]
     spokesperson_distance: int
+    asked: re.Pattern[str]
     byline: re.Pattern[str]
     documents: frozenset[str]
     """Words for a document (公告, 聲明, 起訴書) that speak for whoever issued it."""
@@ -172,6 +173,7 @@ def rules() -> Rules:
         role_before=re.compile(expand_placeholders("(?:[ROLE])$")),
         spokesperson_words=tuple(data["spokesperson"]["words"]),
         spokesperson_distance=int(data["spokesperson"]["max_distance"]),
+        asked=re.compile(data["spokesperson"]["asked"]),
         spokesperson_opening=re.compile(
             data["spokesperson"]["before"]
             + "(?P<word>"
@@ -408,7 +410,8 @@ class ClaimFinder:
         if spokesperson and self.r.gap.fullmatch(head, spokesperson.end()):
             # 发言人又说: the gap would take 发言人 as a role; it stands for the organisation named with it
             word = spokesperson.group("word")
-            found = self._whose_spokesperson(line_start + spokesperson.start("word"), word)
+            at = line_start + spokesperson.start("word")
+            found = self._whose_spokesperson(at, word) or self._asked_office(at)
             return (found.entity, None, None) if found else None
         for cut in range(len(head) + 1):
             if not self.r.gap.fullmatch(head, cut):
@@ -503,6 +506,17 @@ class ClaimFinder:
             if m.label == "PERSON" and _containing(self.quotes, m.start) is None and not self._is_object(m):
                 return m.entity, m.start, m.end
             k += 1
+        return None
+
+    def _asked_office(self, pos: int) -> Ment | None:
+        """The organisation the last question before ``pos`` was put to (``外交部对此有何评论？``): its
+        spokesperson is the one who answers."""
+        k = bisect_left(self.starts, pos) - 1
+        while k >= 0 and pos - self.mentions[k].end <= self.r.spokesperson_distance:
+            m = self.mentions[k]
+            k -= 1
+            if m.label == "ORG" and self.r.asked.match(self.text, m.end):
+                return m
         return None
 
     def _titled_person_after(self, m: Ment) -> Ment | None:

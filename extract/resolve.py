@@ -580,8 +580,8 @@ def proposals_of(doc: Doc) -> list[Proposal]:
             start, end, kind = span.start_char, span.end_char, source
             if source == "ner":
                 end = _without_link(text, start, end)
-                if text[end - 1 : end + 1] in _split_words():
-                    continue  # 國際社|會: the model cut a word in two
+                if text[end - 1 : end + 1] in _split_words() or _starts_inside_a_cue(text, start):
+                    continue  # 國際社|會, 表|明嚴正: the model cut a word in two
                 if in_speaker_slot(text, start, end) and (
                     end - start <= _SLOT_LONGEST or plausible_ner(text[start:end], span.label_)
                 ):
@@ -602,6 +602,12 @@ def _split_words() -> frozenset[str]:
     """Words whose first character may end a name the model proposes (``國際社會``: no 國際社)."""
     words = boundaries()["split_words"]
     return frozenset(w for word in words for w in (word, to_simplified(word)))
+
+
+def _starts_inside_a_cue(text: str, start: int) -> bool:
+    """Whether the characters before ``start`` and the first one after it make a cue word (``表|明``)."""
+    match = cue_word_inside().search(text, max(0, start - 3), start + 1)
+    return match is not None and match.start() < start < match.end()
 
 
 def _without_link(text: str, start: int, end: int) -> int:

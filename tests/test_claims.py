@@ -1097,3 +1097,13 @@ def test_an_outlet_tag_and_a_clause_before_a_cue_are_no_claim_and_no_name() -> N
     x = extract_text("【环球网报道 记者 王明】林剑:中方已多次就美国恶意封锁打压中国半导体产业表明严正立场。")
     assert {c.speaker for c in x.claims} == {entity_of(x, "林剑")}
     assert not [m for m in x.mentions if len(m.text) > 8]
+
+
+def test_an_unnamed_spokesperson_answers_for_the_office_the_question_was_put_to() -> None:
+    x = extract_text(
+        "有記者提問,美國正在制定更嚴厲的半導體限制措施。外交部對此有何評論?"
+        "對此,發言人表示,中方已多次就美國惡意封鎖打壓中國的半導體產業表明嚴正的立場。"
+    )
+    c = only(x, cue="表示")
+    assert c.speaker == entity_of(x, "外交部") and c.text.startswith("中方")
+    assert not [m for m in x.mentions if m.text.startswith("明")]
