@@ -58,6 +58,7 @@ from .lexicon import (
     cue_word_inside,
     gazetteer_by_id,
     gazetteer_by_key,
+    name_likelihood,
     ner_filters,
     not_a_name_in_slot,
     not_a_place_before,
@@ -75,6 +76,8 @@ _NAME_SEPARATORS = "·•‧・"
 _SLOT_LONGEST = 8
 """A longer statistical name in a speaker's slot needs a name's shape (an organisation's suffix): a clause
 before a cue (``美国恶意封锁打压中国半导体产业表明``) is no name."""
+_SLOT_NAME_SCORE = -2.0
+"""A person's name in a speaker's slot has characters not unlike a name's (``嚴厲批評``: an adverb)."""
 _TITLE_MARK = re.compile("[《》〈〉]")
 _DEMONSTRATIVES = frozenset("该該此这這其本")
 _APPOSITION = re.compile(
@@ -584,7 +587,7 @@ def proposals_of(doc: Doc) -> list[Proposal]:
                     continue  # 國際社|會, 表|明嚴正: the model cut a word in two
                 if in_speaker_slot(text, start, end) and (
                     end - start <= _SLOT_LONGEST or plausible_ner(text[start:end], span.label_)
-                ):
+                ) and (span.label_ != "PERSON" or name_likelihood(text[start:end]) >= _SLOT_NAME_SCORE):
                     kind = "slot"  # strong evidence: it competes with the rules, longest first
                 elif not plausible_ner(text[start:end], span.label_):
                     continue

@@ -1107,3 +1107,18 @@ def test_an_unnamed_spokesperson_answers_for_the_office_the_question_was_put_to(
     c = only(x, cue="表示")
     assert c.speaker == entity_of(x, "外交部") and c.text.startswith("中方")
     assert not [m for m in x.mentions if m.text.startswith("明")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("美國國務卿魯比奧發聲明,指控他們損害香港自治。", "魯比奧", "他們"),
+        ("駐港國家安全公署發言人指,美國的制裁仍是一張廢紙。", "駐港國家安全公署", "美國"),
+        ("香港特區政府嚴厲批評美國政府實施所謂的制裁。", "香港特區政府", "美國政府"),
+    ],
+)
+def test_issuers_offices_and_manner_before_the_cue(text: str, speaker: str, content: str) -> None:
+    x = extract_text(text)
+    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
+    assert [t for t in said if t.startswith(content)], said
+    assert not [m for m in x.mentions if m.text in ("嚴厲", "魯比奧發")]
