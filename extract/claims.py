@@ -789,7 +789,8 @@ class ClaimFinder:
         """The speaker goes on over the paragraph's next sentences that have no cue of their own.
 
         After a colon all of them; otherwise up to the last one that speaks in the
-        first or second person (``speech_voice``): reported speech, not the writer's narration.
+        first or second person, or as a side (``speech_voice``: 我们, 中方, 美方): reported speech, not
+        the writer's narration. A question ends them, unless the cue asks.
         """
         stop = self._paragraph_end(pos)
         sentences = []
@@ -798,6 +799,8 @@ class ClaimFinder:
             k = bisect_left(cue_starts, pos)
             if k < len(cue_starts) and cue_starts[k] < end:
                 break
+            if cue.type != "question" and self._asked_around(pos, end):
+                break  # 美方稱…。中方有何回應？: the asker's question, not the words it reports
             sentences.append((pos, end))
             pos = end
         if not after_colon:

@@ -1122,3 +1122,18 @@ def test_issuers_offices_and_manner_before_the_cue(text: str, speaker: str, cont
     said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
     assert [t for t in said if t.startswith(content)], said
     assert not [m for m in x.mentions if m.text in ("嚴厲", "魯比奧發")]
+
+
+def test_a_spokespersons_speech_goes_on_while_it_speaks_for_a_side() -> None:
+    x = extract_text(
+        "外交部发言人毛宁回应道,中国始终坚决抵制美国的这种行径。美方肆意泛化国家安全概念,对中国恶意封锁。"
+        "中方必将捍卫中国企业的正当权益。"
+    )
+    said = [c.text for c in x.claims if c.speaker == entity_of(x, "毛宁")]
+    assert any(t.startswith("美方肆意") for t in said) and any("中方必将" in t for t in said)
+
+
+def test_a_reporters_question_does_not_go_on_the_words_it_reports() -> None:
+    x = extract_text("法新社記者追問，美方近日稱中國向俄羅斯提供軍民兩用物資。中方有何回應？")
+    said = [c.text for c in x.claims if c.speaker == entity_of(x, "美方")]
+    assert said == ["中國向俄羅斯提供軍民兩用物資。"]
