@@ -28,6 +28,10 @@ _LOOKBEHIND = 30
 MAX_HEADING_CHARS = 50
 
 
+CUE_TAIL = " \t\u3000，,：:"
+"""What may follow the cue word inside a pattern's ``after`` and is not part of it."""
+
+
 @dataclass(frozen=True, slots=True)
 class AnchoredPattern:
     name: str
@@ -116,5 +120,6 @@ def find_anchored(text: str, mentions: Sequence[Ment], ends: str) -> Iterator[An
             if text[end - 1 : end] == "\n":
                 end -= 1
             if end - start >= 2:
-                yield Anchored(m, cue.start(), cue.end(), start, end, p.name)
+                cue_end = len(text[: cue.end()].rstrip(CUE_TAIL))  # the cue word, not the comma after it
+                yield Anchored(m, cue.start(), max(cue.start(), cue_end), start, end, p.name)
             break

@@ -1137,3 +1137,9 @@ def test_a_reporters_question_does_not_go_on_the_words_it_reports() -> None:
     x = extract_text("法新社記者追問，美方近日稱中國向俄羅斯提供軍民兩用物資。中方有何回應？")
     said = [c.text for c in x.claims if c.speaker == entity_of(x, "美方")]
     assert said == ["中國向俄羅斯提供軍民兩用物資。"]
+
+
+@pytest.mark.parametrize("law", ["依據兩岸人民關係條例規定", "根据《出口管制法》规定"])
+def test_what_a_law_provides_is_not_said_by_the_law(law: str) -> None:
+    x = extract_text(f"王美花表示,經濟部已啟動調查,{law},最高處罰可達2500萬元,經濟部也發函請華為說明。")
+    assert [c.speaker for c in x.claims] == [entity_of(x, "王美花")]
