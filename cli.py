@@ -15,14 +15,13 @@ import sys
 import tempfile
 import threading
 from contextlib import suppress
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from extract import evaluate
 from extract.errors import ClaimgraphError
-from extract.ingest import DEFAULT_MAX_BYTES, Skipped
-from extract.rows import parse_fields
 from graph.exports.formats import FORMATS
 from graph.exports.formats import export as run_export
 from graph.exports.formats import export_to as run_export_to
@@ -41,6 +40,9 @@ from graph.store.atomic import atomic_output
 from graph.store.reader import document_texts
 from graph.store.store import open_store, store_path_default
 from graph.views.rows import FORMATS as row_formats
+
+if TYPE_CHECKING:
+    from extract.ingest import Skipped
 
 EXIT_SKIPPED = 3
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
@@ -87,6 +89,20 @@ def printable(name: str) -> str:
     return name if name.isprintable() else repr(name)
 
 
+class _Default:
+    """An option's default that lives in a module the other commands need not import (``extract.ingest``
+    reads HTML, dates and charsets): click calls it when the option is used and prints it in ``--help``."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __call__(self) -> Any:
+        return getattr(import_module(self.module), self.name)
+
+    def __str__(self) -> str:
+        return str(self())
+
+
 def _default_batch_size() -> int:
     """The pipeline's batch size, read when `build` runs."""
     from extract.batching import DEFAULT_BATCH_SIZE
@@ -118,7 +134,7 @@ def main(ctx: click.Context, store: Path | None) -> None:
 @click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
+    default=_Default("extract.ingest", "DEFAULT_MAX_BYTES"),
     show_default=True,
     help="Skip files larger than this.",
 )
@@ -433,7 +449,7 @@ def map_(
         claimgraph map -o map.html
         claimgraph map --focus 卢特尼克 --hops 2 --type accusation,denial -o lutnick.html
     """
-    from graph.views.maps import MapFilter, map_html  # pyvis and Jinja: loaded only for maps
+    from graph.views.maps import MapFilter, map_html  # networkx, OpenCC and Jinja: loaded only for maps
 
     if focus is not None and not focus.strip():
         raise click.BadParameter("give an entity's name, id or IRI", param_hint="--focus")
@@ -487,6 +503,8 @@ def eval_(store: Path, gold_dir: Path, docs_dir: Path | None, fmt: str) -> None:
         claimgraph eval --gold ../shared/eval/seeds-gold
         claimgraph eval --docs tests/data/devset/tune/docs --gold tests/data/devset/tune/gold
     """
+    from extract import evaluate  # OpenCC's converters: loaded only to score
+
     with tempfile.TemporaryDirectory(prefix="claimgraph-eval-") as tmp:
         if docs_dir is not None:
             from graph.store.build import build as run_build  # spaCy: loaded only to build
@@ -510,6 +528,8 @@ def eval_(store: Path, gold_dir: Path, docs_dir: Path | None, fmt: str) -> None:
 
 def _fields(options: tuple[str, ...]) -> dict[str, str]:
     """``--field ROLE=NAME`` options as ``{role: name}``, or a usage error naming the accepted roles."""
+    from extract.rows import parse_fields
+
     try:
         return parse_fields(options)
     except ClaimgraphError as e:

@@ -20,7 +20,16 @@ from cli import main
 from extract.errors import ClaimgraphError
 from graph.store.reader import document_texts
 from graph.store.store import open_store
-from graph.views.maps import MapFilter, MapSource, map_payload, render_html, script_json, select, vis_library
+from graph.views.maps import (
+    MapFilter,
+    MapSource,
+    map_payload,
+    render_html,
+    script_json,
+    select,
+    vis_library,
+    vis_options,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -331,6 +340,36 @@ def test_cli_writes_the_map(store: Path, tmp_path: Path) -> None:
     data = json.loads(blocks(focus.read_text(encoding="utf-8"))["map-data"])
     assert data["entities"]["nvidia"]["focus"]
     assert {link["type"] for link in data["links"]} <= {"accusation", "denial"}
+
+
+def test_the_options_reach_the_page_as_written(html: str, payload: dict) -> None:
+    """pyvis's ``Network.set_options`` removed every space of the options' JSON, font names' too
+    ('Noto Sans CJK SC' became 'NotoSansCJKSC', which names no font); the page now has them as written."""
+    options = json.loads(blocks(html)["map-options"])
+    assert options == vis_options(len(payload["entities"]), len(payload["links"]), laid_out=True)
+    assert "'Noto Sans CJK SC'" in options["nodes"]["font"]["face"]
+
+
+def test_a_focus_map_loads_only_what_it_uses(store: Path, tmp_path: Path) -> None:
+    """`claimgraph map --focus` imports neither pyvis's Network (and with it IPython and jsonpickle), nor
+    NumPy, nor what only a build reads with (HTML, charsets): a small map needs none of them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from cli import main\n"
+        "main(sys.argv[1:], standalone_mode=False)\n"
+        "heavy = ('IPython', 'jsonpickle', 'pyvis.network', 'numpy', 'scipy', 'turbohtml',\n"
+        "         'charset_normalizer')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = tmp_path / "focus.html"
+    args = ["--store", str(store), "map", "--focus", "英偉達", "--type", "accusation,denial", "-o", str(out)]
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]" and "vis.Network" in out.read_text(encoding="utf-8")
 
 
 def test_cli_errors_exit_1_with_the_fix(store: Path, tmp_path: Path) -> None:

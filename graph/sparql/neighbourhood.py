@@ -347,11 +347,12 @@ def mention_records(
             if entity != AUTHOR:
                 windows.setdefault((rec["doc"], entity), []).append((left - (near or 0), right + (near or 0)))
     out = []
+    denotes, entity_nodes = node(CG.denotes), {eid: _entity_node(eid) for _, eid in windows}
     for (doc, eid), around in sorted(windows.items()):
         graph = graphs.get(doc)
         if graph is None:
             continue
-        for q in store.quads_for_pattern(None, node(CG.denotes), _entity_node(eid), graph):
+        for q in store.quads_for_pattern(None, denotes, entity_nodes[eid], graph):
             span = mention_span(q.subject.value)
             if span is None:
                 continue

@@ -51,8 +51,8 @@ from difflib import SequenceMatcher
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
@@ -67,10 +67,14 @@ from graph.store.vocab import (
     claim_types,
     doc_iri,
     entity_id,
+    mention_span,
     node,
     post_iri,
     prefixes,
 )
+
+if TYPE_CHECKING:  # NumPy: loaded by what hashes, reads or writes signatures, not by every command
+    import numpy as np
 
 SHINGLE = 5
 """Characters per shingle. Five normalised characters are about two Chinese words: short enough that a
@@ -154,6 +158,7 @@ def _size(norm: str) -> float:
 
 def signature(norm: str) -> np.ndarray:
     """The MinHash values of the ``SHINGLE``-grams of a normalised text (``uint32``, ``NUM_PERM`` of them)."""
+    import numpy as np
     from datasketch import MinHash
 
     m = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME)
@@ -208,10 +213,13 @@ def profile_to_json(p: Profile) -> list[list[list[object]]]:
 def profile_from_json(value: list[list[list[object]]]) -> Profile:
     """The profile ``profile_to_json`` wrote.
 
+    >>> import numpy as np
     >>> p = Profile((Unit("document", 0, 9, None, None, np.arange(3, dtype=np.uint32)),), ())
     >>> profile_from_json(profile_to_json(p)).units[0].hashes.tolist()
     [0, 1, 2]
     """
+    import numpy as np
+
     units, claims = value
     return Profile(
         tuple(
@@ -593,6 +601,8 @@ def _read_cache(path: Path) -> dict[str, Profile]:
     The cache is data only (a NumPy archive of one JSON description and one array of signatures, read
     without pickle): a store folder from elsewhere cannot run code through it.
     """
+    import numpy as np
+
     try:
         with np.load(path, allow_pickle=False) as archive:
             described = json.loads(archive["meta"].tobytes().decode("utf-8"))
@@ -614,6 +624,8 @@ def _read_cache(path: Path) -> dict[str, Profile]:
 
 
 def _write_cache(path: Path, profiles: dict[str, Profile]) -> None:
+    import numpy as np
+
     rows: list[np.ndarray] = []
     described: dict[str, object] = {}
     for sha, p in sorted(profiles.items()):
@@ -745,30 +757,51 @@ def statement_keys(
     """For the claim network: (``doc#start,end``, speaker id) of each repeating claim → its statement's
     key claim as ``doc#start,end``; with ``claims`` (IRIs the store gave), of these claims only.
 
-    Read by index lookups (each ``cg:statement``, then both claims' documents and position selectors): a
-    SPARQL join read every claim's selectors first, 1.7 s on 1,000 documents that repeat nothing."""
+    Read by index lookups (the ``cg:statement`` of each claim, or every one without ``claims``, then
+    each claim's speaker, document and position selector, once a claim however many repeat it): a SPARQL
+    join read every claim's selectors first, 1.7 s on 1,000 documents that repeat nothing."""
+    statement, duplicates = node(CG.statement), node(DUPLICATES)
+    if claims is None:
+        links: Iterable[ox.Quad] = store.quads_for_pattern(None, statement, None, duplicates)
+    else:  # as many lookups as the map has claims, however many the store holds
+        links = (
+            q
+            for claim in dict.fromkeys(claims)
+            for q in store.quads_for_pattern(claim, statement, None, duplicates)
+        )
     pairs = [
         (q.subject, q.object)
-        for q in store.quads_for_pattern(None, node(CG.statement), None, node(DUPLICATES))
+        for q in links
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)
     ]
-    if claims is not None:
-        wanted = {c.value for c in claims}
-        pairs = [(c, k) for c, k in pairs if c.value in wanted]
     names: dict[ox.NamedNode, str | None] = {}
+    found: dict[ox.NamedNode, tuple[str, ox.NamedNode | None] | None] = {}
+
+    def at(selector: ox.Term, graph: ox.NamedNode) -> str | None:
+        """``start,end`` of a position selector: from its IRI (``graph.store.vocab.position_selector_iri``)
+        when it says them, else from its ``oa:start`` and ``oa:end``."""
+        named = mention_span(selector.value, "#tps=") if isinstance(selector, ox.NamedNode) else None
+        if named is not None:
+            return f"{named[0]},{named[1]}"
+        start = next(iter(store.quads_for_pattern(selector, node(OA.start), None, graph)), None)
+        end = next(iter(store.quads_for_pattern(selector, node(OA.end), None, graph)), None)
+        return None if start is None or end is None else f"{start.object.value},{end.object.value}"
 
     def where(claim: ox.NamedNode) -> tuple[str, ox.NamedNode | None] | None:
+        if claim in found:
+            return found[claim]
+        found[claim] = None
         for q in store.quads_for_pattern(claim, node(CG.speaker), None, None):
             graph = q.graph_name
             if graph not in names:
-                found = next(iter(store.quads_for_pattern(graph, node(CG.fileName), None, graph)), None)
-                names[graph] = found.object.value if found is not None else None
-            for at in store.quads_for_pattern(claim, node(OA.hasSelector), None, graph):
-                start = next(iter(store.quads_for_pattern(at.object, node(OA.start), None, graph)), None)
-                end = next(iter(store.quads_for_pattern(at.object, node(OA.end), None, graph)), None)
-                if start is not None and end is not None and names[graph] is not None:
+                named = next(iter(store.quads_for_pattern(graph, node(CG.fileName), None, graph)), None)
+                names[graph] = named.object.value if named is not None else None
+            for selector in store.quads_for_pattern(claim, node(OA.hasSelector), None, graph):
+                span = at(selector.object, graph)
+                if span is not None and names[graph] is not None:
                     speaker = q.object if isinstance(q.object, ox.NamedNode) else None
-                    return f"{names[graph]}#{start.object.value},{end.object.value}", speaker
+                    found[claim] = f"{names[graph]}#{span}", speaker
+                    return found[claim]
         return None
 
     out = {}

@@ -359,6 +359,7 @@ def claim_records(
     codes = {str(iri): code for code, iri in claim_types().items()}
     names: dict[Any, str | None] = {}
     posts: dict[tuple[str, Any], dict[str, Any]] = {}
+    floors: dict[tuple[Any, Any], int | None] = {}
     out: list[dict[str, Any]] = []
 
     def one(subject: Any, predicate: Any, graph: Any) -> Any:
@@ -366,7 +367,9 @@ def claim_records(
         return None if found is None else found.object
 
     def span(subject: Any, predicate: Any, graph: Any) -> tuple[int | None, int | None]:
-        selectors = [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
+        return span_of([q.object for q in store.quads_for_pattern(subject, predicate, None, graph)], graph)
+
+    def span_of(selectors: list[Any], graph: Any) -> tuple[int | None, int | None]:
         for selector in selectors:  # a position selector's IRI says its offsets: no lookup for the others
             named = mention_span(selector.value, "#tps=")
             if named is not None:
@@ -391,12 +394,14 @@ def claim_records(
         if doc is None or start is None or any(p.value not in first for p in _P.required):
             continue
         cue_start = cue_end = None
-        if _P.cueSelector.value in first:
-            cue_start, cue_end = span(claim, _P.cueSelector, graph)
+        if _P.cueSelector.value in first:  # its selectors are read already
+            cue_start, cue_end = span_of(props[_P.cueSelector.value], graph)
         floor = None
         post = first.get(_P.inPost.value)
         if post is not None:
-            floor = _int(one(post, _P.floor, graph))
+            if (post, graph) not in floors:  # once a post, however many claims it holds
+                floors[post, graph] = _int(one(post, _P.floor, graph))
+            floor = floors[post, graph]
             if (doc, post) not in posts and floor is not None:
                 p_start, p_end = span(post, _P.hasSelector, graph)
                 poster = one(post, _P.poster, graph)

@@ -7,7 +7,7 @@ Three steps, each usable alone:
 - :func:`map_payload` turns the selection into plain data: entities, one link per (speaker, target,
   claim type) with its claims, and each claim with its cue, exact offsets, some context and the ranges
   to highlight;
-- :func:`render_html` draws it with pyvis and our own template (``graph/views/map_template/``), which inlines
+- :func:`render_html` draws it with our own Jinja template (``graph/views/map_template/``), which inlines
   vis-network from the files pyvis ships, so the page makes no network request at all.
 
 **Safety.** Document text reaches the page only as JSON inside ``<script type="application/json">``
@@ -767,12 +767,16 @@ def _claim_payload(
 def script_json(value: Any) -> str:
     """JSON for inside ``<script type="application/json">``: ``<``, ``>``, ``&`` written as ``\\u003c``….
 
-    A string is taken to be JSON already.
+    A string is taken to be JSON already. Written compact (no space after ``,`` and ``:``), the payload
+    is a tenth smaller; a payload is a tree of fresh dicts and lists, so no check for cycles.
 
     >>> script_json({"q": "</script><img src=x onerror=alert(1)>"})
-    '{"q": "\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
+    '{"q":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        text = value
+    else:
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
     for char, escaped in _SCRIPT_UNSAFE:  # str.replace: str.translate takes 40 ms a megabyte
         text = text.replace(char, escaped)
     return text
@@ -785,9 +789,7 @@ def vis_library() -> tuple[str, str]:
     The CSS drops the rules with images (colour picker, editing toolbar, navigation buttons): the map
     uses none of them, and that is 200 KB less.
     """
-    import pyvis
-
-    lib = Path(pyvis.__file__).parent / "lib"
+    lib = _pyvis_folder() / "lib"
     versions = sorted(
         (p for p in lib.glob("vis-*") if (p / "vis-network.min.js").exists()),
         key=lambda p: tuple(int(x) for x in re.findall(r"\d+", p.name)),
@@ -802,6 +804,19 @@ def vis_library() -> tuple[str, str]:
     # Inline script text must not close its element.
     js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
     return js, css
+
+
+def _pyvis_folder() -> Path:
+    """Where pyvis is installed, found without importing it: ``import pyvis`` imports its ``Network``,
+    hence IPython, jsonpickle and networkx, for files the map only reads."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise ClaimgraphError(
+            "pyvis is not installed: pip install 'pyvis>=0.3.2' (the map inlines its vis-network)"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _template_file(name: str) -> str:
@@ -883,47 +898,71 @@ def vis_options(n_nodes: int, n_edges: int, laid_out: bool = False) -> dict[str,
     }
 
 
-def render_html(payload: Mapping[str, Any]) -> str:
-    """The page: pyvis builds vis-network's nodes, edges and options; our template makes one offline file."""
-    from pyvis.network import Network
-
-    net = Network(
-        height="100%", width="100%", directed=True, heading=payload["title"], cdn_resources="in_line"
-    )
-    net.set_template_dir(str(files(__package__).joinpath("map_template")), TEMPLATE)
-    for node, e in payload["entities"].items():
+def vis_nodes(entities: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """vis-network's node objects for the payload's entities: shape and colour by type, size by centrality."""
+    nodes = []
+    for node, e in entities.items():
         style = palette()["entities"].get(e["type"], {"color": palette()["other"], "shape": "dot"})
-        net.add_node(
-            node,
-            label=e["label"],
-            shape=style["shape"],
-            color={
-                "background": style["color"],
-                "border": "#1d2530" if e["focus"] else "#ffffff",
-                "highlight": {"background": style["color"], "border": "#1d2530"},
-                "hover": {"background": style["color"], "border": "#1d2530"},
-            },
-            value=max(e["centrality"], 0.02),
-            **({"x": e["x"], "y": e["y"]} if "x" in e else {}),
-            mass=round(1 + 3 * e["centrality"], 2),
-            borderWidth=4 if e["focus"] else 1.5,
+        nodes.append(
+            {
+                "id": node,
+                "label": e["label"] or node,
+                "shape": style["shape"],
+                "color": {
+                    "background": style["color"],
+                    "border": "#1d2530" if e["focus"] else "#ffffff",
+                    "highlight": {"background": style["color"], "border": "#1d2530"},
+                    "hover": {"background": style["color"], "border": "#1d2530"},
+                },
+                "value": max(e["centrality"], 0.02),
+                **({"x": e["x"], "y": e["y"]} if "x" in e else {}),
+                "mass": round(1 + 3 * e["centrality"], 2),
+                "borderWidth": 4 if e["focus"] else 1.5,
+            }
         )
-    for link in payload["links"]:
-        net.add_edge(
-            link["from"],
-            link["to"],
-            id=link["id"],
-            value=link["count"],
-            color={
+    return nodes
+
+
+def vis_edges(links: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """vis-network's edge objects for the payload's links: an arrow, coloured by claim type, as wide as
+    its claims are many."""
+    return [
+        {
+            "id": link["id"],
+            "from": link["from"],
+            "to": link["to"],
+            "arrows": "to",
+            "value": link["count"],
+            "color": {
                 "color": link["color"],
                 "highlight": link["color"],
                 "hover": link["color"],
                 "opacity": 0.85,
             },
-            smooth={"enabled": True, "type": "curvedCW", "roundness": link["roundness"]},
-        )
+            "smooth": {"enabled": True, "type": "curvedCW", "roundness": link["roundness"]},
+        }
+        for link in links
+    ]
+
+
+@cache
+def _template() -> Any:
+    """The page's Jinja template, its one filter (:func:`script_json`) registered."""
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(files(__package__).joinpath("map_template"))))
+    env.filters["scriptjson"] = script_json
+    return env.get_template(TEMPLATE)
+
+
+def render_html(payload: Mapping[str, Any]) -> str:
+    """The page: our template with vis-network's nodes, edges and options and the payload, one offline file.
+
+    pyvis ships the vis-network files the page inlines (:func:`vis_library`); its ``Network`` class is
+    not needed to fill our template (it would import IPython, jsonpickle and networkx for nothing).
+    """
     laid_out = all("x" in e for e in payload["entities"].values())
-    net.set_options(json.dumps(vis_options(len(payload["entities"]), len(payload["links"]), laid_out)))
+    options = vis_options(len(payload["entities"]), len(payload["links"]), laid_out)
 
     vis_js, vis_css = vis_library()
     app_js, app_css = _template_file("map.js"), _template_file("map.css")
@@ -941,11 +980,18 @@ def render_html(payload: Mapping[str, Any]) -> str:
             "form-action 'none'",
         ]
     )
-    net.templateEnv.filters["scriptjson"] = script_json
-    net.templateEnv.globals.update(
-        csp=csp, vis_js=vis_js, vis_css=vis_css, app_js=app_js, app_css=app_css, mapdata=dict(payload)
+    return _template().render(
+        heading=payload["title"],
+        nodes=vis_nodes(payload["entities"]),
+        edges=vis_edges(payload["links"]),
+        options=options,
+        csp=csp,
+        vis_js=vis_js,
+        vis_css=vis_css,
+        app_js=app_js,
+        app_css=app_css,
+        mapdata=dict(payload),
     )
-    return net.generate_html()
 
 
 def map_source(store: ox.Store, flt: MapFilter = MapFilter()) -> MapSource:
