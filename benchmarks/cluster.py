@@ -5,14 +5,16 @@
 
 On the first ``--docs`` documents of the benchmark corpus (``benchmarks/corpus.py``, written when missing):
 
-1. **worker**: ``write_partition`` (what a Dask task runs: extraction, quads, votes, tallies, duplicate
-   profiles, sorted N-Quads and JSON written) in this process, warm: documents and characters a second;
+1. **worker**: ``write_partition`` (what a Dask task runs: reading and decoding the listed files,
+   extraction, quads, votes, tallies, duplicate profiles, sorted N-Quads and JSON written) in this
+   process, warm: documents and characters a second;
 2. **builds**, each ``claimgraph build`` in a child process: ``--workers 2``, and ``--engine dask`` on a
    ``LocalCluster`` of two single-threaded worker processes (started before the clock);
 3. **loader**: the same Dask build into a new store with every partition already written, so nothing
-   is extracted: what the process that reads the documents and publishes the store costs alone; the
-   bulk load alone (``Store.bulk_load`` of every partition file into an empty store); ``claimgraph
-   load-into`` an Oxigraph server (``/store?no_transaction``);
+   is extracted: what the process that lists the inputs and publishes the store costs alone; the
+   bulk load alone (``Store.bulk_load`` of every partition file into an empty store, with its CPU time:
+   CPU time over wall time is the cores it used); ``claimgraph load-into`` an Oxigraph server
+   (``/store?no_transaction``);
 4. **prediction** for 1,000,000 documents of the same kind on N cores: extraction takes D/(N·w), the
    loader D/L, and the build the longer of the two (they overlap); the loader is the limit from
    N = L/w cores.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -39,7 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 import pyoxigraph as ox  # noqa: E402
 
-from extract.ingest import read_documents  # noqa: E402
+from extract.ingest import DEFAULT_MAX_BYTES, read_documents  # noqa: E402
+from extract.listing import Listed, list_inputs  # noqa: E402
 from extract.pipeline import load_pipeline  # noqa: E402
 from extract.records import Document  # noqa: E402
 from graph.store.loading import load_into  # noqa: E402
@@ -65,22 +69,25 @@ def corpus(work: Path, n: int) -> Path:
 def timed_build(store: Path, folder: Path, *args: str) -> float:
     shutil.rmtree(store, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [str(CLAIMGRAPH), "--store", str(store), "build", str(folder), "--no-progress", *args],
-        check=True,
         env={**os.environ, **EPOCH},
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    if done.returncode:
+        raise SystemExit(f"the build failed: {done.stderr}")
     return time.perf_counter() - started
 
 
 def worker_rate(folder: Path, n: int, scratch: Path) -> dict[str, float]:
     documents = [d for d in read_documents([str(folder)]) if isinstance(d, Document)][:n]
+    listed = [i for i in list_inputs([str(folder)], max_bytes=DEFAULT_MAX_BYTES) if isinstance(i, Listed)][:n]
     load_pipeline()
-    write_partition(str(scratch / "warm"), documents[:8], 32)  # every model loaded and run once
+    write_partition(str(scratch / "warm"), listed[:8], 32, DEFAULT_MAX_BYTES)  # every model loaded, run
     started = time.perf_counter()
-    for i in range(0, len(documents), 256):
-        write_partition(str(scratch / "worker"), documents[i : i + 256], 32)
+    for i in range(0, len(listed), 256):
+        write_partition(str(scratch / "worker"), listed[i : i + 256], 32, DEFAULT_MAX_BYTES)
     seconds = time.perf_counter() - started
     chars = sum(len(d.text) for d in documents)
     return {
@@ -96,11 +103,14 @@ def bulk_load_rate(parts: Path, scratch: Path) -> dict[str, float]:
     assert manifest is not None
     files = [parts / name for name in manifest.files()]
     store = ox.Store(str(scratch / "bulk"))
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     for path in files:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     seconds = time.perf_counter() - started
-    return {"quads": len(store), "seconds": seconds, "quads_per_s": len(store) / seconds}
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_s = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+    return {"quads": len(store), "seconds": seconds, "cpu_s": cpu_s, "quads_per_s": len(store) / seconds}
 
 
 def server_rate(parts: Path, scratch: Path, quads: int) -> dict[str, float]:
@@ -167,7 +177,8 @@ def main() -> None:
         "measured": date.today().isoformat(),
         "cores": 2,
         "documents": args.docs,
-        "note": "2 shared cores: two other engineers ran extraction and map benchmarks",
+        "note": "2 cores shared with other engineers' jobs (load average given)",
+        "load_average_before": os.getloadavg()[0],
     }
     try:
         results["worker"] = worker = worker_rate(folder, args.worker_docs, scratch)
@@ -203,6 +214,7 @@ def main() -> None:
         print(json.dumps(results["prediction"], indent=1))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    results["load_average_after"] = os.getloadavg()[0]
     if not args.no_write:
         RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 

@@ -474,7 +474,8 @@ def test_unchanged_rows_of_a_changed_file_are_kept_on_the_cluster(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     corpus = faulty_corpus(tmp_path / "corpus")
     parts = str(tmp_path / "parts")
-    assert run_build(tmp_path / "inc", str(corpus), *_dask(cluster, parts)).exit_code == 3
+    first = run_build(tmp_path / "inc", str(corpus), *_dask(cluster, parts))
+    assert first.exit_code == 3, first.output
     rows = corpus / "posts.jsonl"
     rows.write_text(rows.read_text(encoding="utf-8").replace("没有违反", "违反了"), encoding="utf-8")
     again = run_build(tmp_path / "inc", str(corpus), *_dask(cluster, parts))

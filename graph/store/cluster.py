@@ -228,8 +228,7 @@ class ClusterBuild:
         loaded = 0
         for key in keys:
             partition = read_partition(self.location, key)
-            with self.location.open(nq_name(key)) as nquads:
-                builder.add_partition(partition.documents, nquads)
+            builder.add_partition(partition.documents, self.location.read(nq_name(key)))
             self.report.partitions[key] = [(p.name, p.sha256) for p in partition.documents]
             yield from partition.skipped
             loaded += len(partition.documents)

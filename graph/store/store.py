@@ -47,13 +47,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
 from extract.errors import ClaimgraphError
 from extract.records import Extraction
+from graph.store.bulk import BulkLoader
 from graph.store.duplicates import Duplicates
 from graph.store.rdf import (
     ENTITY_LINKS,
@@ -257,6 +258,7 @@ class StoreBuilder:
         self._hashes: dict[str, str] = {}  # document name → sha256 in the current store
         self._duplicates = Duplicates(path)  # the duplicates graph, recomputed at publication
         self._tally = Tally() if partitioned else None  # every live document's counts, from partitions
+        self._bulk: BulkLoader | None = None  # the partitions' loads, beside the build
 
     def __enter__(self) -> StoreBuilder:
         self._lock = take_write_lock(self.path, "build", self.on_wait)
@@ -278,6 +280,8 @@ class StoreBuilder:
                     rows = self._old.query(_DOCUMENT_GRAPHS, prefixes=prefixes())
                     self._inherited = {row["g"].value for row in rows}
                 self._new = ox.Store(str(self._new_dir))
+                if self._tally is not None:
+                    self._bulk = BulkLoader(self._new)
         except BaseException:
             self._abort()
             raise
@@ -366,22 +370,25 @@ class StoreBuilder:
         )
         self.stats.added += 1
 
-    def add_partition(self, documents: list[PartDocument], nquads: IO[bytes]) -> None:
-        """Documents extracted elsewhere (a partition): their graphs bulk-loaded from ``nquads``, their votes,
-        counts and duplicate profiles merged."""
-        assert self._new is not None and self._tally is not None, "a partitioned StoreBuilder, entered"
+    def add_partition(self, documents: list[PartDocument], nquads: bytes) -> None:
+        """Documents extracted elsewhere (a partition): their graphs bulk-loaded from ``nquads`` (with other
+        partitions', beside this thread: ``graph.store.bulk``), their votes, counts and duplicate profiles
+        merged."""
+        assert self._new is not None and self._bulk is not None, "a partitioned StoreBuilder, entered"
         for d in documents:
             graph = str(doc_iri(d.name))
             if self._inherited is not None and graph in self._inherited:
                 if graph in self._kept or graph in self._dropped:
                     raise ClaimgraphError(f"{d.name!r} is in this build twice: rename one")
+                with self._writing():
+                    self._bulk.finish()  # no graph is removed while a bulk load writes
                 self._new.remove_graph(ox.NamedNode(graph))  # before its new quads are loaded
                 self._dropped.add(graph)
             self.count(d)
             self._extraction_times[extraction_iri(d.name, d.sha256, tool_version())] = self._started
             self.stats.added += 1
         with self._writing():
-            self._new.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+            self._bulk.add(nquads)
 
     def count(self, d: PartDocument) -> None:
         """A document's votes, counts and profile, from its partition; all that a kept one adds."""
@@ -464,6 +471,9 @@ class StoreBuilder:
     def _publish(self) -> None:
         """Finish the new store, close it, point ``current`` at it and drop the old one."""
         assert self._new is not None
+        if self._bulk is not None:
+            self._bulk.finish()  # every partition loaded before anything is read or removed
+            self._bulk = None  # it holds the store open: closing it below must close RocksDB
         rewritten = True
         if self._inherited is not None:
             removed = self._inherited - self._kept - self._dropped
@@ -524,6 +534,9 @@ class StoreBuilder:
 
     def _abort(self) -> None:
         """Drop the half-built store; the current one is untouched."""
+        if self._bulk is not None:
+            self._bulk.abandon()  # no load still writes in the folder about to be removed
+            self._bulk = None
         self._new = None
         self._old = None
         self._pending = []
