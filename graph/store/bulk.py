@@ -7,9 +7,8 @@ loaded in a thread while the build goes on with the next ones: the build takes t
 and the rest, not their sum. Each partition is still its own ``bulk_load`` call: one call over the
 joined files once gave a store whose statistics differed from a local build's by one count (a test run,
 not explained yet; the partitions hold no blank nodes), and separate calls never did. One load runs
-at a time and one
-waits at most, so memory stays bounded; a failed load (a full disk) is raised where the build next
-hands one over, or at ``finish``.
+at a time and one waits at most, so memory stays bounded; a failed load (a full disk) is raised where
+the build next hands one over, or at ``finish``.
 """
 
 from __future__ import annotations
