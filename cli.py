@@ -171,7 +171,15 @@ def main(ctx: click.Context, store: Path | None) -> None:
     "--partition-size",
     type=click.IntRange(min=1),
     default=None,
-    help="--engine dask: documents per partition, a multiple of --batch-size [default: 8 batches].",
+    help="--engine dask: documents per partition, a multiple of --batch-size [default: each worker "
+    "gets 4 partitions or more, of at most 8 batches].",
+)
+@click.option(
+    "--partitions-only",
+    is_flag=True,
+    help="--engine dask: write the partitions and the derived graphs (see load-into --list) for a "
+    "server's offline loader, without the embedded store; every document is extracted, but for those "
+    "in partitions already written.",
 )
 @click.option(
     "--field",
@@ -195,6 +203,7 @@ def build(
     scheduler: str | None,
     partitions: str | None,
     partition_size: int | None,
+    partitions_only: bool,
     fields: dict[str, str],
 ) -> None:
     """Extract entities and claims from PATHS into the store.
@@ -243,12 +252,16 @@ def build(
         scheduler=scheduler,
         partitions=partitions,
         partition_size=partition_size,
+        partitions_only=partitions_only,
         fields=fields,
     )
     removed = f"{report.removed} removed, " if report.removed else ""
     resumed = f" ({report.resumed} from partitions already written)" if report.resumed else ""
+    built = f"built {store}"
+    if partitions_only:
+        built = f"wrote the partitions at {partitions or store / 'partitions'}"
     click.echo(
-        f"built {store}: {report.extracted} extracted{resumed}, {report.kept} unchanged, {removed}"
+        f"{built}: {report.extracted} extracted{resumed}, {report.kept} unchanged, {removed}"
         f"{len(report.skipped)} skipped",
         err=True,
     )

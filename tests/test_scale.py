@@ -214,7 +214,9 @@ def cluster(s3_endpoint: str) -> Iterator[Any]:
         yield local
 
 
-def dask_build(store: Path, source: Path | str, cluster: Any, partitions: str, *args: str) -> str:
+def dask_build(
+    store: Path, source: Path | str, cluster: Any, partitions: str, *args: str, size: str | None = "2"
+) -> str:
     return build(
         store,
         str(source),
@@ -226,8 +228,7 @@ def dask_build(store: Path, source: Path | str, cluster: Any, partitions: str, *
         partitions,
         "--batch-size",
         "2",
-        "--partition-size",
-        "2",
+        *(("--partition-size", size) if size else ()),
         *args,
     )
 
@@ -238,7 +239,9 @@ def partitioned(cluster: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple
     root = tmp_path_factory.mktemp("partitioned")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        assert "5 extracted, 0 unchanged" in dask_build(root / "store", SEEDS, cluster, str(root / "parts"))
+        # no --partition-size: 5 documents on 2 workers make partitions of one batch, 4 for each at most
+        built = dask_build(root / "store", SEEDS, cluster, str(root / "parts"), size=None)
+        assert "5 extracted, 0 unchanged" in built
     return root / "store", root / "parts"
 
 
@@ -380,12 +383,99 @@ def _load_and_compare(store: Path, parts: Path, server: str) -> None:
         assert remote(server, sparql, bind(embedded, sparql, params)) == ours, (name, params)
 
 
+@pytest.mark.skipif(not Path(OXIGRAPH).exists(), reason="needs the oxigraph command (the test extra)")
+def test_partitions_only_feed_oxigraphs_offline_loader_the_graph_of_a_store_build(
+    single: bytes,
+    partitioned: tuple[Path, Path],
+    cluster: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+
+    import pyoxigraph as ox
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    parts = tmp_path / "parts"
+    output = dask_build(tmp_path / "store", SEEDS, cluster, str(parts), "--partitions-only", size=None)
+    assert f"wrote the partitions at {parts}: 5 extracted, 0 unchanged, 0 skipped" in output
+    assert not (tmp_path / "store").exists()  # no embedded store, not even its folder
+    written, with_store = manifest(parts), manifest(partitioned[1])
+    assert written["partitions"] == with_store["partitions"]
+    derived = (parts / written["derived"]).read_bytes()
+    assert derived == (partitioned[1] / with_store["derived"]).read_bytes()
+    # Oxigraph's offline loader, on the files load-into --list names
+    files = run("load-into", "--partitions", str(parts), "--list", store=tmp_path / "store").output.split()
+    subprocess.run([OXIGRAPH, "load", "--location", str(tmp_path / "ox"), "--file", *files], check=True)
+    loaded = ox.Store.read_only(str(tmp_path / "ox"))
+    assert sorted(f"{q} .\n".encode() for q in loaded) == single.splitlines(True)
+
+
+def test_partitions_only_is_for_dask_builds(tmp_path: Path) -> None:
+    result = run_build(tmp_path, str(SEEDS), "--partitions-only")
+    assert result.exit_code == 1
+    assert "--partitions-only is for --engine dask" in result.output
+
+
 def test_load_into_without_a_dask_build_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["--store", str(tmp_path), "load-into", "--endpoint", "http://127.0.0.1:9/store"]
     )
     assert result.exit_code == 1
     assert "no partitions at" in result.output and "build --engine dask" in result.output
+
+
+class _HeldStore:
+    """A store whose first ``bulk_load`` waits until ``go`` is set, so that what is handed over meanwhile
+    waits for the next load."""
+
+    def __init__(self, store: Any) -> None:
+        self.store, self.started, self.go, self.calls = store, threading.Event(), threading.Event(), 0
+
+    def bulk_load(self, data: bytes, format: Any) -> None:
+        self.calls += 1
+        if self.calls == 1:
+            self.started.set()
+            assert self.go.wait(30)
+        self.store.bulk_load(data, format=format)
+
+
+def test_partitions_handed_over_during_a_load_are_loaded_together_each_quad_once(single: bytes) -> None:
+    import pyoxigraph as ox
+
+    from graph.store.bulk import BulkLoader
+
+    lines = single.splitlines(True)
+    graphs = sorted({line.rsplit(b" ", 2)[-2] for line in lines})
+    parts = [b"".join(line for line in lines if line.rsplit(b" ", 2)[-2] == g) for g in graphs]
+    held = _HeldStore(ox.Store())
+    loader = BulkLoader(held)  # type: ignore[arg-type]
+    loader.add(parts[0])
+    assert held.started.wait(30)
+    for part in parts[1:]:
+        loader.add(part)
+    held.go.set()
+    loader.finish()
+    assert held.calls == loader.calls == 2  # the first part, then all the others in one call
+    assert sorted(f"{q} .\n".encode() for q in held.store) == lines
+
+
+def test_a_failed_bulk_load_is_raised_in_the_build_and_nothing_more_is_loaded() -> None:
+    import pyoxigraph as ox
+
+    from graph.store.bulk import BulkLoader
+
+    store = ox.Store()
+    loader = BulkLoader(store, load_bytes=1)
+    loader.add(b"<http://x/a> <http://x/b> <http://x/c> <http://x/g> .\n")
+    loader.add(b'<http://x/a> <http://x/b> "broken <http://x/g> .\n')
+    with pytest.raises(SyntaxError):
+        for _ in range(50):  # raised where the build next hands a partition over, or at finish
+            loader.add(b"<http://x/d> <http://x/b> <http://x/c> <http://x/g> .\n")
+            time.sleep(0.01)
+        loader.finish()
+    loader.abandon()
+    assert len(store) == 1
 
 
 # ---------------------------------------------------------------- workers read their own documents

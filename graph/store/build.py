@@ -24,11 +24,10 @@ from graph.store.store import StoreBuilder
 
 if TYPE_CHECKING:
     from graph.store.cluster import ClusterBuild  # Dask and fsspec: imported by Dask builds only
+    from graph.store.derived import DerivedGraphs
 
 _Read = Document | Listed | RowFile | Skipped | Unchanged
 """What reading or listing gives, or a Dask worker sends back."""
-PARTITION_BATCHES = 8
-"""Batches per partition of a Dask build by default: 256 documents, about 130,000 quads and 10 s of a core."""
 
 
 @dataclass
@@ -61,6 +60,7 @@ def build(
     fields: Mapping[str, str] | None = None,
     partitions: str | None = None,
     partition_size: int | None = None,
+    partitions_only: bool = False,
 ) -> BuildReport:
     """Build the store at ``store_path`` from ``paths`` (files, folders, or ``-``).
 
@@ -73,11 +73,16 @@ def build(
 
     Documents stream through in chunks of ``batch_size``: read here, extracted by ``engine`` (``local``:
     ``workers`` processes, default every core, written here in bulk; ``dask``: the cluster at
-    ``scheduler``, which writes partitions of ``partition_size`` documents at the URL ``partitions``
+    ``scheduler``, which writes partitions of ``partition_size`` documents (default: enough partitions
+    for each worker to get several, ``graph.store.cluster.default_partition_size``) at the URL ``partitions``
     (default: the store folder's ``partitions``) that are bulk-loaded here, ``graph.store.cluster``).
     Every engine gives the same store, byte for byte. ``fields`` names the fields of JSON Lines and CSV
-    rows by role (``text=article_body``; ``extract.rows``).
+    rows by role (``text=article_body``; ``extract.rows``). ``partitions_only`` (``dask``): write the
+    partitions and the derived graphs for an external store's loader, no embedded store
+    (``graph.store.derived``); every document is extracted, but for those in partitions already written.
     """
+    if partitions_only and engine != "dask":
+        raise ClaimgraphError("--partitions-only is for --engine dask: add it, or drop --partitions-only")
     cluster = _cluster(
         engine,
         scheduler,
@@ -91,6 +96,9 @@ def build(
         fields,
     )
     try:
+        if partitions_only:
+            assert cluster is not None
+            return _build_files(paths, cluster, max_bytes, stdin, on_skip, progress, fields)
         return _build(
             paths,
             store_path,
@@ -144,7 +152,7 @@ def _build(
         intake = _Intake(report, builder, cluster, bar, on_skip)
         if cluster is not None:
             listed = list_inputs(paths, max_bytes=max_bytes, stdin=stdin, known=previous, fields=fields)
-            for event in cluster.extract(intake.fresh(listed), builder):
+            for event in cluster.extract(intake.fresh(listed), builder, documents=total):
                 if isinstance(event, int):
                     report.extracted += event
                     bar.update(event)
@@ -165,6 +173,46 @@ def _build(
     if cluster is not None:
         cluster.publish(store_path)
         report.resumed = cluster.report.resumed
+    return report
+
+
+def _build_files(
+    paths: Sequence[str],
+    cluster: ClusterBuild,
+    max_bytes: int,
+    stdin: BinaryIO | None,
+    on_skip: Callable[[Skipped], None] | None,
+    progress: bool | None,
+    fields: Mapping[str, str] | None,
+) -> BuildReport:
+    """A Dask build's partitions and derived graphs, no store (``partitions_only``)."""
+    from graph.store.derived import DerivedGraphs
+
+    report = BuildReport()
+    sources = list(iter_sources(paths))
+    total = None if any(row_format(s.name) for s in sources) else len(sources)
+    derived = DerivedGraphs()
+    bar = tqdm(
+        total=total,
+        unit="doc",
+        desc="build",
+        disable=None if progress is None else not progress,
+        file=sys.stderr,
+    )
+    intake = _Intake(report, derived, cluster, bar, on_skip)
+    listed = list_inputs(paths, max_bytes=max_bytes, stdin=stdin, fields=fields)
+    for event in cluster.extract(intake.fresh(listed), derived, documents=total):
+        if isinstance(event, int):
+            report.extracted += event
+            bar.update(event)
+        else:
+            intake.take(event)
+    cluster.carry_over(derived)  # the last build's partitions: none is kept without a store
+    bar.close()
+    if not report.extracted:
+        raise ClaimgraphError("no readable document in " + ", ".join(paths) + ": nothing to build")
+    cluster.publish(None, derived)
+    report.resumed = cluster.report.resumed
     return report
 
 
@@ -197,7 +245,7 @@ def _cluster(
         scheduler,
         partitions or str((store_path / "partitions").resolve()),
         batch_size=batch_size,
-        partition_size=partition_size or PARTITION_BATCHES * batch_size,
+        partition_size=partition_size,
         force=force,
         max_bytes=max_bytes,
         fields=fields or {},
@@ -225,7 +273,7 @@ class _Intake:
     def __init__(
         self,
         report: BuildReport,
-        builder: StoreBuilder,
+        builder: StoreBuilder | DerivedGraphs,
         cluster: ClusterBuild | None,
         bar: tqdm,
         on_skip: Callable[[Skipped], None] | None,
@@ -255,6 +303,7 @@ class _Intake:
         elif item.name in self.seen:
             self._skip(Skipped(item.name, f"same name as {self.seen[item.name]}: rename one"))
         elif isinstance(item, Unchanged):
+            assert isinstance(self.builder, StoreBuilder), "without a store, no document is unchanged"
             self.seen[item.name] = item.source
             self.builder.keep(item.name, item.source)
             if self.cluster is not None:

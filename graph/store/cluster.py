@@ -29,6 +29,7 @@ from extract.engines import PREFETCH
 from extract.errors import ClaimgraphError
 from extract.listing import RowFile
 from extract.outcomes import Skipped, Unchanged
+from graph.store.derived import DerivedGraphs
 from graph.store.partitions import (
     Input,
     Location,
@@ -52,6 +53,13 @@ from graph.store.vocab import BUILD, DUPLICATES, ENTITIES, ONTOLOGY, node
 DERIVED = (ENTITIES, DUPLICATES, BUILD, ONTOLOGY)
 """The graphs a build derives from all documents: in the derived file, not in any partition."""
 RETRIES = 2
+Builder = StoreBuilder | DerivedGraphs
+"""What takes the partitions: the embedded store's builder, or the derived graphs alone."""
+PARTITION_BATCHES = 8
+"""Batches in a partition at most by default: 256 documents, about 250,000 quads and 20 s of a core."""
+TASKS_PER_WORKER = 4
+"""Partitions a worker gets at least by default, corpus permitting: when the last ones finish, the other
+workers are short of work for a fraction of one, and the last load waits for a small partition."""
 """Times a task that raised is run again (a flaky object store); a lost worker's task is rerun by Dask."""
 
 
@@ -73,12 +81,12 @@ class ClusterBuild:
         url: str,
         *,
         batch_size: int,
-        partition_size: int,
+        partition_size: int | None,
         force: bool,
         max_bytes: int,
         fields: Mapping[str, str],
     ) -> None:
-        if partition_size < 1 or partition_size % batch_size:
+        if partition_size is not None and (partition_size < 1 or partition_size % batch_size):
             raise ClaimgraphError(
                 f"--partition-size {partition_size}: give a multiple of --batch-size ({batch_size}), so "
                 "partitions are cut where a local build cuts its batches"
@@ -120,14 +128,16 @@ class ClusterBuild:
         self._kept[name] = source
 
     def extract(
-        self, inputs: Iterable[Input | RowFile], builder: StoreBuilder
+        self, inputs: Iterable[Input | RowFile], builder: Builder, *, documents: int | None = None
     ) -> Iterator[int | Skipped | Unchanged]:
         """Read and extract ``inputs`` on the cluster, partition by partition, each loaded into ``builder``
         as it is written; yield the number of documents of each, and what the workers could not read or
-        found unchanged (rows of a row file), for the build to report and keep."""
+        found unchanged (rows of a row file), for the build to report and keep. ``documents``: how many
+        inputs the build lists (``None``: not known, rows), for the partitions' default size."""
         workers = max(1, sum(self.client.nthreads().values()))
+        size = self.partition_size or default_partition_size(documents, workers, self.batch_size)
         pending = self._as_completed()
-        for task in self._tasks(inputs):
+        for task in self._tasks(inputs, size):
             if isinstance(task, RowFile):
                 pending.add(
                     self.client.submit(
@@ -135,7 +145,7 @@ class ClusterBuild:
                         self.url,
                         task,
                         self.batch_size,
-                        self.partition_size,
+                        size,
                         self.max_bytes,
                         self.fields,
                         self.force,
@@ -165,21 +175,21 @@ class ClusterBuild:
         for future in pending:
             yield from self._finished(future, builder)
 
-    def _tasks(self, inputs: Iterable[Input | RowFile]) -> Iterator[list[Input] | RowFile]:
-        """Files and documents in runs of ``partition_size``, each row file a task of its own."""
+    def _tasks(self, inputs: Iterable[Input | RowFile], size: int) -> Iterator[list[Input] | RowFile]:
+        """Files and documents in runs of ``size``, each row file a task of its own."""
         run: list[Input] = []
         for item in inputs:
             if isinstance(item, RowFile):
                 yield item
                 continue
             run.append(item)
-            if len(run) == self.partition_size:
+            if len(run) == size:
                 yield run
                 run = []
         if run:
             yield run
 
-    def _finished(self, future: Any, builder: StoreBuilder) -> Iterator[int | Skipped | Unchanged]:
+    def _finished(self, future: Any, builder: Builder) -> Iterator[int | Skipped | Unchanged]:
         done = _result(future)
         if isinstance(done, RowsRead):
             yield from done.unchanged
@@ -188,7 +198,7 @@ class ClusterBuild:
         else:
             yield from self._load([done], builder)
 
-    def carry_over(self, builder: StoreBuilder) -> None:
+    def carry_over(self, builder: Builder) -> None:
         """The last build's partitions: kept whole, rewritten without the documents that changed or went,
         or dropped; the kept documents' votes and counts counted in ``builder``."""
         if self.previous is None:
@@ -212,30 +222,36 @@ class ClusterBuild:
             key = _result(future)
             self._count(key, read_partition(self.location, key).documents, builder)
 
-    def publish(self, store_path: Path) -> None:
-        """Write the derived graphs of the store just published and the manifest naming every live file."""
-        store = open_store(store_path)
-        derived = sorted_nquads(
-            q for g in DERIVED for q in store.quads_for_pattern(None, None, None, node(g))
-        )
-        store.close()
-        manifest = Manifest(self.report.partitions, derived_name(derived))
-        write_manifest(self.location, manifest, derived)
+    def publish(self, store_path: Path | None, derived: DerivedGraphs | None = None) -> None:
+        """Write the derived graphs of the store just published (or, without a store, of ``derived``) and
+        the manifest naming every live file."""
+        if store_path is not None:
+            store = open_store(store_path)
+            nquads = sorted_nquads(
+                q for g in DERIVED for q in store.quads_for_pattern(None, None, None, node(g))
+            )
+            store.close()
+        else:
+            assert derived is not None, "a build without a store derives its graphs from the partitions"
+            nquads = derived.nquads(self.location, self.report.partitions)
+        manifest = Manifest(self.report.partitions, derived_name(nquads))
+        write_manifest(self.location, manifest, nquads)
 
-    def _load(self, keys: list[str], builder: StoreBuilder) -> Generator[int | Skipped, None, int]:
+    def _load(self, keys: list[str], builder: Builder) -> Generator[int | Skipped, None, int]:
         """Load partitions ``keys``; yield what their tasks skipped and how many documents they hold,
         and return that number."""
         loaded = 0
         for key in keys:
             partition = read_partition(self.location, key)
-            builder.add_partition(partition.documents, self.location.read(nq_name(key)))
+            nquads = self.location.read(nq_name(key)) if builder.loads else None
+            builder.add_partition(partition.documents, nquads)
             self.report.partitions[key] = [(p.name, p.sha256) for p in partition.documents]
             yield from partition.skipped
             loaded += len(partition.documents)
         yield loaded
         return loaded
 
-    def _count(self, key: str, parts: list[Any], builder: StoreBuilder) -> None:
+    def _count(self, key: str, parts: list[Any], builder: Builder) -> None:
         for part in parts:
             builder.count(part)
         self.report.partitions[key] = [(p.name, p.sha256) for p in parts]
@@ -244,6 +260,24 @@ class ClusterBuild:
         from distributed import as_completed
 
         return as_completed(futures or [], loop=self.client.loop)
+
+
+def default_partition_size(documents: int | None, workers: int, batch_size: int) -> int:
+    """Documents a partition holds by default: whole batches, few enough that each of ``workers`` gets
+    ``TASKS_PER_WORKER`` partitions of ``documents``, at most ``PARTITION_BATCHES`` batches (and that when
+    ``documents`` is not known: a JSON Lines or CSV input). The same corpus on the same cluster gives the
+    same partitions, so an interrupted build finds those it wrote.
+
+    >>> default_partition_size(1000, 2, 32), default_partition_size(10**6, 128, 32)
+    (128, 256)
+    >>> default_partition_size(40, 8, 32), default_partition_size(None, 2, 32)
+    (32, 256)
+    """
+    most = PARTITION_BATCHES * batch_size
+    if documents is None:
+        return most
+    batches = -(-documents // (workers * TASKS_PER_WORKER * batch_size))
+    return batch_size * max(1, min(PARTITION_BATCHES, batches))
 
 
 def _result(future: Any) -> Any:

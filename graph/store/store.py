@@ -227,6 +227,9 @@ class StoreBuilder:
     {}
     """
 
+    loads = True
+    """A Dask build hands this builder each partition's N-Quads, to load (``add_partition``)."""
+
     def __init__(
         self,
         path: Path,
@@ -370,11 +373,12 @@ class StoreBuilder:
         )
         self.stats.added += 1
 
-    def add_partition(self, documents: list[PartDocument], nquads: bytes) -> None:
+    def add_partition(self, documents: list[PartDocument], nquads: bytes | None) -> None:
         """Documents extracted elsewhere (a partition): their graphs bulk-loaded from ``nquads`` (with other
         partitions', beside this thread: ``graph.store.bulk``), their votes, counts and duplicate profiles
         merged."""
         assert self._new is not None and self._bulk is not None, "a partitioned StoreBuilder, entered"
+        assert nquads is not None, "the partition's quads, which this builder loads"
         for d in documents:
             graph = str(doc_iri(d.name))
             if self._inherited is not None and graph in self._inherited:
