@@ -24,6 +24,10 @@ SPACING = 85.0
 """Canvas pixels per entity, about: a community of n entities gets a disc of radius SPACING·√n / 2."""
 
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+NODE_SMALLEST, NODE_LARGEST = 9.0, 38.0
+"""The radii, in canvas pixels, the page draws entities at (``vis_options``' node scaling)."""
+NODE_GAP = 24.0
+"""Canvas pixels left between two entities' outlines, so the arrow between them shows and can be clicked."""
 
 
 def community_layout(
@@ -65,8 +69,59 @@ def community_layout(
         cx, cy = distance * math.cos(k * GOLDEN_ANGLE), distance * math.sin(k * GOLDEN_ANGLE)
         used += (1.2 * radius) ** 2
         for node, (x, y) in _inner(_ordered(simple, members), rank, seed).items():
-            pos[node] = (round(cx + radius * x, 1), round(cy + radius * y, 1))
-    return pos
+            pos[node] = (cx + radius * x, cy + radius * y)
+    top = max(rank.values(), default=0.0) or 1.0
+    spread = _apart(pos, {n: _drawn_radius(rank.get(n, 0.0) / top) for n in pos})
+    return {n: (round(x, 1), round(y, 1)) for n, (x, y) in spread.items()}
+
+
+def _drawn_radius(share: float) -> float:
+    """About how large the page draws an entity whose centrality is ``share`` of the largest (vis-network
+    scales node sizes linearly between the map's ``scaling`` bounds)."""
+    return NODE_SMALLEST + (NODE_LARGEST - NODE_SMALLEST) * share
+
+
+def _apart(
+    pos: Mapping[str, tuple[float, float]], radius: Mapping[str, float], rounds: int = 40
+) -> dict[str, tuple[float, float]]:
+    """The positions moved just enough that no two entities overlap: each too-close pair pushed apart
+    along the line between them, half each, until every pair has its radii and a gap between them (or
+    ``rounds`` are done). Overlapping entities hide the arrows between them, which a reader could then
+    not click. Deterministic: pairs are visited in sorted order, found through a grid of cells.
+
+    >>> out = _apart({"a": (0.0, 0.0), "b": (5.0, 0.0)}, {"a": 10.0, "b": 10.0})
+    >>> round(math.dist(out["a"], out["b"]), 1) >= 20 + NODE_GAP
+    True
+    """
+    at = {n: [x, y] for n, (x, y) in sorted(pos.items())}
+    cell = 2 * max(radius.values(), default=0.0) + NODE_GAP
+    for _ in range(rounds):
+        grid: dict[tuple[int, int], list[str]] = {}
+        for n, (x, y) in at.items():
+            grid.setdefault((math.floor(x / cell), math.floor(y / cell)), []).append(n)
+        moved = False
+        for (gx, gy), members in sorted(grid.items()):
+            near = [m for dx in (-1, 0, 1) for dy in (-1, 0, 1) for m in grid.get((gx + dx, gy + dy), ())]
+            for a in members:
+                for b in near:
+                    if b <= a:
+                        continue
+                    need = radius[a] + radius[b] + NODE_GAP
+                    dx, dy = at[b][0] - at[a][0], at[b][1] - at[a][1]
+                    dist = math.hypot(dx, dy)
+                    if dist >= need:
+                        continue
+                    if dist < 1e-6:  # the same place: apart along a direction of their names' order
+                        dx, dy, dist = 1.0, 0.0, 1.0
+                    push = (need - dist) / 2
+                    at[a][0] -= dx / dist * push
+                    at[a][1] -= dy / dist * push
+                    at[b][0] += dx / dist * push
+                    at[b][1] += dy / dist * push
+                    moved = True
+        if not moved:
+            break
+    return {n: (x, y) for n, (x, y) in at.items()}
 
 
 def _ordered(graph: nx.Graph, members: list[str]) -> nx.Graph:

@@ -48,7 +48,7 @@ import pyoxigraph as ox
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
 from graph.store.network import claim_network, claim_time, parse_time
-from graph.views.layout import community_layout
+from graph.views.layout import NODE_LARGEST, NODE_SMALLEST, community_layout
 
 CONTEXT_CHARS = 30
 """Characters of context shown on each side of a claim."""
@@ -846,8 +846,8 @@ def vis_options(n_nodes: int, n_edges: int, laid_out: bool = False) -> dict[str,
                 "strokeColor": "#ffffff",
             },
             "scaling": {
-                "min": 9,
-                "max": 38,
+                "min": NODE_SMALLEST,
+                "max": NODE_LARGEST,
                 "label": {
                     "enabled": True,
                     "min": 15,
