@@ -558,7 +558,9 @@ def test_serve_prints_the_warning(seeds_store: Path, monkeypatch: pytest.MonkeyP
         for warning in exposure_warnings(settings):
             on_warning(warning)
 
-    monkeypatch.setattr(cli, "run_server", fake_serve)
+    import graph.sparql.server
+
+    monkeypatch.setattr(graph.sparql.server, "serve", fake_serve)  # serve imports it when it runs
     result = CliRunner().invoke(
         cli.main, ["--store", str(seeds_store), "serve", "--host", "0.0.0.0", "--allow-update"]
     )
