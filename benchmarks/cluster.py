@@ -1,23 +1,27 @@
 """Dask builds (issue 19): what one worker gives, what the one loader takes, and the build times they predict.
 
-    .venv/bin/python benchmarks/cluster.py                       # 1,000 documents: about 5 minutes on 2 cores
-    .venv/bin/python benchmarks/cluster.py --docs 200 --no-write  # a quick look
+    .venv/bin/python benchmarks/cluster.py                       # 1,000 documents, 3 rounds: about 12 minutes
+    .venv/bin/python benchmarks/cluster.py --docs 200 --rounds 1 --no-write  # a quick look
 
 On the first ``--docs`` documents of the benchmark corpus (``benchmarks/corpus.py``, written when missing):
 
 1. **worker**: ``write_partition`` (what a Dask task runs: reading and decoding the listed files,
    extraction, quads, votes, tallies, duplicate profiles, sorted N-Quads and JSON written) in this
    process, warm: documents and characters a second;
-2. **builds**, each ``claimgraph build`` in a child process: ``--workers 2``, and ``--engine dask`` on a
-   ``LocalCluster`` of two single-threaded worker processes (started before the clock);
-3. **loader**: the same Dask build into a new store with every partition already written, so nothing
-   is extracted: what the process that lists the inputs and publishes the store costs alone; the
-   bulk load alone (``Store.bulk_load`` of every partition file into an empty store, with its CPU time:
-   CPU time over wall time is the cores it used); ``claimgraph load-into`` an Oxigraph server
-   (``/store?no_transaction``);
-4. **prediction** for 1,000,000 documents of the same kind on N cores: extraction takes D/(N·w), the
-   loader D/L, and the build the longer of the two (they overlap); the loader is the limit from
-   N = L/w cores.
+2. **builds**, each ``claimgraph build`` in a child process, ``--rounds`` times, alternating:
+   ``--workers 2``, then ``--engine dask`` on a fresh ``LocalCluster`` of two single-threaded worker
+   processes (started before the clock; its workers load the pipeline during the build, as
+   ``--workers`` processes do), with the load average before each; medians;
+3. **the building process alone**: the same Dask build into a new store with every partition already
+   written, so nothing is extracted (listing the inputs, loading the partitions, merging, publishing);
+   and with ``--partitions-only`` (no embedded store: listing, merging, the derived graphs);
+4. **loaders**: ``Store.bulk_load`` of every partition file into an empty store, a call a file and one
+   call over them all joined (with CPU time: CPU time over wall time is the cores used; the two stores
+   compared quad for quad); Oxigraph's offline loader (``oxigraph load --location DIR --file …``, the
+   pip ``oxigraph`` package); ``claimgraph load-into`` an Oxigraph server (``/store?no_transaction``);
+5. **prediction** for 1,000,000 documents of the same kind on N cores: extraction takes D/(N·w); into
+   the embedded store, the building process D/L beside it, and the build the longer of the two; with
+   ``--partitions-only``, the longer of extraction and that building process, then the offline load.
 
 Writes ``benchmarks/cluster-results.json`` (``--no-write``: print only).
 """
@@ -36,6 +40,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -98,19 +103,51 @@ def worker_rate(folder: Path, n: int, scratch: Path) -> dict[str, float]:
     }
 
 
-def bulk_load_rate(parts: Path, scratch: Path) -> dict[str, float]:
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def bulk_load_rate(parts: Path, scratch: Path) -> dict[str, object]:
+    """``Store.bulk_load`` a call a partition file, then one call over them all joined."""
     manifest = read_manifest(Location(str(parts)))
     assert manifest is not None
-    files = [parts / name for name in manifest.files()]
-    store = ox.Store(str(scratch / "bulk"))
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
-    started = time.perf_counter()
-    for path in files:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    files = [(parts / name).read_bytes() for name in manifest.files()]
+    results: dict[str, object] = {}
+    stores = {}
+    for how, calls in (("a_call_a_file", files), ("one_call", [b"".join(files)])):
+        store = stores[how] = ox.Store(str(scratch / f"bulk-{how}"))
+        cpu, started = _cpu(), time.perf_counter()
+        for data in calls:
+            store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+        seconds = time.perf_counter() - started
+        results[how] = {
+            "calls": len(calls),
+            "quads": len(store),
+            "seconds": seconds,
+            "cpu_s": _cpu() - cpu,
+            "quads_per_s": len(store) / seconds,
+        }
+    results["same_quads"] = sorted(map(str, stores["a_call_a_file"])) == sorted(map(str, stores["one_call"]))
+    return results
+
+
+def offline_rate(parts: Path, scratch: Path) -> dict[str, float]:
+    """Oxigraph's offline loader on the files ``load-into --list`` names (loaded in parallel, a thread a
+    file, on half the cores)."""
+    manifest = read_manifest(Location(str(parts)))
+    assert manifest is not None
+    files = [str(parts / name) for name in manifest.files()]
+    cpu, started = _cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run(
+        [str(OXIGRAPH), "load", "--location", str(scratch / "offline"), "--file", *files],
+        check=True,
+        capture_output=True,
+    )
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu_s = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
-    return {"quads": len(store), "seconds": seconds, "cpu_s": cpu_s, "quads_per_s": len(store) / seconds}
+    cpu_s = _cpu(resource.RUSAGE_CHILDREN) - cpu
+    quads = len(ox.Store.read_only(str(scratch / "offline")))
+    return {"quads": quads, "seconds": seconds, "cpu_s": cpu_s, "quads_per_s": quads / seconds}
 
 
 def server_rate(parts: Path, scratch: Path, quads: int) -> dict[str, float]:
@@ -143,20 +180,32 @@ def server_rate(parts: Path, scratch: Path, quads: int) -> dict[str, float]:
     return {"quads": quads, "seconds": seconds, "quads_per_s": quads / seconds}
 
 
-def predict(worker_docs_per_s: float, loader_docs_per_s: float) -> dict[str, object]:
-    times = {}
+def predict(worker: float, building: float, files_only: float, offline_docs: float) -> dict[str, object]:
+    """Hours for a million documents on each of ``CORES`` (rates in documents a second: a worker, the
+    building process into the embedded store, the building process with ``--partitions-only``, the
+    offline loader), and the cores from which the loading side is the limit."""
+    embedded, offline = {}, {}
     for cores in CORES:
-        extraction = MILLION / (cores * worker_docs_per_s)
-        loading = MILLION / loader_docs_per_s
-        times[str(cores)] = {
+        extraction = MILLION / (cores * worker)
+        loading = MILLION / building
+        embedded[str(cores)] = {
             "hours": max(extraction, loading) / 3600,
             "limit": "loader" if loading > extraction else "extraction",
         }
+        writing = max(extraction, MILLION / files_only)
+        offline[str(cores)] = {
+            "hours": (writing + MILLION / offline_docs) / 3600,
+            "limit": "offline load" if MILLION / offline_docs > writing else "extraction",
+        }
     return {
         "documents": MILLION,
-        "on_cores": times,
-        "loader_limit_cores": loader_docs_per_s / worker_docs_per_s,
-        "core_hours": MILLION / worker_docs_per_s / 3600,
+        "core_hours": MILLION / worker / 3600,
+        "embedded": {"on_cores": embedded, "loader_limit_cores": building / worker},
+        "partitions_only": {
+            "on_cores": offline,
+            "building_process_limit_cores": files_only / worker,
+            "offline_load_hours": MILLION / offline_docs / 3600,
+        },
     }
 
 
@@ -166,6 +215,7 @@ def main() -> None:
     )
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--worker-docs", type=int, default=200, help="documents for the worker measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating pairs of builds")
     parser.add_argument("--work", type=Path, default=Path("/tmp/claimgraph-bench"))
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
@@ -183,8 +233,22 @@ def main() -> None:
     try:
         results["worker"] = worker = worker_rate(folder, args.worker_docs, scratch)
         print("worker", worker, flush=True)
-        local = timed_build(scratch / "local", folder, "--workers", "2")
+        rounds: dict[str, list[float]] = {"workers_2_s": [], "dask_2_workers_s": [], "load_average": []}
         parts = scratch / "parts"
+        for _ in range(args.rounds):
+            rounds["load_average"].append(os.getloadavg()[0])
+            rounds["workers_2_s"].append(timed_build(scratch / "local", folder, "--workers", "2"))
+            shutil.rmtree(parts, ignore_errors=True)
+            with LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster:
+                rounds["load_average"].append(os.getloadavg()[0])
+                dask_args = ("--engine", "dask", "--scheduler", cluster.scheduler_address)
+                rounds["dask_2_workers_s"].append(
+                    timed_build(scratch / "dask", folder, *dask_args, "--partitions", str(parts))
+                )
+            print("round", {k: v[-1] for k, v in rounds.items()}, flush=True)
+        local, dask = median(rounds["workers_2_s"]), median(rounds["dask_2_workers_s"])
         with LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster:
@@ -196,21 +260,32 @@ def main() -> None:
                 "--partitions",
                 str(parts),
             )
-            dask = timed_build(scratch / "dask", folder, *dask_args)
             loader = timed_build(scratch / "loader", folder, *dask_args)  # every partition written already
+            files_only = timed_build(scratch / "files", folder, *dask_args, "--partitions-only")
         results["builds"] = {
+            "rounds": rounds,
             "workers_2_s": local,
             "dask_2_workers_s": dask,
             "dask_over_local": dask / local,
             "loader_only_s": loader,
             "loader_docs_per_s": args.docs / loader,
+            "partitions_only_s": files_only,
+            "partitions_only_docs_per_s": args.docs / files_only,
         }
         print("builds", results["builds"], flush=True)
         results["bulk_load"] = bulk = bulk_load_rate(parts, scratch)
         print("bulk load", bulk, flush=True)
-        results["oxigraph_server"] = server_rate(parts, scratch, int(bulk["quads"]))
+        quads = int(bulk["a_call_a_file"]["quads"])  # type: ignore[index]
+        results["oxigraph_offline"] = offline = offline_rate(parts, scratch)
+        print("offline", offline, flush=True)
+        results["oxigraph_server"] = server_rate(parts, scratch, quads)
         print("server", results["oxigraph_server"], flush=True)
-        results["prediction"] = predict(worker["docs_per_s"], args.docs / loader)
+        results["prediction"] = predict(
+            worker["docs_per_s"],
+            args.docs / loader,
+            args.docs / files_only,
+            offline["quads_per_s"] / (quads / args.docs),
+        )
         print(json.dumps(results["prediction"], indent=1))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
