@@ -172,7 +172,7 @@ def main(ctx: click.Context, store: Path | None) -> None:
     type=click.IntRange(min=1),
     default=None,
     help="--engine dask: documents per partition, a multiple of --batch-size [default: each worker "
-    "gets 4 partitions or more, of at most 8 batches].",
+    "gets 8 partitions or more, of at most 8 batches].",
 )
 @click.option(
     "--partitions-only",

@@ -133,32 +133,18 @@ def _build(
     fields: Mapping[str, str] | None,
 ) -> BuildReport:
     report = BuildReport()
-    sources = list(iter_sources(paths))
-    # a JSON Lines or CSV file holds an unknown number of documents: the bar then counts without a total
-    total = None if any(row_format(s.name) for s in sources) else len(sources)
+    total = _total(paths)
     with StoreBuilder(
         store_path, inherit=not force, on_wait=on_wait, partitioned=cluster is not None
     ) as builder:
         previous = {} if force else builder.previous_hashes()
         if cluster is not None:
             previous = cluster.known(previous)
-        bar = tqdm(
-            total=total,
-            unit="doc",
-            desc="build",
-            disable=None if progress is None else not progress,
-            file=sys.stderr,
-        )
+        bar = _bar(total, progress)
         intake = _Intake(report, builder, cluster, bar, on_skip)
         if cluster is not None:
             listed = list_inputs(paths, max_bytes=max_bytes, stdin=stdin, known=previous, fields=fields)
-            for event in cluster.extract(intake.fresh(listed), builder, documents=total):
-                if isinstance(event, int):
-                    report.extracted += event
-                    bar.update(event)
-                else:
-                    intake.take(event)
-            cluster.carry_over(builder)
+            _on_cluster(cluster, intake.fresh(listed), builder, intake, total)
         else:
             assert extract is not None
             items = read_documents(paths, max_bytes=max_bytes, stdin=stdin, known=previous, fields=fields)
@@ -189,31 +175,53 @@ def _build_files(
     from graph.store.derived import DerivedGraphs
 
     report = BuildReport()
-    sources = list(iter_sources(paths))
-    total = None if any(row_format(s.name) for s in sources) else len(sources)
+    total = _total(paths)
     derived = DerivedGraphs()
-    bar = tqdm(
-        total=total,
-        unit="doc",
-        desc="build",
-        disable=None if progress is None else not progress,
-        file=sys.stderr,
-    )
+    bar = _bar(total, progress)
     intake = _Intake(report, derived, cluster, bar, on_skip)
     listed = list_inputs(paths, max_bytes=max_bytes, stdin=stdin, fields=fields)
-    for event in cluster.extract(intake.fresh(listed), derived, documents=total):
-        if isinstance(event, int):
-            report.extracted += event
-            bar.update(event)
-        else:
-            intake.take(event)
-    cluster.carry_over(derived)  # the last build's partitions: none is kept without a store
+    _on_cluster(cluster, intake.fresh(listed), derived, intake, total)
     bar.close()
     if not report.extracted:
         raise ClaimgraphError("no readable document in " + ", ".join(paths) + ": nothing to build")
     cluster.publish(None, derived)
     report.resumed = cluster.report.resumed
     return report
+
+
+def _total(paths: Sequence[str]) -> int | None:
+    """The inputs ``paths`` name, for the progress bar and the partitions' size; ``None`` when a JSON
+    Lines or CSV file holds an unknown number of documents."""
+    sources = list(iter_sources(paths))
+    return None if any(row_format(s.name) for s in sources) else len(sources)
+
+
+def _bar(total: int | None, progress: bool | None) -> tqdm:
+    return tqdm(
+        total=total,
+        unit="doc",
+        desc="build",
+        disable=None if progress is None else not progress,
+        file=sys.stderr,
+    )
+
+
+def _on_cluster(
+    cluster: ClusterBuild,
+    items: Iterator[Document | Listed | RowFile],
+    builder: StoreBuilder | DerivedGraphs,
+    intake: _Intake,
+    total: int | None,
+) -> None:
+    """Extract ``items`` on the cluster into ``builder``, then take the last build's partitions over (a
+    builder without a store keeps none of them)."""
+    for event in cluster.extract(items, builder, documents=total):
+        if isinstance(event, int):
+            intake.report.extracted += event
+            intake.bar.update(event)
+        else:
+            intake.take(event)
+    cluster.carry_over(builder)
 
 
 def _cluster(

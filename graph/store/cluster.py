@@ -57,7 +57,7 @@ Builder = StoreBuilder | DerivedGraphs
 """What takes the partitions: the embedded store's builder, or the derived graphs alone."""
 PARTITION_BATCHES = 8
 """Batches in a partition at most by default: 256 documents, about 250,000 quads and 20 s of a core."""
-TASKS_PER_WORKER = 4
+TASKS_PER_WORKER = 8
 """Partitions a worker gets at least by default, corpus permitting: when the last ones finish, the other
 workers are short of work for a fraction of one, and the last load waits for a small partition."""
 """Times a task that raised is run again (a flaky object store); a lost worker's task is rerun by Dask."""
@@ -269,7 +269,7 @@ def default_partition_size(documents: int | None, workers: int, batch_size: int)
     same partitions, so an interrupted build finds those it wrote.
 
     >>> default_partition_size(1000, 2, 32), default_partition_size(10**6, 128, 32)
-    (128, 256)
+    (64, 256)
     >>> default_partition_size(40, 8, 32), default_partition_size(None, 2, 32)
     (32, 256)
     """
