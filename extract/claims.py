@@ -954,24 +954,24 @@ class ClaimFinder:
 
     def _place_before(self, m: Ment) -> Ment:
         """The place that qualifies a name right before it (``英国路透社``), where a list's item begins."""
-        k = bisect_left(self.starts, m.start) - 1
-        while k >= 0 and self.mentions[k].end > m.start:
-            k -= 1
-        before = self.mentions[k] if k >= 0 else None
+        before = self._mention_before(m)
         if before is not None and before.label == "GPE" and before.end == m.start and m.label != "GPE":
             return before
         return m
 
     def _apposition_head(self, m: Ment) -> Ment:
         """The name its bracketed form follows (``馬斯特（Brian Mast）``): where a speaker's name begins."""
+        before = self._mention_before(m)
+        if before is None or before.entity != m.entity:
+            return m
+        return before if self.text[before.end : m.start].strip() in ("（", "(") else m
+
+    def _mention_before(self, m: Ment) -> Ment | None:
+        """The nearest mention that ends before ``m`` begins."""
         k = bisect_left(self.starts, m.start) - 1
         while k >= 0 and self.mentions[k].end > m.start:
             k -= 1
-        before = self.mentions[k] if k >= 0 else None
-        between = self.text[before.end : m.start].strip() if before is not None else None
-        if before is not None and before.entity == m.entity and between in ("（", "("):
-            return before
-        return m
+        return self.mentions[k] if k >= 0 else None
 
     def _joined_after(self, m: Ment, limit: int) -> list[Ment]:
         """Mentions joined to ``m`` by 和/与/、 after it and before ``limit`` (the cue): a speaker found as

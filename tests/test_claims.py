@@ -12,6 +12,15 @@ from extract.records import AUTHOR
 from tests.extraction_helpers import entity_of, extract_text
 
 
+def says(text: str, speaker: str, content: str):
+    """The extraction of ``text``, checked to give ``speaker`` (a surface form) a claim that opens with
+    ``content``."""
+    x = extract_text(text)
+    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
+    assert [t for t in said if t.startswith(content)], said
+    return x
+
+
 def only(x, **want):
     found = [c for c in x.claims if all(getattr(c, k) == v for k, v in want.items())]
     assert len(found) == 1, (want, x.claims)
@@ -935,9 +944,7 @@ def test_a_quoted_floor_is_claimed_once_where_it_was_posted() -> None:
     ],
 )
 def test_sources_documents_and_speech_going_on(text: str, speaker: str, content: str) -> None:
-    x = extract_text(text)
-    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
-    assert [t for t in said if t.startswith(content)], said
+    says(text, speaker, content)
 
 
 @pytest.mark.parametrize(
@@ -1005,9 +1012,7 @@ def test_a_title_in_marks_is_named_with_and_without_them() -> None:
     ],
 )
 def test_what_stands_between_a_speaker_and_the_cue(text: str, speaker: str, content: str) -> None:
-    x = extract_text(text)
-    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
-    assert [t for t in said if t.startswith(content)], said
+    says(text, speaker, content)
 
 
 def test_forum_layouts_of_dcard_tieba_and_hkgolden() -> None:
@@ -1054,9 +1059,7 @@ def test_a_document_speaks_for_whoever_issued_it(text: str, issuer: str) -> None
     ],
 )
 def test_occasions_and_platforms_are_where_not_who(text: str, speaker: str, content: str) -> None:
-    x = extract_text(text)
-    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
-    assert [t for t in said if t.startswith(content)], said
+    says(text, speaker, content)
 
 
 @pytest.mark.parametrize(
@@ -1088,9 +1091,7 @@ TAGGED = "【环球时报-环球网报道 记者 王明】据美国彭博社、�
     ],
 )
 def test_mainland_punctuation_outlet_tags_and_lists_of_sources(text: str, speaker: str, content: str) -> None:
-    x = extract_text(text)
-    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
-    assert [t for t in said if t.startswith(content)], said
+    says(text, speaker, content)
 
 
 def test_an_outlet_tag_and_a_clause_before_a_cue_are_no_claim_and_no_name() -> None:
@@ -1118,9 +1119,7 @@ def test_an_unnamed_spokesperson_answers_for_the_office_the_question_was_put_to(
     ],
 )
 def test_issuers_offices_and_manner_before_the_cue(text: str, speaker: str, content: str) -> None:
-    x = extract_text(text)
-    said = [c.text for c in x.claims if c.speaker == entity_of(x, speaker)]
-    assert [t for t in said if t.startswith(content)], said
+    x = says(text, speaker, content)
     assert not [m for m in x.mentions if m.text in ("嚴厲", "魯比奧發")]
 
 
