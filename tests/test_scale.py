@@ -517,15 +517,13 @@ def test_bad_files_on_the_cluster_are_reported_as_a_local_build_reports_them(
     local_build = run_build(tmp_path / "local", str(corpus), "--workers", "1", "--batch-size", "2")
     assert local_build.exit_code == 3, local_build.output
     assert len(warnings(local_build)) == 6
-    dask_args = ["--engine", "dask", "--scheduler", cluster.scheduler_address, "--batch-size", "2"]
-    parts = ["--partition-size", "2", "--partitions", str(tmp_path / "parts")]
-    on_cluster = run_build(tmp_path / "dask", str(corpus), *dask_args, *parts)
+    on_cluster = run_build(tmp_path / "dask", str(corpus), *_dask(cluster, str(tmp_path / "parts")))
     assert on_cluster.exit_code == 3, on_cluster.output
     assert warnings(on_cluster) == warnings(local_build)
     assert "7 extracted, 0 unchanged, 6 skipped" in on_cluster.output
     assert nquads(tmp_path / "dask") == nquads(tmp_path / "local")
     # a build that finds the partitions written names the files they could not read, as the first did
-    resumed = run_build(tmp_path / "again", str(corpus), *dask_args, *parts)
+    resumed = run_build(tmp_path / "again", str(corpus), *_dask(cluster, str(tmp_path / "parts")))
     assert resumed.exit_code == 3 and warnings(resumed) == warnings(local_build)
     assert nquads(tmp_path / "again") == nquads(tmp_path / "local")
 
