@@ -10,8 +10,9 @@ On the first ``--docs`` documents of the benchmark corpus (``benchmarks/corpus.p
    process, warm: documents and characters a second;
 2. **builds**, each ``claimgraph build`` in a child process, ``--rounds`` times, alternating:
    ``--workers 2``, then ``--engine dask`` on a fresh ``LocalCluster`` of two single-threaded worker
-   processes (started before the clock; its workers load the pipeline during the build, as
-   ``--workers`` processes do), with the load average before each; medians;
+   processes set up as ``docs/dask-workers.yaml`` says, then on one with Dask's defaults (started before
+   the clock; the workers load the pipeline during the build, as ``--workers`` processes do), with the
+   load average before each; medians;
 3. **the building process alone**: the same Dask build into a new store with every partition already
    written, so nothing is extracted (listing the inputs, loading the partitions, merging, publishing);
    and with ``--partitions-only`` (no embedded store: listing, merging, the derived graphs);
@@ -38,9 +39,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from statistics import median
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -60,6 +64,25 @@ RESULTS = ROOT / "benchmarks" / "cluster-results.json"
 MILLION = 1_000_000
 CORES = (8, 32, 128)
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+WORKER_CONFIG = ROOT / "docs" / "dask-workers.yaml"
+"""The settings the README gives for workers; the builds run with Dask's defaults as well."""
+
+
+@contextmanager
+def local_cluster(config: Path | None) -> Iterator[Any]:
+    """Two single-threaded worker processes, configured by the YAML file ``config`` (``None``: Dask's
+    defaults), as ``DASK_CONFIG=FILE dask worker`` would be."""
+    import dask.config
+    from distributed import LocalCluster
+
+    dask.config.refresh(paths=[str(config)] if config else [])
+    try:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            yield cluster
+    finally:
+        dask.config.refresh(paths=[])
 
 
 def corpus(work: Path, n: int) -> Path:
@@ -219,8 +242,6 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/claimgraph-bench"))
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    from distributed import LocalCluster
-
     folder = corpus(args.work, args.docs)
     scratch = Path(tempfile.mkdtemp(prefix="cluster-", dir=args.work))
     results: dict[str, object] = {
@@ -233,25 +254,28 @@ def main() -> None:
     try:
         results["worker"] = worker = worker_rate(folder, args.worker_docs, scratch)
         print("worker", worker, flush=True)
-        rounds: dict[str, list[float]] = {"workers_2_s": [], "dask_2_workers_s": [], "load_average": []}
+        rounds: dict[str, list[float]] = {
+            "workers_2_s": [],
+            "dask_2_workers_s": [],
+            "dask_defaults_2_workers_s": [],
+            "load_average": [],
+        }
         parts = scratch / "parts"
         for _ in range(args.rounds):
             rounds["load_average"].append(os.getloadavg()[0])
             rounds["workers_2_s"].append(timed_build(scratch / "local", folder, "--workers", "2"))
-            shutil.rmtree(parts, ignore_errors=True)
-            with LocalCluster(
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster:
-                rounds["load_average"].append(os.getloadavg()[0])
-                dask_args = ("--engine", "dask", "--scheduler", cluster.scheduler_address)
-                rounds["dask_2_workers_s"].append(
-                    timed_build(scratch / "dask", folder, *dask_args, "--partitions", str(parts))
-                )
+            for name, config in (("dask_2_workers_s", WORKER_CONFIG), ("dask_defaults_2_workers_s", None)):
+                shutil.rmtree(parts, ignore_errors=True)
+                with local_cluster(config) as cluster:
+                    rounds["load_average"].append(os.getloadavg()[0])
+                    dask_args = ("--engine", "dask", "--scheduler", cluster.scheduler_address)
+                    rounds[name].append(
+                        timed_build(scratch / "dask", folder, *dask_args, "--partitions", str(parts))
+                    )
             print("round", {k: v[-1] for k, v in rounds.items()}, flush=True)
         local, dask = median(rounds["workers_2_s"]), median(rounds["dask_2_workers_s"])
-        with LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster:
+        defaults = median(rounds["dask_defaults_2_workers_s"])
+        with local_cluster(WORKER_CONFIG) as cluster:
             dask_args = (
                 "--engine",
                 "dask",
@@ -267,6 +291,8 @@ def main() -> None:
             "workers_2_s": local,
             "dask_2_workers_s": dask,
             "dask_over_local": dask / local,
+            "dask_defaults_2_workers_s": defaults,
+            "dask_defaults_over_local": defaults / local,
             "loader_only_s": loader,
             "loader_docs_per_s": args.docs / loader,
             "partitions_only_s": files_only,
