@@ -47,6 +47,8 @@ DOCUMENT = ("", -1, None)
 """A document speaks (``公告说``): whoever issued it, the last speaker before it (``ClaimFinder._issuer``)."""
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
+CLAUSE_LEAD = re.compile("[：:，,道称稱说說]")
+"""What opens the words of a ``clause`` cue: a break, or a verb of saying after it (介绍说)."""
 SPEAKER_NOUN_PHRASE = re.compile(r"[\s，,]*[^，,。！？；;:：\n“”「」]{0,20}")
 OUTLET_TAG = re.compile(r"\s*(?:【[^】\n]{1,30}】\s*)?")
 _SAYS = ("称", "稱", "说", "說", "指出", "显示", "顯示")
@@ -64,6 +66,9 @@ class Cue:
     object: str | None
     refine: bool = True
     """Whether the content may refine a neutral type (not for the wording of rules: 规定)."""
+    clause: bool = False
+    """Whether the words must follow a break (``介绍，…``, ``回答说…``): the cue is also a verb with a plain
+    object (``介绍了新产品``), which says nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +133,9 @@ def rules() -> Rules:
     """Load and compile the claim rules shipped in ``extract/data``."""
     data = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))
     cues = {
-        row["cue"]: Cue(row["cue"], row["type"], row.get("object"), row.get("refine", True))
+        row["cue"]: Cue(
+            row["cue"], row["type"], row.get("object"), row.get("refine", True), row.get("clause", False)
+        )
         for row in read_jsonl(data_path("cues.jsonl"))
     }
     words = sorted(cues, key=len, reverse=True)
@@ -448,7 +455,7 @@ class ClaimFinder:
         """The name before ``在`` when ``m`` stands inside the place or occasion of speaking (``川普在社群平台
         Truth Social發文說``: the platform is where, not who)."""
         at = self.text.rfind("在", max(line_start, m.start - OCCASION_REACH), m.start)
-        if at < 0 or any(ch in self.text[at:m.start] for ch in "，,。；;"):
+        if at < 0 or any(ch in self.text[at : m.start] for ch in "，,。；;"):
             return None
         if m.label == "PERSON" and self.r.role_before.search(self.text, max(at, m.start - 12), m.start):
             return None  # 美國在台協會處長谷立言: a titled person speaks, the 在 is part of a name
@@ -646,6 +653,12 @@ class ClaimFinder:
                     addressee = ment.entity
                     tail = self.r.addressee_tail.match(self.text, ment.end).end()
                     pos = self.r.content_lead.match(self.text, tail).end()
+            if (
+                cue.clause
+                and not CLAUSE_LEAD.search(self.text, hit.end(), pos)
+                and _containing(self.quotes, pos) is None
+            ):
+                continue  # 介绍了新产品: an object, not words
             if pos >= len(self.text) or self.text[pos] in self.r.sentence_end:
                 if not self._quote_before(hit, cue, speaker) and hit.group() in self.r.echo_cues:
                     self._echo(hit, speaker)

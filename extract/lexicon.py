@@ -256,6 +256,12 @@ def not_a_name_in_slot() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def occasion_openers() -> re.Pattern[str]:
+    """Verbs opening an occasion that 时 closes (``回应…时``, ``会见…时``): ``boundaries.json``."""
+    return re.compile(boundaries()["occasion_openers"])
+
+
+@lru_cache(maxsize=1)
 def entity_patterns() -> tuple[EntityPattern, ...]:
     """The shape patterns of ``patterns.jsonl``, compiled."""
     return tuple(

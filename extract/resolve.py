@@ -63,6 +63,7 @@ from .lexicon import (
     not_a_name_in_slot,
     not_a_place_before,
     object_verbs,
+    occasion_openers,
     speaker_slot,
 )
 from .records import Entity
@@ -76,10 +77,13 @@ _NAME_SEPARATORS = "·•‧・"
 _SLOT_LONGEST = 8
 """A longer statistical name in a speaker's slot needs a name's shape (an organisation's suffix): a clause
 before a cue (``美国恶意封锁打压中国半导体产业表明``) is no name."""
+_SLOT_LONGEST_PERSON = 4
+"""The same for a person: longer, only a foreign name's shape (``清德上禮拜才說``: a name and a time)."""
 _SLOT_NAME_SCORE = -2.0
 """A person's name in a speaker's slot has characters not unlike a name's (``嚴厲批評``: an adverb)."""
 _TITLE_MARK = re.compile("[《》〈〉]")
 _DEMONSTRATIVES = frozenset("该該此这這其本")
+_CLAUSE_BREAK = re.compile("[，,。！？；;?!：:\n“”「」]")
 _APPOSITION = re.compile(
     r"\s?[(（]\s?(?:简称|簡稱|以下简称|以下簡稱|下称|下稱|英文名|英文简称)?\s?[“\"「]?"
     r"(?P<alias>[A-Za-z][A-Za-z0-9.&'\- ]{0,40}?|[^()（）“”\"「」，,。\s]{2,20}?)"
@@ -239,7 +243,23 @@ def in_speaker_slot(text: str, start: int, end: int) -> bool:
         and speaker_slot().match(text, end) is not None
         and speaker_slot().match(text, end - 1) is None
         and speaker_slot().match(text, start) is None  # 官员曾私下警告: link words, no name
+        and not _inside_occasion(text, start, end)
     )
+
+
+def _inside_occasion(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` closes an occasion its clause opened (``回應本報查詢時表示``,
+    ``会见布林肯时表示``): the speaker stands before the occasion, what the occasion holds does not speak.
+
+    >>> _inside_occasion("发言人回應本報查詢時表示，草案明年提交。", 7, 9)
+    True
+    >>> _inside_occasion("李乐成在开幕式上表示，算力规模跃居前列。", 0, 3)
+    False
+    """
+    if text[end : end + 1] not in ("时", "時"):
+        return False
+    clause = _CLAUSE_BREAK.split(text[max(0, start - 30) : start])[-1]
+    return occasion_openers().search(clause) is not None
 
 
 def object_of_verb(text: str, start: int) -> bool:
@@ -574,6 +594,7 @@ def build_entity(group: Group, text: str) -> Entity:
 def proposals_of(doc: Doc) -> list[Proposal]:
     """Every proposal the rule (and model) components left on ``doc``."""
     out = []
+    listed: list[tuple[int, int]] = []
     text = doc.text
     for source in SOURCES:
         if source == "slot":
@@ -585,9 +606,17 @@ def proposals_of(doc: Doc) -> list[Proposal]:
                 end = _without_link(text, start, end)
                 if text[end - 1 : end + 1] in _split_words() or _starts_inside_a_cue(text, start):
                     continue  # 國際社|會, 表|明嚴正: the model cut a word in two
-                if in_speaker_slot(text, start, end) and (
-                    end - start <= _SLOT_LONGEST or plausible_ner(text[start:end], span.label_)
-                ) and (span.label_ != "PERSON" or name_likelihood(text[start:end]) >= _SLOT_NAME_SCORE):
+                if any(
+                    g_start < start < g_end < end or start < g_start < end < g_end
+                    for g_start, g_end in listed
+                ):
+                    continue  # 賴|清德上禮拜才: the model cut a listed name in two
+                longest = _SLOT_LONGEST_PERSON if span.label_ == "PERSON" else _SLOT_LONGEST
+                if (
+                    in_speaker_slot(text, start, end)
+                    and (end - start <= longest or plausible_ner(text[start:end], span.label_))
+                    and (span.label_ != "PERSON" or name_likelihood(text[start:end]) >= _SLOT_NAME_SCORE)
+                ):
                     kind = "slot"  # strong evidence: it competes with the rules, longest first
                 elif not plausible_ner(text[start:end], span.label_):
                     continue
@@ -597,6 +626,8 @@ def proposals_of(doc: Doc) -> list[Proposal]:
                 start, end = start - 1, end + 1  # 《华尔街日报》: a title is named with its marks
             ids = tuple(span.kb_id_.split("|")) if span.kb_id_ and source == "gazetteer" else ()
             out.append(Proposal(start, end, span.label_, kind, ids))
+            if source == "gazetteer":
+                listed.append((start, end))
     return out
 
 
@@ -652,6 +683,7 @@ def resolve(text: str, proposals: list[Proposal]) -> tuple[dict[str, Entity], li
             known.aliases.extend(a for a in entity.aliases if a not in known.aliases)
         label = entities[entity.id].type
         found += [Resolved(p.start, p.end, label, entity.id, p.nested) for p in group.proposals]
+    found = _without_repeats(found)
     titled = [m for m in found if not m.nested and bare_title(text[m.start : m.end]) != text[m.start : m.end]]
     spans = {(m.start, m.end) for m in found}
     found += [  # 《华尔街日报》 names 华尔街日报 too: the title within its marks is a mention of its own
@@ -660,6 +692,18 @@ def resolve(text: str, proposals: list[Proposal]) -> tuple[dict[str, Entity], li
         if (m.start + 1, m.end - 1) not in spans
     ]
     return entities, found
+
+
+def _without_repeats(found: list[Resolved]) -> list[Resolved]:
+    """Drop a nested name inside an outer name of the same entity (台積 in 台積電, 商务部 in 美国商务部 when
+    both are the US department): one name, one mention, or the entity's mentions count it twice."""
+    outer = [m for m in found if not m.nested]
+    return [
+        m
+        for m in found
+        if not m.nested
+        or not any(o.entity == m.entity and o.start <= m.start and m.end <= o.end for o in outer)
+    ]
 
 
 class ResolverComponent:

@@ -55,6 +55,7 @@ class TurnRules:
     interviewing: re.Pattern[str]
     legend: re.Pattern[str]
     min_chars: int
+    reply_words: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -75,6 +76,7 @@ def turn_rules() -> TurnRules:
         interviewing=re.compile(data["interviewing"]),
         legend=re.compile(data["legend"]),
         min_chars=int(data["min_chars"]),
+        reply_words=tuple(data["reply_words"]),
     )
 
 
@@ -103,6 +105,8 @@ def find_turns(text: str, mentions: Sequence[Ment]) -> Iterator[Turn]:
         if body_end - body_start < r.min_chars:
             continue
         word = label.group("label").strip()
+        if word.startswith(r.reply_words):
+            continue  # 回复 老王：… is the poster's reply to 老王, not 老王's words
         if word in r.question_labels:
             speaker = interviewer
         elif word in r.answer_labels:

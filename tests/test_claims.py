@@ -385,6 +385,10 @@ def test_several_speakers_of_one_cue_make_one_claim_each() -> None:
         ("美国和日本要求中国停止在南海的军事活动。", ["美国", "日本"]),
         ("英國、加拿大和澳洲發表聯合聲明，批評香港的新法例。", ["英國", "加拿大", "澳洲"]),
         ("众议员穆勒纳尔和参议员沃伦要求商务部收紧对华芯片出口。", ["穆勒纳尔", "沃伦"]),
+        ("研究员孙雅、教授杜明和副总裁蒋宁均认为，美国的管制帮了国产厂商。", ["孙雅", "杜明", "蒋宁"]),
+        ("董事長許文和總經理鄭凱都表示，台積電不會受影響。", ["許文", "鄭凱"]),
+        ("高通、英特爾等美國晶片企業均表示，新規將打擊它們在中國的業務。", ["高通", "英特爾"]),
+        ("德国、法国等欧盟成员国表示，中国电动车的补贴扭曲了市场。", ["德国", "法国"]),
     ]:
         x = extract_text(text)
         speakers = {c.speaker for c in x.claims}
@@ -1142,3 +1146,22 @@ def test_a_reporters_question_does_not_go_on_the_words_it_reports() -> None:
 def test_what_a_law_provides_is_not_said_by_the_law(law: str) -> None:
     x = extract_text(f"王美花表示,經濟部已啟動調查,{law},最高處罰可達2500萬元,經濟部也發函請華為說明。")
     assert [c.speaker for c in x.claims] == [entity_of(x, "王美花")]
+
+
+def test_an_occasion_of_questioning_or_meeting_between_a_titled_name_and_the_cue() -> None:
+    says("國民黨立委蔡文豪質詢時指出，台積電早已向美方通報。", "蔡文豪", "台積電早已")
+    says("民进党立委苏雅琳质询时直言，经济部的审查流于形式。", "苏雅琳", "经济部的审查")
+    says("外交部长王毅会见德国外长时表示，中方愿同德方加强合作。", "王毅", "中方愿同德方")
+    says("經濟部長何俊宏答詢時坦言，經濟部事前並不知道晶片流向華為。", "何俊宏", "經濟部事前")
+    says("私隱專員區敏儀接受本報訪問時坦言，公署的權力遠不及歐盟。", "區敏儀", "公署的權力")
+    says("总商会会长冯启元接受本报专访时表示，欧盟的规定过于严苛。", "冯启元", "欧盟的规定")
+    says("大律師彭浩然求情時稱，被告只是聽從美國客戶的指示。", "彭浩然", "被告只是")
+
+
+def test_whom_an_occasion_names_is_not_its_speaker() -> None:
+    for text, speaker, other in [
+        ("外长王毅会见美国国务卿布林肯时表示，中方反对美国的制裁。", "王毅", "布林肯"),
+        ("特首李家超接見美國國務卿布林肯時表示，香港歡迎美國企業。", "李家超", "布林肯"),
+    ]:
+        x = says(text, speaker, "")
+        assert entity_of(x, other) not in {c.speaker for c in x.claims}, x.claims

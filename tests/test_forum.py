@@ -332,3 +332,43 @@ def test_floors_without_a_time_on_their_line():
 
 def test_a_press_conference_is_not_a_weibo_chain():
     assert _split("林剑：中方坚决反对。\n彭博社记者：中方会报复吗？\n林剑：我们会采取必要措施。\n") == ()
+
+
+COPIED_DISCUZ = """芯片论坛 › 行业讨论 › 查看帖子
+[讨论] 光刻机禁令会不会扩大？
+
+1#
+硅片搬运工 | 楼主 | 发表于 2024-11-2 08:15
+荷兰政府说下个月起要审查更多型号。
+
+2#
+老李说芯 | 发表于 2024-11-2 08:40
+硅片搬运工 发表于 2024-11-2 08:15
+荷兰政府说下个月起要审查更多型号。
+审查归审查，阿斯麦照样出货。
+
+3楼
+晶圓廠打工仔 ｜ 發表於 2024-11-2 09:02
+台積電應該不受影響。
+"""
+
+
+def test_a_floor_on_its_own_line_then_the_posters_line_and_a_quoted_line():
+    posts = _split(COPIED_DISCUZ)
+    _check_offsets(COPIED_DISCUZ, posts)
+    assert [(p.floor, p.author, p.time) for p in posts] == [
+        (1, "硅片搬运工", "2024-11-02T08:15"),
+        (2, "老李说芯", "2024-11-02T08:40"),
+        (3, "晶圓廠打工仔", "2024-11-02T09:02"),
+    ]
+    (quote,) = posts[1].quotes
+    assert (quote.author, _words(COPIED_DISCUZ, quote)) == ("硅片搬运工", "荷兰政府说下个月起要审查更多型号。")
+    assert posts[0].quotes == posts[2].quotes == ()
+
+
+def test_a_reply_to_a_poster_is_the_replying_posters_words() -> None:
+    from tests.extraction_helpers import entity_of, extract_text
+
+    x = extract_text(COPIED_DISCUZ.replace("台積電應該不受影響。", "回復 老李说芯：台積電應該不受美國影響。"))
+    replies = [c for c in x.claims if "台積電應該" in c.text]
+    assert replies and {c.speaker for c in replies} == {entity_of(x, "晶圓廠打工仔")}, x.claims

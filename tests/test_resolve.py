@@ -66,6 +66,18 @@ def test_nested_gazetteer_name_keeps_its_own_mention_but_not_in_claims() -> None
     assert all(entity_of(x, "拜登") not in c.targets for c in x.claims)
 
 
+def test_a_name_inside_a_longer_name_of_the_same_entity_is_not_a_second_mention() -> None:
+    for text in ("台積電今天表示，營收成長。", "美国商务部今天表示，出口管制继续。"):
+        x = extract_text(text)
+        spans = [(m.start, m.end, m.entity) for m in x.mentions]
+        assert not [
+            inner
+            for inner in spans
+            for outer in spans
+            if inner != outer and inner[2] == outer[2] and outer[0] <= inner[0] and inner[1] <= outer[1]
+        ], text
+
+
 def test_institute_after_its_university_is_one_organisation() -> None:
     x = extract_text("北京大学人工智能伦理研究院的学者表示，美国的限制会失败。")
     assert "北京大学人工智能伦理研究院" in {m.text for m in x.mentions}
