@@ -168,3 +168,14 @@ def test_a_capital_speaks_for_its_country_when_an_office_name_is_shared() -> Non
 
     x = extract_text("華府官員游說盟友。商務部去信輝達，華府認為中國市場將受影響，中國企業不滿，華府無評論。")
     assert {m.entity for m in x.mentions if m.text == "商務部"} == {"us_commerce_department"}
+
+
+def test_a_model_name_that_cuts_a_listed_name_in_two_is_dropped() -> None:
+    from extract.pipeline import load_pipeline
+    from extract.resolve import proposals_of
+
+    text = "賴清德上禮拜才說台灣很安全。"
+    doc = load_pipeline().make_doc(text)
+    doc.spans["gazetteer"] = [doc.char_span(0, 3, label="PERSON", kb_id="lai_ching_te")]
+    doc.ents = [doc.char_span(1, 7, label="ORG")]  # 清德上禮拜才, as the model once proposed
+    assert [(p.start, p.end, p.source) for p in proposals_of(doc)] == [(0, 3, "gazetteer")]
