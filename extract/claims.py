@@ -848,10 +848,11 @@ class ClaimFinder:
 
     def _quoted_words(self, post: Post) -> None:
         """A quoted post that the thread does not hold itself (``※ 引述《X》之銘言``, the post pages back)
-        is its poster's words, here the only place they stand; a post the thread holds is claimed there."""
+        is its poster's words, here the only place they stand; a post the thread holds is claimed there
+        (a post of the same poster's holding the quoted words: one who only pushes holds none of them)."""
         for quote in post.quotes:
             quoted = self.poster_entity.get(quote.author_start) if quote.author_start is not None else None
-            if quoted is None or any(p.author == quote.author for p in self.posts):
+            if quoted is None:
                 continue
             lines = []
             for line in re.finditer(r"[^\n]+", self.text[quote.start : quote.end]):
@@ -860,6 +861,12 @@ class ClaimFinder:
                 start, end = strip_span(self.text, start, quote.start + line.end())
                 if end - start >= 2:
                     lines.append((start, end))
+            if not lines or any(
+                p.author == quote.author and self.text[slice(*lines[0])] in self.text[p.start : p.end]
+                for p in self.posts
+                if p is not post
+            ):
+                continue
             for start, end in self._same_type_runs(lines):
                 self._add(start, end, (quoted, None, None), None, None, None, direct=True, post=post)
 

@@ -373,3 +373,34 @@ def test_a_reply_to_a_poster_is_the_replying_posters_words() -> None:
     x = extract_text(COPIED_DISCUZ.replace("台積電應該不受影響。", "回復 老李说芯：台積電應該不受美國影響。"))
     replies = [c for c in x.claims if "台積電應該" in c.text]
     assert replies and {c.speaker for c in replies} == {entity_of(x, "晶圓廠打工仔")}, x.claims
+
+
+PTT_REPLY = """作者 owl_tw (貓頭鷹)
+看板 Tech_Job
+標題 Re: [新聞] 美光前員工涉竊密
+時間 Tue Mar  4 21:10:00 2025
+
+※ 引述《chip_fan (晶片迷)》之銘言:
+: 檢方說美光的製程資料被帶去中國
+: 美光聲明說公司全力配合調查
+
+看完新聞 我覺得美光內控太鬆
+中國挖角只會越來越兇 政府要有對策
+
+--
+※ 發信站: 批踢踢實業坊(ptt.cc), 來自: 1.2.3.4 (臺灣)
+推 chip_fan: 美光股價今天還漲 市場根本不在意                   03/04 21:15
+→ other99: 樓上 華為才是最大贏家                              03/04 21:20
+"""
+
+
+def test_ptt_article_lines_are_its_posters_and_a_pushers_quoted_words_are_theirs() -> None:
+    from tests.extraction_helpers import entity_of, extract_text
+
+    posts = _split(PTT_REPLY)
+    assert PTT_REPLY[posts[0].start :].startswith("※ 引述")  # 看板/標題/時間 are the header's
+    assert PTT_REPLY[: posts[0].end].endswith("政府要有對策")  # the signature is no one's words
+    x = extract_text(PTT_REPLY)
+    said = [(c.speaker, c.text) for c in x.claims]
+    assert [1 for who, text in said if who == entity_of(x, "owl_tw") and "政府要有對策" in text], said
+    assert [1 for who, text in said if who == entity_of(x, "chip_fan") and "製程資料" in text], said
