@@ -380,9 +380,11 @@ def claim_records(
         return None, None
 
     for claim, graph in claims:
-        props: dict[str, list[Any]] = {
-            p.value: [q.object for q in store.quads_for_pattern(claim, p, None, graph)] for p in _P.read
-        }
+        props: dict[str, list[Any]] = {p.value: [] for p in _P.read}
+        for q in store.quads_for_pattern(claim, None, None, graph):  # one lookup, not one a property
+            values = props.get(q.predicate.value)
+            if values is not None:
+                values.append(q.object)
         if _P.claim not in props[_P.type.value]:
             continue
         if graph not in names:

@@ -26,6 +26,8 @@ SPACING = 85.0
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 NODE_SMALLEST, NODE_LARGEST = 9.0, 38.0
 """The radii, in canvas pixels, the page draws entities at (``vis_options``' node scaling)."""
+ITERATIONS, ITERATIONS_LEAST, ITERATION_BUDGET = 60, 20, 24_000
+"""Spring iterations for a community, at most and at least, and their budget: iterations × entities."""
 NODE_GAP = 24.0
 """Canvas pixels left between two entities' outlines, so the arrow between them shows and can be clicked."""
 
@@ -138,12 +140,24 @@ def _ordered(graph: nx.Graph, members: list[str]) -> nx.Graph:
     return sub
 
 
+def _iterations(size: int) -> int:
+    """Spring iterations for a community of ``size``: 60, fewer for big ones (each costs about size² of
+    Python's time, and only the directions and the order outwards are kept), 20 at least.
+
+    >>> _iterations(50), _iterations(600), _iterations(2000)
+    (60, 40, 20)
+    """
+    return max(ITERATIONS_LEAST, min(ITERATIONS, ITERATION_BUDGET // size))
+
+
 def _inner(sub: nx.Graph, rank: Mapping[str, float], seed: int) -> dict[str, tuple[float, float]]:
     """Positions within a unit disc, the community's most central entities nearest its middle."""
     nodes = list(sub)
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
-    raw = nx.spring_layout(sub, weight="weight", seed=seed, iterations=60)
+    raw = nx.spring_layout(
+        sub, weight="weight", seed=seed, iterations=_iterations(len(nodes)), method="force"
+    )
     mx = sum(p[0] for p in raw.values()) / len(raw)
     my = sum(p[1] for p in raw.values()) / len(raw)
     top = max(rank.get(n, 0.0) for n in nodes) or 1.0
