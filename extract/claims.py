@@ -47,6 +47,8 @@ DOCUMENT = ("", -1, None)
 """A document speaks (``公告说``): whoever issued it, the last speaker before it (``ClaimFinder._issuer``)."""
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
+QUOTED_OPENING = 8
+"""Characters of a quoted post's first line looked for in its poster's posts, to tell it is one of them."""
 CLAUSE_LEAD = re.compile("[：:，,道称稱说說]")
 """What opens the words of a ``clause`` cue: a break, or a verb of saying after it (介绍说)."""
 SPEAKER_NOUN_PHRASE = re.compile(r"[\s，,]*[^，,。！？；;:：\n“”「」]{0,20}")
@@ -295,6 +297,8 @@ class ClaimFinder:
         self.unattributed: list[tuple[int, int]] = []
         self.turn_labels: list[int] = []
         """Where each turn's label starts: nobody else's words run on past it."""
+        self.turn_spans: list[tuple[int, int, str]] = []
+        """Each turn's words and whose they are: the first person there is that speaker."""
 
     # --- speakers -------------------------------------------------------
     def _post_at(self, pos: int) -> Post | None:
@@ -307,6 +311,11 @@ class ClaimFinder:
         return self.poster_entity.get(post.author_start)
 
     def _first_person_speaker(self, pos: int) -> str:
+        """Who "we" or "I" at ``pos`` is: the speaker of the turn it stands in (``朱凤莲：…我们敦促…``),
+        else the poster of its post, else the document's author."""
+        turn = next((speaker for start, end, speaker in self.turn_spans if start <= pos < end), None)
+        if turn is not None:
+            return turn
         post = self._post_at(pos)
         return (self._poster(post) if post else None) or AUTHOR
 
@@ -640,7 +649,7 @@ class ClaimFinder:
             if any(
                 c.start <= hit.start() < c.end and c.type != "question" and c.start != speaker[1]
                 for c in self.claims[earlier:]
-            ):
+            ) or any(s <= hit.start() < e and who == speaker[0] for s, e, who in self.turn_spans):
                 continue  # inside the words of a claim found before: reported speech within speech
                 # (but what a question reports is claimed too: 記者追問，美方稱…，中方有何回應？; and
                 # words that open with their own speaker: 李家超回应说，特区政府表示…)
@@ -861,11 +870,12 @@ class ClaimFinder:
                 start, end = strip_span(self.text, start, quote.start + line.end())
                 if end - start >= 2:
                     lines.append((start, end))
-            if not lines or any(
-                p.author == quote.author and self.text[slice(*lines[0])] in self.text[p.start : p.end]
+            opening = self.text[lines[0][0] : min(lines[0][1], lines[0][0] + QUOTED_OPENING)] if lines else ""
+            if not opening or any(
+                p.author == quote.author and opening in self.text[p.start : p.end]
                 for p in self.posts
                 if p is not post
-            ):
+            ):  # (a quotation's opening words: forums cut quoted posts short and mark the cut)
                 continue
             for start, end in self._same_type_runs(lines):
                 self._add(start, end, (quoted, None, None), None, None, None, direct=True, post=post)
@@ -1085,7 +1095,26 @@ class ClaimFinder:
                 continue  # a post's header: the post is its poster's (sieve 2)
             speaker = (turn.speaker, turn.label_start, turn.label_end)
             self.turn_labels.append(turn.label_start)
-            self._add(turn.start, turn.end, speaker, None, None, None, direct=True)
+            self.turn_spans.append((turn.start, turn.end, turn.speaker))
+            asked = self.text[turn.start : turn.end].rstrip()[-1:] in "？?"  # a question, background and all
+            runs = (
+                [(turn.start, turn.end)]
+                if asked
+                else self._same_type_runs(self._sentences(turn.start, turn.end))
+            )
+            for start, end in runs:
+                self._add(start, end, speaker, None, None, None, direct=True)  # 批评…。我们敦促…: two claims
+
+    def _sentences(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The sentences of ``[start, end)``, quotations kept whole."""
+        out = []
+        while start < end:
+            stop = min(sentence_bounds(self.text, start, self.quotes, self.r.sentence_end), end)
+            span = strip_span(self.text, start, stop)
+            if span[1] - span[0] >= 2:
+                out.append(span)
+            start = max(stop, start + 1)
+        return out
 
     def anchored_claims(self) -> None:
         """Sieve 0b: attributions anchored on a name (``extract.anchored``): sources of facts, headlines."""

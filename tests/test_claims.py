@@ -293,6 +293,19 @@ def test_a_press_conference_transcript_gives_each_answer_to_the_spokesperson() -
     assert answer.text.startswith("美方的做法") and entity_of(x, "世贸组织") in answer.targets
 
 
+def test_an_answer_is_split_where_its_kind_changes_and_its_we_is_the_one_answering() -> None:
+    x = extract_text(
+        "外交部发言人毛宁主持例行记者会\n"
+        "路透社记者：美国宣布限制中国的人工智能芯片，有分析认为中方会反制，你对此有何评论？\n"
+        "毛宁：美方泛化国家安全概念，损害中国企业的正当权益。我们敦促美方立即停止错误做法。\n"
+    )
+    question = only(x, speaker=entity_of(x, "路透社"))
+    assert question.text.startswith("美国宣布") and question.text.endswith("有何评论？")
+    answers = [c for c in x.claims if c.speaker == entity_of(x, "毛宁")]
+    assert [c.type for c in answers] == ["statement", "demand"], answers
+    assert not [c for c in x.claims if c.speaker == "author"], x.claims
+
+
 def test_question_and_answer_labels_go_to_the_interviewer_and_the_interviewee() -> None:
     x = extract_text(
         "經濟部長王美花接受中央社記者專訪。\n"
