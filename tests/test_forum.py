@@ -404,3 +404,15 @@ def test_ptt_article_lines_are_its_posters_and_a_pushers_quoted_words_are_theirs
     said = [(c.speaker, c.text) for c in x.claims]
     assert [1 for who, text in said if who == entity_of(x, "owl_tw") and "政府要有對策" in text], said
     assert [1 for who, text in said if who == entity_of(x, "chip_fan") and "製程資料" in text], said
+
+
+def test_a_quoted_post_cut_short_is_still_its_posters_post_not_words_again() -> None:
+    from tests.extraction_helpers import entity_of, extract_text
+
+    cut = COPIED_DISCUZ.replace(
+        "硅片搬运工 发表于 2024-11-2 08:15\n荷兰政府说下个月起要审查更多型号。",
+        "硅片搬运工 发表于 2024-11-2 08:15\n荷兰政府说下个月起要审查...",
+    )
+    x = extract_text(cut)
+    said = [c for c in x.claims if c.speaker == entity_of(x, "硅片搬运工")]
+    assert len(said) == 1 and said[0].post == 1, said
