@@ -306,6 +306,15 @@ def test_an_answer_is_split_where_its_kind_changes_and_its_we_is_the_one_answeri
     assert not [c for c in x.claims if c.speaker == "author"], x.claims
 
 
+def test_an_outlet_nobody_listed_asks_through_its_reporter() -> None:
+    x = extract_text(
+        "國台辦發言人陳斌華主持記者會\n"
+        "香港商業電台記者：美國擴大晶片管制，大陸會否反制？\n"
+        "陳斌華：美方的做法損害兩岸同胞利益。\n"
+    )
+    assert only(x, speaker=entity_of(x, "香港商業電台")).type == "question"
+
+
 def test_question_and_answer_labels_go_to_the_interviewer_and_the_interviewee() -> None:
     x = extract_text(
         "經濟部長王美花接受中央社記者專訪。\n"
