@@ -416,3 +416,28 @@ def test_a_quoted_post_cut_short_is_still_its_posters_post_not_words_again() -> 
     x = extract_text(cut)
     said = [c for c in x.claims if c.speaker == entity_of(x, "硅片搬运工")]
     assert len(said) == 1 and said[0].post == 1, said
+
+
+ANSWERS_COPIED = """如何看待美国限制对华出口HBM芯片？
+
+芯片老王
+半导体行业从业者
+1,024 人赞同了该回答
+这次美国把HBM也管了，国产替代会加速。
+发布于 2024-12-03 10:21
+
+硅谷观察者
+356 人赞同了该回答
+英伟达的H20反而不受影响。
+编辑于 2024-12-03 11:02
+"""
+
+
+def test_answers_copied_from_a_question_page_are_their_answerers_posts() -> None:
+    posts = _split(ANSWERS_COPIED)
+    _check_offsets(ANSWERS_COPIED, posts)
+    assert [(p.floor, p.author) for p in posts] == [(1, "芯片老王"), (2, "硅谷观察者")]
+    assert [ANSWERS_COPIED[p.start : p.end] for p in posts] == [
+        "这次美国把HBM也管了，国产替代会加速。",
+        "英伟达的H20反而不受影响。",
+    ]
