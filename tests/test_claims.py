@@ -1195,3 +1195,16 @@ def test_a_cue_that_is_also_a_verb_with_an_object_needs_a_break() -> None:
     objects = ("华为介绍了新款芯片，美国官员也到场。", "李乐成回答了美国记者的问题。", "經濟部介紹美國新規。")
     for text in objects:
         assert extract_text(text).claims == [], text
+
+
+def test_taiwan_and_hong_kong_words_of_attack_and_defence() -> None:
+    for text, speaker, content, type_ in [
+        ("國民黨立委林思妤反嗆，民進黨才是最會抹黑的政黨。", "林思妤", "民進黨才是", "criticism"),
+        ("民进党团炮轰国民党，称其配合中共统战。", "民进党团", "国民党", "criticism"),
+        ("議員周浩鼎批政府的規管太慢，落後於歐盟。", "周浩鼎", "政府的規管", "criticism"),
+        ("美國在台協會聲援台灣，指台灣有權參與國際組織。", "美國在台協會", "台灣", "support"),
+    ]:
+        x = says(text, speaker, content)
+        assert {c.type for c in x.claims if c.speaker == entity_of(x, speaker)} >= {type_}, x.claims
+    for text in ("商务部批准了英伟达的申请。", "首批芯片已运往美国。", "這批晶片由台積電生產。"):
+        assert extract_text(text).claims == [], text
