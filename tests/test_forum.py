@@ -441,3 +441,37 @@ def test_answers_copied_from_a_question_page_are_their_answerers_posts() -> None
         "这次美国把HBM也管了，国产替代会加速。",
         "英伟达的H20反而不受影响。",
     ]
+
+
+REPOSTS_WITHOUT_AT = (
+    "深夜追剧人：这下英伟达也扛不住了//@芯片研究所:美国商务部又把几家中国企业列入实体清单\n"
+    "摸鱼达人2025：早该自研了//@芯片研究所:美国商务部又把几家中国企业列入实体清单\n"
+)
+
+
+def test_a_reposters_own_words_open_the_line_before_the_chain() -> None:
+    posts = _split(REPOSTS_WITHOUT_AT)
+    _check_offsets(REPOSTS_WITHOUT_AT, posts)
+    assert [(p.author, REPOSTS_WITHOUT_AT[p.start : p.end]) for p in posts][:2] == [
+        ("深夜追剧人", "这下英伟达也扛不住了"),
+        ("芯片研究所", "美国商务部又把几家中国企业列入实体清单"),
+    ]
+    assert posts[2].author == "摸鱼达人2025"
+
+
+WEIBO_PAGE = """科技前沿观察 V
+25-3-2 08:15 来自 iPhone客户端
+美国商务部宣布收紧对华AI芯片出口，英伟达股价应声下跌。
+转发 1,024 ｜ 评论 356 ｜ 赞 2,048
+
+吃瓜的小王：英伟达要哭了//@科技前沿观察:美国商务部宣布收紧对华AI芯片出口
+新华视点 V：美方滥用出口管制，损害全球产业链稳定。
+"""
+
+
+def test_a_weibo_post_its_reposts_and_a_verified_accounts_comment() -> None:
+    posts = _split(WEIBO_PAGE)
+    _check_offsets(WEIBO_PAGE, posts)
+    assert [p.author for p in posts] == ["科技前沿观察", "吃瓜的小王", "科技前沿观察", "新华视点"]
+    assert WEIBO_PAGE[posts[0].start :].startswith("美国商务部宣布")
+    assert WEIBO_PAGE[posts[3].start : posts[3].end] == "美方滥用出口管制，损害全球产业链稳定。"
