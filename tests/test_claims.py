@@ -1208,3 +1208,10 @@ def test_taiwan_and_hong_kong_words_of_attack_and_defence() -> None:
         assert {c.type for c in x.claims if c.speaker == entity_of(x, speaker)} >= {type_}, x.claims
     for text in ("商务部批准了英伟达的申请。", "首批芯片已运往美国。", "這批晶片由台積電生產。"):
         assert extract_text(text).claims == [], text
+
+
+def test_one_character_calls_of_headlines_and_reports() -> None:
+    says("歐盟籲中國開放稀土出口", "歐盟", "中國開放")
+    says("美国商会促白宫暂缓对华加征关税。", "美国商会", "暂缓")
+    for text in ("中方将促进中美经贸合作。", "美國的禁令促使華為加快自研。", "商务部督促企业仓促整改。"):
+        assert not [c for c in extract_text(text).claims if c.cue in ("促", "籲", "吁")], text
