@@ -475,3 +475,16 @@ def test_a_weibo_post_its_reposts_and_a_verified_accounts_comment() -> None:
     assert [p.author for p in posts] == ["科技前沿观察", "吃瓜的小王", "科技前沿观察", "新华视点"]
     assert WEIBO_PAGE[posts[0].start :].startswith("美国商务部宣布")
     assert WEIBO_PAGE[posts[3].start : posts[3].end] == "美方滥用出口管制，损害全球产业链稳定。"
+
+
+def test_words_passed_on_in_a_push_line_end_at_a_space_and_the_rest_is_the_pushers() -> None:
+    from tests.extraction_helpers import entity_of, extract_text
+
+    thread = PTT_REPLY.replace(
+        "→ other99: 樓上 華為才是最大贏家",
+        "→ other99: 黃仁勳上個月才說台灣是首選 結果新廠蓋在美國",
+    )
+    x = extract_text(thread)
+    said = {(c.speaker, c.text) for c in x.claims}
+    assert (entity_of(x, "黃仁勳"), "台灣是首選") in said, said
+    assert (entity_of(x, "other99"), "結果新廠蓋在美國") in said, said
