@@ -48,6 +48,8 @@ DOCUMENT = ("", -1, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
 QUOTED_OPENING = 8
+OFFICIAL = re.compile("负责人|負責人|发言人|發言人|官员|官員|高管|代表")
+"""An unnamed official between an organisation and the cue: who speaks is the organisation."""
 SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 """Spaces between Chinese characters: in posts (PTT, forums typed without stops) they part clauses."""
 """Characters of a quoted post's first line looked for in its poster's posts, to tell it is one of them."""
@@ -299,6 +301,8 @@ class ClaimFinder:
         self.unattributed: list[tuple[int, int]] = []
         self.turn_labels: list[int] = []
         """Where each turn's label starts: nobody else's words run on past it."""
+        self.last_cue: tuple[int, tuple[str, int | None, int | None]] | None = None
+        """The last cue found with its speaker, as sieve 1 goes: a later 他 may be its unnamed official."""
         self.turn_spans: list[tuple[int, int, str]] = []
         """Each turn's words and whose they are: the first person there is that speaker."""
 
@@ -334,6 +338,21 @@ class ClaimFinder:
                 return self._subject_of_sentence(m, types)
             k -= 1
         return None
+
+    def _official_speaking(self, pos: int) -> str | None:
+        """The organisation whose unnamed official made the last claim before ``pos``, when no person
+        is named since (``华为有关负责人表示…。他坦言…``: 他 is that official, who speaks for it)."""
+        if self.last_cue is None:
+            return None
+        cue_start, (speaker, _, speaker_end) = self.last_cue
+        if speaker_end is None or cue_start >= pos or not OFFICIAL.search(self.text, speaker_end, cue_start):
+            return None
+        k = bisect_left(self.starts, cue_start)
+        while k < len(self.mentions) and self.mentions[k].start < pos:
+            if self.mentions[k].label == "PERSON":
+                return None
+            k += 1
+        return speaker
 
     def _named_by_head(self, pos: int, word: str) -> Ment | None:
         """``该委员会``, ``該部``: the nearest earlier name of its type ending in the head noun
@@ -444,6 +463,9 @@ class ClaimFinder:
                 at = line_start + ref.start()
                 if word in self.r.documents and not head[: ref.start()].strip():
                     return DOCUMENT
+                official = self._official_speaking(at) if self.r.pronouns[word] == ("PERSON",) else None
+                if official is not None:
+                    return official, None, None  # 该公司有关负责人表示…。他坦言…: the official goes on
                 antecedent = self._named_by_head(at, word) or self._antecedent(at, self.r.pronouns[word])
                 return (antecedent.entity, None, None) if antecedent else None
             if head[:cut].rstrip().endswith(("，", ",")):
@@ -641,6 +663,7 @@ class ClaimFinder:
             if speaker is not None:
                 hits.append((hit, speaker))
                 cue_starts.append(hit.start())
+                self.last_cue = (hit.start(), speaker)
                 if previous is None or not self._speaks_for(previous[1], speaker):
                     previous = (hit.start(), speaker)  # 林剑表示，中方反对…，又说: 林剑 goes on
             elif self._unnamed_speaker_before(hit.start()):

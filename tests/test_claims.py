@@ -1215,3 +1215,13 @@ def test_one_character_calls_of_headlines_and_reports() -> None:
     says("美国商会促白宫暂缓对华加征关税。", "美国商会", "暂缓")
     for text in ("中方将促进中美经贸合作。", "美國的禁令促使華為加快自研。", "商务部督促企业仓促整改。"):
         assert not [c for c in extract_text(text).claims if c.cue in ("促", "籲", "吁")], text
+
+
+def test_he_after_an_unnamed_official_is_that_official_speaking_for_the_organisation() -> None:
+    for text in (
+        "中兴通讯有关负责人接受记者采访时表示，美国的制裁没有影响供货。他坦言，美国的制裁影响很大。",
+        "台積電發言人昨日表示，公司遵守美國的出口管制規定。他強調，美國的調查不影響營運。",
+    ):
+        x = extract_text(text)
+        assert len({c.speaker for c in x.claims}) == 1 and len(x.claims) == 2, (text, x.claims)
+    x = says("商务部发言人表示，美国的做法违规。部长王文涛随后会见记者。他说，中国不会让步。", "王文涛", "中国不会")
