@@ -260,6 +260,8 @@ class PosterRuler:
         quoted = [q for p in doc._.posts for q in p.quotes if q.author_start is not None]
         names += [(q.author_start, q.author_end) for q in quoted]
         for start, end in names:
+            if start < 0 or end > len(doc.text):
+                continue  # a post of an earlier or later piece (a long document in pieces)
             span = doc.char_span(start, end, label="PERSON", alignment_mode="expand")
             if span is not None:
                 spans.append(span)

@@ -107,7 +107,7 @@ def _extract_in_pieces(document: Document, nlp: Language) -> Extraction:
     cuts = cut_points(plain, MAX_BATCH_CHARS)
     with nlp.select_pipes(enable=token_stage):
         for start, end in pairwise(cuts):
-            posts = tuple(_shift(p, -start) for p in document.posts if start <= p.author_start < end)
+            posts = tuple(_shift(p, -start) for p in document.posts if p.author_start < end and p.end > start)
             doc = nlp(_make_doc(nlp, document.name, plain[start:end], posts))
             proposals += [replace(p, start=p.start + start, end=p.end + start) for p in proposals_of(doc)]
             for token in doc:
@@ -159,7 +159,13 @@ def _shift(post: Post, by: int) -> Post:
     """``post`` with every offset moved by ``by``: the same post, as a piece of its document sees it."""
     quotes = tuple(
         replace(
-            q, start=q.start + by, end=q.end + by, block_start=q.block_start + by, block_end=q.block_end + by
+            q,
+            start=q.start + by,
+            end=q.end + by,
+            block_start=q.block_start + by,
+            block_end=q.block_end + by,
+            author_start=None if q.author_start is None else q.author_start + by,
+            author_end=None if q.author_end is None else q.author_end + by,
         )
         for q in post.quotes
     )

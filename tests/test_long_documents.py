@@ -86,3 +86,15 @@ def test_cut_points_prefer_a_paragraph_break_then_a_sentence_end_in_the_second_h
         "二" * 5 + "\n" + "三" * 3 + "。",
         "四" * 8,
     ]
+
+
+def test_a_piece_sees_the_quoted_posters_names_where_they_stand_in_it() -> None:
+    from extract.pipeline import _shift
+    from extract.records import Post, QuotedPost
+
+    quote = QuotedPost("老王", 120, 130, 100, 131, author_start=105, author_end=107)
+    post = Post(
+        floor=2, author="小李", author_start=90, author_end=92, time=None, start=95, end=140, quotes=(quote,)
+    )
+    (moved,) = _shift(post, -100).quotes
+    assert (moved.author_start, moved.author_end, moved.start, moved.block_start) == (5, 7, 20, 0)
