@@ -76,6 +76,7 @@ def local_cluster(config: Path | None) -> Iterator[Any]:
     from distributed import LocalCluster
 
     dask.config.refresh(paths=[str(config)] if config else [])
+    environ = dict(os.environ)
     try:
         with LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
@@ -83,6 +84,10 @@ def local_cluster(config: Path | None) -> Iterator[Any]:
             yield cluster
     finally:
         dask.config.refresh(paths=[])
+        # A nanny sets its pre-spawn variables (MALLOC_TRIM_THRESHOLD_…) in this process's environment
+        # before it starts a worker: put it back, or every later build and cluster inherits them.
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 def corpus(work: Path, n: int) -> Path:
