@@ -48,11 +48,11 @@ DOCUMENT = ("", -1, None)
 """Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 COLON = re.compile("[：:]")
 QUOTED_OPENING = 8
+"""Characters of a quoted post's first line looked for in its poster's posts, to tell it is one of them."""
 OFFICIAL = re.compile("负责人|負責人|发言人|發言人|官员|官員|高管|代表")
 """An unnamed official between an organisation and the cue: who speaks is the organisation."""
 SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 """Spaces between Chinese characters: in posts (PTT, forums typed without stops) they part clauses."""
-"""Characters of a quoted post's first line looked for in its poster's posts, to tell it is one of them."""
 CLAUSE_LEAD = re.compile("[：:，,道称稱说說]")
 """What opens the words of a ``clause`` cue: a break, or a verb of saying after it (介绍说)."""
 SPEAKER_NOUN_PHRASE = re.compile(r"[\s，,]*[^，,。！？；;:：\n“”「」]{0,20}")
@@ -702,10 +702,9 @@ class ClaimFinder:
                 self._add(quote[0], self._quotation_goes_on(quote), speaker, hit, cue, addressee, direct=True)
                 continue
             end = sentence_bounds(self.text, pos, self.quotes, self.r.sentence_end)
+            # 賴清德說台日是夥伴 結果…: in a post, spaces part clauses; what follows is the poster's own
             if self._post_at(pos) is not None and (space := SPACED_CLAUSE.search(self.text, pos, end)):
-                end = (
-                    space.start()
-                )  # 賴清德說台日是夥伴 結果…: a post's spaces part its clauses, the rest the poster's
+                end = space.start()
             if COLON.fullmatch(self.text[pos : self._paragraph_end(pos)].rstrip()[-1:]):
                 self._block(self._paragraph_end(pos), speaker, hit, cue, hits)
                 continue
