@@ -42,6 +42,7 @@ the canonical name (English where the text gives one, else simplified Chinese).
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right, insort
 from collections import Counter
@@ -697,13 +698,17 @@ def resolve(text: str, proposals: list[Proposal]) -> tuple[dict[str, Entity], li
 def _without_repeats(found: list[Resolved]) -> list[Resolved]:
     """Drop a nested name inside an outer name of the same entity (台積 in 台積電, 商务部 in 美国商务部 when
     both are the US department): one name, one mention, or the entity's mentions count it twice."""
-    outer = [m for m in found if not m.nested]
-    return [
-        m
-        for m in found
-        if not m.nested
-        or not any(o.entity == m.entity and o.start <= m.start and m.end <= o.end for o in outer)
-    ]
+    outer: dict[str, list[tuple[int, int]]] = {}
+    for m in sorted(found, key=lambda m: m.start):
+        if not m.nested:
+            outer.setdefault(m.entity, []).append((m.start, m.end))  # the outer names never overlap
+
+    def repeats(m: Resolved) -> bool:
+        spans = outer.get(m.entity, [])
+        k = bisect_right(spans, (m.start, math.inf)) - 1
+        return k >= 0 and spans[k][0] <= m.start and m.end <= spans[k][1]
+
+    return [m for m in found if not m.nested or not repeats(m)]
 
 
 class ResolverComponent:
