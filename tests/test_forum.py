@@ -488,3 +488,8 @@ def test_words_passed_on_in_a_push_line_end_at_a_space_and_the_rest_is_the_pushe
     said = {(c.speaker, c.text) for c in x.claims}
     assert (entity_of(x, "黃仁勳"), "台灣是首選") in said, said
     assert (entity_of(x, "other99"), "結果新廠蓋在美國") in said, said
+
+
+def test_a_news_story_with_lines_about_where_things_come_from_is_no_weibo_page() -> None:
+    story = "美国新规出台\n据悉，这批芯片来自台湾。\n\n华为回应\n该公司称，零件来自日本供应商。\n"
+    assert _split(story) == ()
