@@ -179,3 +179,13 @@ def test_a_model_name_that_cuts_a_listed_name_in_two_is_dropped() -> None:
     doc.spans["gazetteer"] = [doc.char_span(0, 3, label="PERSON", kb_id="lai_ching_te")]
     doc.ents = [doc.char_span(1, 7, label="ORG")]  # 清德上禮拜才, as the model once proposed
     assert [(p.start, p.end, p.source) for p in proposals_of(doc)] == [(0, 3, "gazetteer")]
+
+
+def test_a_model_name_that_ends_inside_a_word_is_dropped() -> None:
+    from extract.pipeline import load_pipeline
+    from extract.resolve import proposals_of
+
+    text = "企业需要申请许可证才能出口。"
+    doc = load_pipeline().make_doc(text)
+    doc.ents = [doc.char_span(4, 7, label="PERSON")]  # 申请许|可, as the model proposed it
+    assert proposals_of(doc) == []
