@@ -195,9 +195,10 @@ def expand_placeholders(pattern: str) -> str:
     """Patterns name shared word lists: ``[TRANSLIT]`` and ``[SURNAME]`` (characters, both scripts),
     ``[ROLE]`` (titles), ``[LINK]`` (words between a speaker and the cue), ``[CUE]`` (``cues.jsonl``),
     ``[TO_CUE]`` (links, an occasion and an addressee, then a cue: a name pattern's lookahead),
+    ``[RESPONDING]`` (verbs of an occasion that 时 closes: 回应…时, 质询时),
     ``[BRAND]`` (Latin names of the gazetteer's companies and products)."""
     data = boundaries()
-    pattern = pattern.replace("[TO_CUE]", data["TO_CUE"])
+    pattern = pattern.replace("[TO_CUE]", data["TO_CUE"]).replace("[RESPONDING]", data["RESPONDING"])
     pattern = pattern.replace("[TRANSLIT]", f"[{_both_scripts(data['TRANSLIT'])}]").replace(
         "[SURNAME]", f"[{data['SURNAME']}]"
     )
