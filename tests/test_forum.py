@@ -493,3 +493,24 @@ def test_words_passed_on_in_a_push_line_end_at_a_space_and_the_rest_is_the_pushe
 def test_a_news_story_with_lines_about_where_things_come_from_is_no_weibo_page() -> None:
     story = "美国新规出台\n据悉，这批芯片来自台湾。\n\n华为回应\n该公司称，零件来自日本供应商。\n"
     assert _split(story) == ()
+
+
+NAMED_THEN_NUMBERED = """\
+楼主 山城老李  发表于 2024-5-2 09:10
+海关总署公布了四月的芯片进口数据。
+
+沙发 小雨点  发表于 2024-5-2 09:15
+进口又降了。
+
+12# 码字匠  发表于 2024-5-2 10:40
+引用 小雨点 发表于 2024-5-2 09:15（2#）
+进口又降了。
+降的是成熟制程，先进的没怎么动。
+"""
+
+
+def test_a_thread_whose_floors_are_named_first_then_numbered_with_a_hash() -> None:
+    posts = _split(NAMED_THEN_NUMBERED)
+    _check_offsets(NAMED_THEN_NUMBERED, posts)
+    assert [(p.floor, p.author) for p in posts] == [(1, "山城老李"), (2, "小雨点"), (12, "码字匠")]
+    assert [(q.author, _words(NAMED_THEN_NUMBERED, q)) for q in posts[2].quotes] == [("小雨点", "进口又降了。")]
