@@ -51,15 +51,33 @@ def trim_left(text: str, start: int, end: int, keep_right: int = 2) -> int:
     """
     stops = boundaries()["stop_chars"]
     head = text[start : end - keep_right]
+    inside_words = _inside_name_words(text[start:end])
     cut = 0
     for i, ch in enumerate(head):
-        if ch in stops or (ch.isspace() and i + 1 < len(head) and not head[i + 1].isascii()):
+        if (ch in stops and i not in inside_words) or (
+            ch.isspace() and i + 1 < len(head) and not head[i + 1].isascii()
+        ):
             cut = i + 1
     for word in _stop_words():
         at = head.rfind(word)
         if at >= 0:
             cut = max(cut, at + len(word))
     return start + cut
+
+
+def _inside_name_words(name: str) -> set[int]:
+    """The places in ``name`` covered by a word of ``name_words`` (``个人``, ``经济``): not places to cut.
+
+    >>> sorted(_inside_name_words("韩国个人信息保护委员会"))
+    [2, 3]
+    """
+    places: set[int] = set()
+    for word in boundaries()["name_words"]:
+        at = name.find(word)
+        while at >= 0:
+            places.update(range(at, at + len(word)))
+            at = name.find(word, at + 1)
+    return places
 
 
 def pattern_matches(

@@ -40,3 +40,27 @@ def test_labels_follow_the_last_word() -> None:
     }
     assert ("Acme Robotics", "ORG") in found
     assert ("Jane Doe", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("英国个人资料保护委员会昨日表示", "英国个人资料保护委员会"),
+        ("澳洲個人資料保護協會表示", "澳洲個人資料保護協會"),
+        ("他任职于美国经济政策研究所多年", "美国经济政策研究所"),
+        ("台灣經濟研究院委託的調查", "台灣經濟研究院"),
+        ("国家自然科学基金委员会发布指南", "国家自然科学基金委员会"),
+        ("中國當代國際關係研究院指出", "中國當代國際關係研究院"),
+        ("北京对外经济贸易大学的学者", "北京对外经济贸易大学"),
+    ],
+)
+def test_a_word_that_holds_a_stop_character_stays_inside_a_name(text: str, name: str) -> None:
+    assert name in [text[s:e] for s, e, _, _ in pattern_matches(text)]
+
+
+@pytest.mark.parametrize(
+    "text", ["美方对条例表示关注", "商界對條例草案有保留", "其中一个研究所表示", "此外研究院指出", "一个人工智能研究院"]
+)
+def test_a_stop_character_outside_such_words_still_cuts(text: str) -> None:
+    names = [text[s:e] for s, e, _, _ in pattern_matches(text)]
+    assert not [n for n in names if n[0] in "其此一个" or "对" in n or "對" in n]
