@@ -59,7 +59,14 @@ def test_a_word_that_holds_a_stop_character_stays_inside_a_name(text: str, name:
 
 
 @pytest.mark.parametrize(
-    "text", ["美方对条例表示关注", "商界對條例草案有保留", "其中一个研究所表示", "此外研究院指出", "一个人工智能研究院"]
+    "text",
+    [
+        "美方对条例表示关注",
+        "商界對條例草案有保留",
+        "其中一个研究所表示",
+        "此外研究院指出",
+        "一个人工智能研究院",
+    ],
 )
 def test_a_stop_character_outside_such_words_still_cuts(text: str) -> None:
     names = [text[s:e] for s, e, _, _ in pattern_matches(text)]

@@ -513,4 +513,5 @@ def test_a_thread_whose_floors_are_named_first_then_numbered_with_a_hash() -> No
     posts = _split(NAMED_THEN_NUMBERED)
     _check_offsets(NAMED_THEN_NUMBERED, posts)
     assert [(p.floor, p.author) for p in posts] == [(1, "山城老李"), (2, "小雨点"), (12, "码字匠")]
-    assert [(q.author, _words(NAMED_THEN_NUMBERED, q)) for q in posts[2].quotes] == [("小雨点", "进口又降了。")]
+    quotes = [(q.author, _words(NAMED_THEN_NUMBERED, q)) for q in posts[2].quotes]
+    assert quotes == [("小雨点", "进口又降了。")]
