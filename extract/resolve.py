@@ -193,6 +193,8 @@ def plausible_ner(name: str, label: str) -> bool:
         return False
     if "first" in rule and name[0] not in rule["first"]:
         return False
+    if "min_name_score" in rule and name_likelihood(name) < rule["min_name_score"]:
+        return False
     if "suffixes" in rule:
         suffix = next((s for s in rule["suffixes"] if name.endswith(s)), None)
         if suffix is None:

@@ -114,6 +114,14 @@ def test_statistical_names_must_look_like_names() -> None:
     assert not plausible_ner("确保美国领。", "ORG")
 
 
+def test_a_word_that_begins_with_a_surname_is_no_name_of_the_model() -> None:
+    """查/申/尚/武 are surnames, but 查詢, 申请, 尚未, 武术 are words: their characters are not names'."""
+    for word in ["查詢", "查询", "申请", "申請", "尚未", "武术", "管理"]:
+        assert not plausible_ner(word, "PERSON"), word
+    for name in ["查良鏞", "申紀蘭", "尚慧玲", "武大伟", "管仲", "何立峰", "郑万通"]:
+        assert plausible_ner(name, "PERSON"), name
+
+
 def test_country_context_counts_the_countrys_bodies() -> None:
     x = extract_text("中国公司和中国市场很重要。白宫和美国国会都在讨论。商务部表示会审查。")
     assert entity_of(x, "商务部") == entity_of(extract_text("美国商务部发布新规"), "美国商务部")
