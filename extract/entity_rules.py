@@ -245,8 +245,35 @@ class GazetteerRuler:
             span = doc.char_span(start, end, label=self.types[ids[0]], kb_id="|".join(ids))
             if span is not None:
                 spans.append(span)
-        _add_spans(doc, self.spans_key, spans)
+        _add_spans(doc, self.spans_key, _bare_product_names(simple, spans))
         return doc
+
+
+def _bare_product_names(simple: str, spans: list[Span]) -> list[Span]:
+    """Drop a product's alias that holds its bare name plus its maker before it or a generic head after
+    it (英伟达H100, 昇腾芯片, 微软Azure云): the bare name is the product's mention, the maker one of its own.
+
+    Only Chinese makers and heads: ``DeepSeek R1`` is how the model is named in English.
+    """
+    heads = set(boundaries()["product_heads"])
+    makers = {(s.start_char, s.end_char) for s in spans if s.label_ == "ORG"}
+
+    def wrapped(outer: Span) -> bool:
+        for inner in spans:
+            if inner is outer or inner.kb_id != outer.kb_id or inner.label_ != "PRODUCT":
+                continue
+            if not outer.start_char <= inner.start_char < inner.end_char <= outer.end_char:
+                continue
+            before = simple[outer.start_char : inner.start_char]
+            after = simple[inner.end_char : outer.end_char]
+            if (before or after) and not re.search("[A-Za-z]", before + after):
+                if (not before or (outer.start_char, inner.start_char) in makers) and (
+                    not after or after in heads
+                ):
+                    return True
+        return False
+
+    return [s for s in spans if s.label_ != "PRODUCT" or not wrapped(s)]
 
 
 class PatternRuler:

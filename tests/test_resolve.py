@@ -197,3 +197,18 @@ def test_a_model_name_that_ends_inside_a_word_is_dropped() -> None:
     doc = load_pipeline().make_doc(text)
     doc.ents = [doc.char_span(4, 7, label="PERSON")]  # 申请许|可, as the model proposed it
     assert proposals_of(doc) == []
+
+
+def test_a_products_maker_and_a_generic_head_are_not_part_of_its_name() -> None:
+    """英伟达H100: the maker is a mention of its own and the product is H100; 麒麟芯片 is 麒麟."""
+    for text, product, maker in [
+        ("走私的英伟达H100芯片被查获。", "H100", "英伟达"),
+        ("華為昇騰晶片開始出貨。", "昇騰", "華為"),
+        ("微软Azure云暂停了服务。", "Azure", "微软"),
+    ]:
+        x = extract_text(text)
+        assert [m.text for m in x.mentions if m.type == "PRODUCT"] == [product], text
+        assert maker in [m.text for m in x.mentions if m.type == "ORG"], text
+    x = extract_text("华为昇腾910C开始出货。")  # a model's full name stays whole
+    products = [m.text for m in x.mentions if m.type == "PRODUCT"]
+    assert "昇腾910C" in products and "华为昇腾" not in products
