@@ -266,11 +266,10 @@ def _bare_product_names(simple: str, spans: list[Span]) -> list[Span]:
                 continue
             before = simple[outer.start_char : inner.start_char]
             after = simple[inner.end_char : outer.end_char]
-            if (before or after) and not re.search("[A-Za-z]", before + after):
-                if (not before or (outer.start_char, inner.start_char) in makers) and (
-                    not after or after in heads
-                ):
-                    return True
+            maker = not before or (outer.start_char, inner.start_char) in makers
+            head = not after or after in heads
+            if (before or after) and maker and head and not re.search("[A-Za-z]", before + after):
+                return True
         return False
 
     return [s for s in spans if s.label_ != "PRODUCT" or not wrapped(s)]
