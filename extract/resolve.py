@@ -14,7 +14,8 @@ Rules, in order (each is general, none names a particular entity):
    else to the one whose country it mentions most (the country itself or its
    unambiguous bodies: ``美国国会``, ``白宫``).
 3. **Apposition**: ``霍华德·卢特尼克 (Howard Lutnick)``, ``电子前沿基金会(EFF)``,
-   ``（简称ENFORCE法案）``: the name in brackets is an alias of the one before.
+   ``（简称ENFORCE法案）``, ``「鹽颱風」（Salt Typhoon）``: the name in brackets is an alias of the one
+   before.
 4. **Short names and repeats**: the last part of a multi-part person name
    (``Lutnick``, ``沃伦``) found alone elsewhere is that person, unless two
    people share it; a name found once by shape or by the model is the same
@@ -86,7 +87,7 @@ _TITLE_MARK = re.compile("[《》〈〉]")
 _DEMONSTRATIVES = frozenset("该該此这這其本")
 _CLAUSE_BREAK = re.compile("[，,。！？；;?!：:\n“”「」]")
 _APPOSITION = re.compile(
-    r"\s?[(（]\s?(?:简称|簡稱|以下简称|以下簡稱|下称|下稱|英文名|英文简称)?\s?[“\"「]?"
+    r"[」”』\"]?\s?[(（]\s?(?:简称|簡稱|以下简称|以下簡稱|下称|下稱|英文名|英文简称)?\s?[“\"「]?"
     r"(?P<alias>[A-Za-z][A-Za-z0-9.&'\- ]{0,40}?|[^()（）“”\"「」，,。\s]{2,20}?)"
     r"[”\"」]?\s?[)）,，;；]"
 )

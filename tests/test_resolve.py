@@ -212,3 +212,9 @@ def test_a_products_maker_and_a_generic_head_are_not_part_of_its_name() -> None:
     x = extract_text("华为昇腾910C开始出货。")  # a model's full name stays whole
     products = [m.text for m in x.mentions if m.type == "PRODUCT"]
     assert "昇腾910C" in products and "华为昇腾" not in products
+
+
+def test_a_latin_name_in_brackets_after_a_quoted_name_is_its_alias() -> None:
+    x = extract_text("駭客組織「鹽颱風」（Salt Typhoon）入侵了電信業者。她說，鹽颱風仍在網路中。")
+    assert entity_of(x, "Salt Typhoon") == entity_of(x, "鹽颱風")
+    assert {m.type for m in x.mentions if m.entity == entity_of(x, "鹽颱風")} == {"ORG"}
