@@ -329,6 +329,18 @@ def name_likelihood(candidate: str) -> float:
 
 
 @lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Ordinary words that begin with a surname's character (``安全``, ``尚未``), in simplified script.
+
+    Counted from the treebanks' gold words (``data/make_common_words.py``): no one's name.
+
+    >>> "安全" in common_words(), "王毅" in common_words()
+    (True, False)
+    """
+    return frozenset(json.loads(data_path("common_words.json").read_text(encoding="utf-8"))["words"])
+
+
+@lru_cache(maxsize=1)
 def administration_words() -> re.Pattern[str]:
     """Words that, right after a place, person or organisation, name its government (``boundaries.json``)."""
     words = sorted(boundaries()["administration_words"], key=len, reverse=True)

@@ -57,6 +57,7 @@ from . import extensions  # noqa: F401 - registers Doc._ attributes
 from .lexicon import (
     administration_words,
     boundaries,
+    common_words,
     cue_word_inside,
     gazetteer_by_id,
     gazetteer_by_key,
@@ -195,6 +196,8 @@ def plausible_ner(name: str, label: str) -> bool:
     if "first" in rule and name[0] not in rule["first"]:
         return False
     if "min_name_score" in rule and name_likelihood(name) < rule["min_name_score"]:
+        return False
+    if rule.get("not_common_words") and to_simplified(name) in common_words():
         return False
     if "suffixes" in rule:
         suffix = next((s for s in rule["suffixes"] if name.endswith(s)), None)

@@ -116,7 +116,7 @@ def test_statistical_names_must_look_like_names() -> None:
 
 def test_a_word_that_begins_with_a_surname_is_no_name_of_the_model() -> None:
     """查/申/尚/武 are surnames, but 查詢, 申请, 尚未, 武术 are words: their characters are not names'."""
-    for word in ["查詢", "查询", "申请", "申請", "尚未", "武术", "管理"]:
+    for word in ["查詢", "查询", "申请", "申請", "尚未", "武术", "管理", "安全", "高度"]:
         assert not plausible_ner(word, "PERSON"), word
     for name in ["查良鏞", "申紀蘭", "尚慧玲", "武大伟", "管仲", "何立峰", "郑万通"]:
         assert plausible_ner(name, "PERSON"), name
