@@ -184,11 +184,17 @@ def brand_names() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _cue_pattern() -> str:
-    """A cue word that does not begin a word that is no cue (``說明``, ``稱為``: ``not_cues`` of
-    ``claim_rules.json``)."""
+    """A cue word that neither begins nor ends a word that is no cue (``說明``, ``稱為``, ``顧問``:
+    ``not_cues`` of ``claim_rules.json``)."""
     not_cues = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))["not_cues"]
     blocked = "|".join(map(re.escape, sorted(not_cues, key=len, reverse=True)))
-    return f"(?!{blocked})(?:" + "|".join(map(re.escape, cue_words())) + ")"
+
+    def cue(word: str) -> str:
+        """The cue, unless it ends a word that is no cue (``顧問``: 問 after 顧)."""
+        heads = sorted({n[: -len(word)] for n in not_cues if n.endswith(word) and len(n) > len(word)})
+        return "".join(f"(?<!{re.escape(head)})" for head in heads) + re.escape(word)
+
+    return f"(?!{blocked})(?:" + "|".join(map(cue, cue_words())) + ")"
 
 
 def expand_placeholders(pattern: str) -> str:

@@ -1225,3 +1225,14 @@ def test_he_after_an_unnamed_official_is_that_official_speaking_for_the_organisa
         x = extract_text(text)
         assert len({c.speaker for c in x.claims}) == 1 and len(x.claims) == 2, (text, x.claims)
     says("商务部发言人表示，美国的做法违规。部长王文涛随后会见记者。他说，中国不会让步。", "王文涛", "中国")
+
+
+def test_a_cue_that_ends_a_word_which_is_no_cue_does_not_cut_a_speakers_name() -> None:
+    """問 is a cue, 顧問 (a consultancy) is not: the firm keeps its whole name and speaks."""
+    for text, firm, cue in [
+        ("恒遠顧問發表聲明稱，公司已向香港警務處報案。", "恒遠顧問", "發表聲明稱"),
+        ("恒远顾问发表声明称，公司已向香港警务处报案。", "恒远顾问", "发表声明称"),
+    ]:
+        x = extract_text(text)
+        assert next(m.text for m in x.mentions if m.type == "ORG") == firm
+        assert [c.cue for c in x.claims if c.speaker == entity_of(x, firm)] == [cue]
