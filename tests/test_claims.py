@@ -1236,3 +1236,14 @@ def test_a_cue_that_ends_a_word_which_is_no_cue_does_not_cut_a_speakers_name() -
         x = extract_text(text)
         assert next(m.text for m in x.mentions if m.type == "ORG") == firm
         assert [c.cue for c in x.claims if c.speaker == entity_of(x, firm)] == [cue]
+
+
+def test_an_estimate_before_a_break_and_a_speaker_who_spoke_earlier() -> None:
+    """預估/预估 before a comma is a cue (an estimate of the figure that follows); 先前 may stand between
+    the speaker and the cue, like 此前."""
+    x = extract_text("研究員林淑芬預估，台積電在美國的產能占比最多只會達到15%。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "林淑芬"), "預估")]
+    x = extract_text("分析师王建国预估，英伟达今年的营收将增长三成。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "王建国"), "预估")]
+    x = extract_text("台積電董事長魏哲家先前也說，台積電在美國的投資不是被逼的。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "魏哲家"), "說")]
