@@ -1247,3 +1247,11 @@ def test_an_estimate_before_a_break_and_a_speaker_who_spoke_earlier() -> None:
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "王建国"), "预估")]
     x = extract_text("台積電董事長魏哲家先前也說，台積電在美國的投資不是被逼的。")
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "魏哲家"), "說")]
+
+
+def test_a_one_character_cue_after_the_occasion_of_speaking() -> None:
+    """斥/批 after 在記者會上 still follow their speaker's name: the occasion stands between."""
+    x = extract_text("國台辦發言人朱鳳蓮日前在記者會上斥民進黨當局「賊喊捉賊」。")
+    assert [(c.speaker, c.cue, c.type) for c in x.claims] == [(entity_of(x, "朱鳳蓮"), "斥", "criticism")]
+    x = extract_text("外交部发言人毛宁在例行记者会上批美方滥用出口管制。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "毛宁"), "批")]
