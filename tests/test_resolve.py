@@ -220,7 +220,6 @@ def test_a_latin_name_in_brackets_after_a_quoted_name_is_its_alias() -> None:
     assert {m.type for m in x.mentions if m.entity == entity_of(x, "鹽颱風")} == {"ORG"}
 
 
-
 def test_telegram_is_not_found_inside_a_wire_report() -> None:
     """電報 is Telegram to some writers, but 外電報導 (a report from foreign wires) opens many dispatches."""
     x = extract_text("（中央社綜合外電報導）美國政府今天宣布新規。他在Telegram上發文。")
