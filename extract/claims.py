@@ -35,6 +35,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc._ attributes
+from .anaphors import Anaphor, anaphor_target, anaphors
 from .anchored import find_anchored
 from .lexicon import data_path, expand_placeholders, read_jsonl
 from .mentions import Ment
@@ -126,6 +127,8 @@ class Rules:
     """Words for a document (公告, 聲明, 起訴書) that speak for whoever issued it."""
     occasion: re.Pattern[str]
     """An occasion of speaking, then a cue (``被問及此事時表示``): a question word in it asks nothing."""
+    anaphors: tuple[Anaphor, ...]
+    """Words that refer back to an entity (``公司``, ``新规``): a claim naming none may be about one."""
 
 
 def speaker_gap(data: dict) -> str:
@@ -197,6 +200,7 @@ def rules() -> Rules:
         byline=re.compile(data["byline"] + "$"),
         documents=frozenset(data["document_speakers"]),
         occasion=re.compile(expand_placeholders(_piece(data, "responding") + r"\s?[LINK]\s?[CUE]")),
+        anaphors=anaphors(data["anaphors"]),
     )
 
 
@@ -1084,7 +1088,18 @@ class ClaimFinder:
         if addressee and addressee not in targets and addressee != speaker_id:
             targets.append(addressee)
         if not targets:
-            return
+            referred = anaphor_target(
+                self.text,
+                start,
+                end,
+                self.mentions,
+                self.starts,
+                self.r.anaphors,
+                self.r.max_antecedent_distance,
+            )
+            if referred is None:
+                return  # a claim that names no entity is not annotated (GUIDELINES)
+            targets.append(referred)
         type_ = cue.type if cue and not cue.refine else claim_type(cue.type if cue else "statement", content)
         quote = "direct" if direct or self._mostly_quoted(start, end) else "indirect"
         self.claims.append(

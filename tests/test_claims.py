@@ -1255,3 +1255,27 @@ def test_a_one_character_cue_after_the_occasion_of_speaking() -> None:
     assert [(c.speaker, c.cue, c.type) for c in x.claims] == [(entity_of(x, "朱鳳蓮"), "斥", "criticism")]
     x = extract_text("外交部发言人毛宁在例行记者会上批美方滥用出口管制。")
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "毛宁"), "批")]
+
+
+def test_every_anaphor_rule_matches_its_examples() -> None:
+    rules = json.loads(data_path("claim_rules.json").read_text(encoding="utf-8"))["anaphors"]
+    for rule in rules:
+        assert rule["examples"], rule["name"]
+        for example in rule["examples"]:
+            assert re.search(rule["pattern"], example), (rule["name"], example)
+
+
+def test_a_claim_that_names_no_entity_but_refers_back_to_one_is_about_it() -> None:
+    """公司 in a firm's statement is the firm; 要求公司… after naming a company is that company; 新规 is
+    the rule named before; 该局 the last bureau named. A claim with no such word still names nothing."""
+    x = extract_text("恒远顾问发表声明称，公司已全面检讨付款程序。")
+    assert [c.targets for c in x.claims] == [(entity_of(x, "恒远顾问"),)]
+    x = extract_text("上海證券交易所此前已對寒武紀發出監管工作函，要求公司核實相關傳聞。")
+    assert [(c.speaker, c.targets) for c in x.claims] == [
+        (entity_of(x, "上海證券交易所"), (entity_of(x, "寒武紀"),))
+    ]
+    x = extract_text("美国商务部公布了《出口管制条例》修订版。商务部发言人表示，新规旨在堵住长期存在的漏洞。")
+    assert [c.targets for c in x.claims if c.cue == "表示"] == [(entity_of(x, "《出口管制条例》"),)]
+    x = extract_text("保安局回覆查詢時表示會研究。該局又稱，本局已成立專責小組跟進個案。")
+    assert [c.targets for c in x.claims if c.cue == "又稱"] == [(entity_of(x, "保安局"),)]
+    assert not extract_text("王建华说，今天天气很好，大家出去走走。").claims
