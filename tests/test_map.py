@@ -528,3 +528,23 @@ def test_a_document_map_read_with_sparql_is_the_whole_stores(store: Path, source
         assert fast is not None and fast.graph.number_of_edges() < source.graph.number_of_edges()
         assert map_payload(fast, flt) == map_payload(source, flt)
     assert MapSource.from_documents(opened, ["missing.txt"]) is None  # the whole read explains
+
+
+def test_entities_pushed_apart_leave_room_between_every_pair() -> None:
+    """A crowded community (400 entities dropped near one spot) comes out with no two outlines closer
+    than the gap an arrow needs, whatever their sizes, and the same every time."""
+    import math
+    import random
+
+    from graph.views.layout import NODE_GAP, _apart
+
+    rng = random.Random(5)
+    pos = {f"e{i}": (rng.uniform(-60, 60), rng.uniform(-60, 60)) for i in range(400)}
+    radius = {n: rng.uniform(9, 38) for n in pos}
+    out = _apart(pos, radius, rounds=400)
+    names = sorted(out)
+    worst = min(
+        math.dist(out[a], out[b]) - radius[a] - radius[b] for i, a in enumerate(names) for b in names[i + 1 :]
+    )
+    assert worst >= NODE_GAP - 0.5
+    assert _apart(pos, radius, rounds=400) == out
