@@ -475,10 +475,12 @@ class StoreBuilder:
     def _publish(self) -> None:
         """Finish the new store, close it, point ``current`` at it and drop the old one."""
         assert self._new is not None
+        # A fresh store filled by the bulk loader is compacted as it is written (its files go straight to
+        # RocksDB's last level): compacting it again took 1.9 s of a 1,000-document build's 55.
+        rewritten = self._bulk is None
         if self._bulk is not None:
             self._bulk.finish()  # every partition loaded before anything is read or removed
             self._bulk = None  # it holds the store open: closing it below must close RocksDB
-        rewritten = True
         if self._inherited is not None:
             removed = self._inherited - self._kept - self._dropped
             self.stats.removed = len(removed)
