@@ -96,6 +96,8 @@ def pattern_matches(
             if pattern.trim_left:
                 start = trim_left(text, start, end)
             while pattern.generic_prefix and start < end and text[start] in pattern.generic_prefix:
+                if any(_is_place(text[start : start + n]) for n in (2, 3, 4)):
+                    break  # 新加坡, 新西兰: a place's name, not 新 before a name
                 start += 1
             suffix = len(match.group("suffix")) if "suffix" in pattern.regex.groupindex else _SUFFIX_LEN
             stem = text[start : end - suffix]

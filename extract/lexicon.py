@@ -366,6 +366,8 @@ def ner_filters() -> dict[str, dict]:
     for rule in filters.values():
         if "first" in rule:
             rule["first"] = boundaries()[rule["first"]]
+        if "not_ending_in" in rule:
+            rule["not_ending_in"] = tuple(boundaries()[rule["not_ending_in"]])
         if "or_pattern" in rule:
             rule["or_pattern"] = re.compile(expand_placeholders(rule["or_pattern"]))
         if "suffixes" in rule:

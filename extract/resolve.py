@@ -199,6 +199,8 @@ def plausible_ner(name: str, label: str) -> bool:
         return False
     if rule.get("not_common_words") and to_simplified(name) in common_words():
         return False
+    if any(name.endswith(word) for word in rule.get("not_ending_in", ()) if len(word) < len(name)):
+        return False  # 國安顧問蘇利文: 安顧問 ends a title
     if "suffixes" in rule:
         suffix = next((s for s in rule["suffixes"] if name.endswith(s)), None)
         if suffix is None:

@@ -122,6 +122,14 @@ def test_a_word_that_begins_with_a_surname_is_no_name_of_the_model() -> None:
         assert plausible_ner(name, "PERSON"), name
 
 
+def test_a_name_of_the_model_that_ends_in_a_role_is_no_name() -> None:
+    """國安顧問蘇利文: 安顧問 is the end of a title, not a person before 蘇利文."""
+    for words in ["安顧問", "安顾问", "林主席", "王部長"]:
+        assert not plausible_ner(words, "PERSON"), words
+    x = extract_text("白宮國安顧問蘇利文此前曾表示，美國將對關鍵技術維持優勢。")
+    assert [m.text for m in x.mentions if m.type == "PERSON"] == ["蘇利文"]
+
+
 def test_country_context_counts_the_countrys_bodies() -> None:
     x = extract_text("中国公司和中国市场很重要。白宫和美国国会都在讨论。商务部表示会审查。")
     assert entity_of(x, "商务部") == entity_of(extract_text("美国商务部发布新规"), "美国商务部")
