@@ -348,9 +348,11 @@ def common_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def administration_words() -> re.Pattern[str]:
-    """Words that, right after a place, person or organisation, name its government (``boundaries.json``)."""
+    """Words that, right after a place, person or organisation, name its government (``boundaries.json``),
+    unless they begin a longer word (``政府事務``: a company's government affairs)."""
     words = sorted(boundaries()["administration_words"], key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words)))
+    compounds = "|".join(map(re.escape, boundaries()["administration_not_before"]))
+    return re.compile(f"(?:{'|'.join(map(re.escape, words))})(?!{compounds})")
 
 
 @lru_cache(maxsize=1)

@@ -232,3 +232,12 @@ def test_telegram_is_not_found_inside_a_wire_report() -> None:
     """電報 is Telegram to some writers, but 外電報導 (a report from foreign wires) opens many dispatches."""
     x = extract_text("（中央社綜合外電報導）美國政府今天宣布新規。他在Telegram上發文。")
     assert [m.text for m in x.mentions if m.type == "PRODUCT"] == ["Telegram"]
+
+
+def test_government_affairs_of_a_company_is_no_administration() -> None:
+    """輝達政府事務副總裁: 政府事務 (government affairs) is a department's word, not 輝達's government;
+    川普政府官員 are the administration's officials."""
+    for text in ["輝達政府事務副總裁表示會配合。", "英伟达政府关系主管表示会配合。"]:
+        assert not [m for m in extract_text(text).mentions if m.text.endswith("政府")], text
+    x = extract_text("川普政府官員表示會配合。")
+    assert "川普政府" in [m.text for m in x.mentions if m.type == "ORG"]
