@@ -356,6 +356,13 @@ def administration_words() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def generic_bodies() -> re.Pattern[str]:
+    """What describes a body without naming one (``监管部门``, ``国际组织``), in simplified script
+    (``boundaries.json``); GUIDELINES: generic descriptions are not entities."""
+    return re.compile(boundaries()["generic_bodies"])
+
+
+@lru_cache(maxsize=1)
 def not_a_place_before() -> re.Pattern[str]:
     """What, right after a place's name, makes it another thing (``boundaries.json``: 阿尔巴尼亚族)."""
     return re.compile(boundaries()["not_a_place_before"])

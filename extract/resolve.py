@@ -61,6 +61,7 @@ from .lexicon import (
     cue_word_inside,
     gazetteer_by_id,
     gazetteer_by_key,
+    generic_bodies,
     name_likelihood,
     ner_filters,
     not_a_name_in_slot,
@@ -613,6 +614,8 @@ def proposals_of(doc: Doc) -> list[Proposal]:
             start, end, kind = span.start_char, span.end_char, source
             if source == "ner":
                 end = _without_link(text, start, end)
+                if span.label_ == "ORG" and generic_bodies().match(to_simplified(text[start:end])):
+                    continue  # 监管部门, 国际组织: a body described, none named
                 if text[end - 1 : end + 1] in _split_words() or _starts_inside_a_cue(text, start):
                     continue  # 國際社|會, 表|明嚴正: the model cut a word in two
                 if any(

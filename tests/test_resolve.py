@@ -241,3 +241,15 @@ def test_government_affairs_of_a_company_is_no_administration() -> None:
         assert not [m for m in extract_text(text).mentions if m.text.endswith("政府")], text
     x = extract_text("川普政府官員表示會配合。")
     assert "川普政府" in [m.text for m in x.mentions if m.type == "ORG"]
+
+
+def test_a_generic_description_of_a_body_is_no_organisation() -> None:
+    """監管部門, 国际组织, 有關當局 describe bodies and name none (GUIDELINES); 世界贸易组织 names one."""
+    for text in [
+        "去年立案以来，监管部门首次披露调查进展。",
+        "美國行政部門支持台灣參與國際組織。",
+        "有關當局表示會跟進。",
+    ]:
+        assert not [m for m in extract_text(text).mentions if m.type == "ORG"], text
+    x = extract_text("世界贸易组织表示，争端仍在审理。")
+    assert [m.text for m in x.mentions if m.type == "ORG"] == ["世界贸易组织"]
