@@ -40,6 +40,12 @@ def test_labels_follow_the_last_word() -> None:
     }
     assert ("Acme Robotics", "ORG") in found
     assert ("Jane Doe", "PERSON") in found
+    found = {
+        (t[s:e], label)
+        for t in ["刊登在聯邦公報（Federal Register）的規定", "據荷蘭報章（Het Financieele Dagblad）報導"]
+        for s, e, label, _ in pattern_matches(t)
+    }
+    assert ("Federal Register", "ORG") in found and ("Het Financieele Dagblad", "ORG") in found
 
 
 @pytest.mark.parametrize(
