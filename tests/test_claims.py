@@ -1279,3 +1279,11 @@ def test_a_claim_that_names_no_entity_but_refers_back_to_one_is_about_it() -> No
     x = extract_text("保安局回覆查詢時表示會研究。該局又稱，本局已成立專責小組跟進個案。")
     assert [c.targets for c in x.claims if c.cue == "又稱"] == [(entity_of(x, "保安局"),)]
     assert not extract_text("王建华说，今天天气很好，大家出去走走。").claims
+
+
+def test_a_body_speaks_through_a_notice_or_a_warning_it_issued() -> None:
+    """发布通报称, 發出風險提示指: the document stands between the body and the cue."""
+    x = extract_text("哈尔滨市公安局15日发布通报称，亚冬会期间遭到来自美国的网络攻击。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "哈尔滨市公安局"), "称")]
+    x = extract_text("上海證券交易所發出風險提示，指寒武紀股價可能大幅波動。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "上海證券交易所"), "指")]
