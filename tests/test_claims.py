@@ -1287,3 +1287,12 @@ def test_a_body_speaks_through_a_notice_or_a_warning_it_issued() -> None:
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "哈尔滨市公安局"), "称")]
     x = extract_text("上海證券交易所發出風險提示，指寒武紀股價可能大幅波動。")
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "上海證券交易所"), "指")]
+
+
+def test_a_proposal_is_a_demand() -> None:
+    """提议/提議: who proposes asks for what follows (GUIDELINES: demand, calls, urges, proposes)."""
+    x = extract_text("欧盟委员会今年2月已提议，取消进入欧盟的150欧元以下包裹的关税豁免。")
+    assert [(c.speaker, c.cue, c.type) for c in x.claims] == [(entity_of(x, "欧盟委员会"), "提议", "demand")]
+    x = extract_text("FCC主席羅森沃塞爾同日提議，電信業者每年須向FCC提交資安計畫。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "羅森沃塞爾"), "提議")]
+    assert all(c.cue != "提议" for c in extract_text("这项提议遭到欧盟委员会否决，没有下文。").claims)
