@@ -290,7 +290,8 @@ def object_of_verb(text: str, start: int) -> bool:
 
 def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]:
     """Gazetteer proposals strictly inside a kept proposal, non-overlapping among themselves, and any
-    name that opens a kept compound (``民进党`` in ``民进党当局``) (rule 7).
+    name that opens a kept compound (``民进党`` in ``民进党当局``) (rule 7); not a place that ends a
+    place's name (``南亚`` in ``东南亚``).
 
     >>> outer = Proposal(0, 4, "ORG", "gazetteer", ("biden_administration",))
     >>> inner = Proposal(0, 2, "PERSON", "gazetteer", ("joe_biden",))
@@ -298,13 +299,18 @@ def nested_in(kept: list[Proposal], proposals: list[Proposal]) -> list[Proposal]
     [(0, 2, True)]
     """
     outer = Spans([(k.start, k.end) for k in kept])
+    labels = {(k.start, k.end): k.label for k in kept}
     compound_end = {k.start: k.end for k in kept if k.compound}
-    inside = [
-        Proposal(p.start, p.end, p.label, p.source, p.ids, nested=True)
-        for p in proposals
-        if (p.source == "gazetteer" or p.end < compound_end.get(p.start, p.start))
-        and outer.containing(p.start, p.end) not in (None, (p.start, p.end))
-    ]
+    inside = []
+    for p in proposals:
+        around = outer.containing(p.start, p.end)
+        if around in (None, (p.start, p.end)):
+            continue
+        if not (p.source == "gazetteer" or p.end < compound_end.get(p.start, p.start)):
+            continue
+        if p.label == labels[around] == "GPE" and p.end == around[1]:
+            continue  # 南亞 ends 東南亞: another place, not named there
+        inside.append(Proposal(p.start, p.end, p.label, p.source, p.ids, nested=True))
     return choose(inside)
 
 

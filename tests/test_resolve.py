@@ -253,3 +253,11 @@ def test_a_generic_description_of_a_body_is_no_organisation() -> None:
         assert not [m for m in extract_text(text).mentions if m.type == "ORG"], text
     x = extract_text("世界贸易组织表示，争端仍在审理。")
     assert [m.text for m in x.mentions if m.type == "ORG"] == ["世界贸易组织"]
+
+
+def test_a_place_that_ends_another_places_name_is_not_named_there() -> None:
+    """南亞 ends 東南亞 but is another region: it is no nested mention (拜登 in 拜登政府 still is)."""
+    x = extract_text("大量晶片經東南亞轉運到中國。")
+    assert sorted(m.text for m in x.mentions if m.type == "GPE") == ["中國", "東南亞"]
+    x = extract_text("拜登政府宣布新规。")
+    assert "拜登" in [m.text for m in x.mentions if m.type == "PERSON"]
