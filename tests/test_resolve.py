@@ -261,3 +261,9 @@ def test_a_place_that_ends_another_places_name_is_not_named_there() -> None:
     assert sorted(m.text for m in x.mentions if m.type == "GPE") == ["中國", "東南亞"]
     x = extract_text("拜登政府宣布新规。")
     assert "拜登" in [m.text for m in x.mentions if m.type == "PERSON"]
+
+
+def test_the_mainland_is_china() -> None:
+    """大陸, 中國大陸, 內地: in Taiwan and Hong Kong reports the mainland is China (the PRC), one entity."""
+    x = extract_text("中國商務部昨天回應。他在大陸和中國大陸以外都有工廠，內地市場仍是重點。")
+    assert len({entity_of(x, n) for n in ("中國", "大陸", "中國大陸", "內地")}) == 1
