@@ -267,3 +267,9 @@ def test_the_mainland_is_china() -> None:
     """大陸, 中國大陸, 內地: in Taiwan and Hong Kong reports the mainland is China (the PRC), one entity."""
     x = extract_text("中國商務部昨天回應。他在大陸和中國大陸以外都有工廠，內地市場仍是重點。")
     assert len({entity_of(x, n) for n in ("中國", "大陸", "中國大陸", "內地")}) == 1
+
+
+def test_the_model_may_not_cut_a_word_at_a_names_edge() -> None:
+    """任何安全 is no 何安, 毛利率 no 毛利: the model's name began inside 任何 or ended inside 利率."""
+    for text in ["TP-Link會配合美國任何安全評估。", "成熟製程為主的公司，去年毛利率都明顯下滑。"]:
+        assert not [m for m in extract_text(text).mentions if m.type == "PERSON"], text
