@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .forum import anonymous_posters
 from .lexicon import (
     Abbreviations,
     EntityPattern,
@@ -308,6 +309,8 @@ class PosterRuler:
         for start, end in names:
             if start < 0 or end > len(doc.text):
                 continue  # a post of an earlier or later piece (a long document in pieces)
+            if doc.text[start:end] in anonymous_posters():
+                continue  # 匿名用户: no one's name
             span = doc.char_span(start, end, label="PERSON", alignment_mode="expand")
             if span is not None:
                 spans.append(span)

@@ -42,6 +42,7 @@ class _Rules:
     edge_markup: re.Pattern[str]
     floor_names: dict[str, int]
     min_posts: int
+    anonymous: frozenset[str]
 
 
 @cache
@@ -73,7 +74,13 @@ def _rules() -> _Rules:
         edge_markup=compile_(data["edge_markup"]),
         floor_names=floor_names,
         min_posts=data["min_posts"],
+        anonymous=frozenset(data["anonymous_posters"]),
     )
+
+
+def anonymous_posters() -> frozenset[str]:
+    """What stands where a poster's name would (``匿名用户``, ``游客``): no one's name (``forum.json``)."""
+    return _rules().anonymous
 
 
 def split_posts(text: str, plain: str) -> tuple[Post, ...]:

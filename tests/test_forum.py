@@ -515,3 +515,17 @@ def test_a_thread_whose_floors_are_named_first_then_numbered_with_a_hash() -> No
     assert [(p.floor, p.author) for p in posts] == [(1, "山城老李"), (2, "小雨点"), (12, "码字匠")]
     quotes = [(q.author, _words(NAMED_THEN_NUMBERED, q)) for q in posts[2].quotes]
     assert quotes == [("小雨点", "进口又降了。")]
+
+
+def test_an_anonymous_poster_is_no_person() -> None:
+    """匿名用户 is where a name would stand, not a name: no entity, and so no claims of its own."""
+    from tests.extraction_helpers import extract_text
+
+    text = (
+        "硅谷观察者 的回答\n美国商务部这次的规定会让英伟达损失一大块市场。\n\n"
+        "匿名用户 的回答\n英伟达早就准备好了替代产品。\n\n"
+        "芯片老兵 的回答\n华为的昇腾会受益。\n"
+    )
+    x = extract_text(text)
+    posters = [m.text for m in x.mentions if m.type == "PERSON"]
+    assert "硅谷观察者" in posters and "芯片老兵" in posters and "匿名用户" not in posters
