@@ -1296,3 +1296,13 @@ def test_a_proposal_is_a_demand() -> None:
     x = extract_text("FCC主席羅森沃塞爾同日提議，電信業者每年須向FCC提交資安計畫。")
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "羅森沃塞爾"), "提議")]
     assert all(c.cue != "提议" for c in extract_text("这项提议遭到欧盟委员会否决，没有下文。").claims)
+
+
+def test_the_next_day_and_the_same_occasion_between_a_speaker_and_the_cue() -> None:
+    """隔天 (the next day), 同場 (at the same event) and 一直 stand between a speaker and the cue."""
+    x = extract_text("蘋果執行長庫克同場宣布，蘋果未來4年將在美國追加投資1000億美元。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "庫克"), "宣布")]
+    x = extract_text("商务部长卢特尼克隔天在白宫受访时说，前朝政府给台积电的补助太慷慨。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "卢特尼克"), "说")]
+    x = extract_text("台北市長蔣萬安一直說，北市府會全力配合輝達。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "蔣萬安"), "說")]
