@@ -1306,3 +1306,16 @@ def test_the_next_day_and_the_same_occasion_between_a_speaker_and_the_cue() -> N
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "卢特尼克"), "说")]
     x = extract_text("台北市長蔣萬安一直說，北市府會全力配合輝達。")
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "蔣萬安"), "說")]
+
+
+def test_speakers_who_write_jointly_or_speak_severally_each_make_the_claim() -> None:
+    """聯名致函X，要求…, 分别发表声明，呼吁…: each speaker asks, and X is whom they write to."""
+    x = extract_text(
+        "民主黨參議員魏登和共和黨參議員蘭金聯名致函聯邦通訊委員會，要求該會強制電信業者落實資安標準。"
+    )
+    assert sorted(c.speaker for c in x.claims) == sorted([entity_of(x, "魏登"), entity_of(x, "蘭金")])
+    x = extract_text(
+        "中国机电产品进出口商会和中国电子信息行业联合会当天也分别发表声明，呼吁美方撤销有关规则。"
+    )
+    speakers = {entity_of(x, "中国机电产品进出口商会"), entity_of(x, "中国电子信息行业联合会")}
+    assert {c.speaker for c in x.claims} == speakers
