@@ -416,6 +416,7 @@
     if (!lineTip.hidden) lineTip.hidden = true;
   }
   function showLineTip(x, y) {
+    if (clickedAt) return;  // the pointer has not moved since a click (see below)
     var box = $("map").getBoundingClientRect(), dom = { x: x - box.left, y: y - box.top };
     if (network.getNodeAt(dom) !== undefined) return;  // an entity's own tooltip
     var id = nearestEdge(network.DOMtoCanvas(dom));
@@ -438,7 +439,20 @@
     });
   }
 
+  // After a click the pointer rests where it was, and Chromium sends it a mousemove when the panel opens
+  // and the page's layout changes under it: vis-network would then show the tooltip of whatever it finds
+  // there (a neighbouring line, not the one clicked). No tooltip until the pointer really moves.
+  var clickedAt = null;
+  $("map").addEventListener("pointermove", function (ev) {
+    if (clickedAt && Math.hypot(ev.clientX - clickedAt.x, ev.clientY - clickedAt.y) > 4) clickedAt = null;
+  });
+  network.on("showPopup", function () {
+    if (clickedAt) hideTooltip();
+  });
+
   network.on("click", function (params) {
+    var box = $("map").getBoundingClientRect();
+    clickedAt = { x: box.left + params.pointer.DOM.x, y: box.top + params.pointer.DOM.y };
     hideTooltip();
     var edge = params.nodes.length ? null : nearestEdge(params.pointer.canvas) || params.edges[0];
     if (params.nodes.length) showNode(params.nodes[0]);
