@@ -38,7 +38,6 @@ class GazetteerEntry:
     labels: dict[str, str]
     aliases: tuple[str, ...]
     country: str | None = None
-    ambiguous: frozenset[str] = field(default_factory=frozenset)
     abbreviations: tuple[str, ...] = ()
     """One-character forms in simplified script, found only in joint abbreviations (``中美关系``)."""
 
@@ -93,7 +92,6 @@ def gazetteer() -> tuple[GazetteerEntry, ...]:
             labels=dict(row.get("labels") or {}),
             aliases=tuple(row.get("aliases") or ()),
             country=row.get("country"),
-            ambiguous=frozenset(row.get("ambiguous") or ()),
             abbreviations=tuple(row.get("abbreviations") or ()),
         )
         for row in read_jsonl(data_path("gazetteer.jsonl"))
