@@ -623,8 +623,8 @@ def proposals_of(doc: Doc) -> list[Proposal]:
                 if span.label_ == "ORG" and generic_bodies().match(to_simplified(text[start:end])):
                     continue  # 监管部门, 国际组织: a body described, none named
                 if (
-                    text[end - 1 : end + 1] in _split_words()
-                    or text[start - 1 : start + 1] in _split_before_words()
+                    text[end - 1 : end + 1] in _cut_words("split_words")
+                    or text[start - 1 : start + 1] in _cut_words("split_before_words")
                     or _starts_inside_a_cue(text, start)
                 ):
                     continue  # 國際社|會, 任|何安全, 表|明嚴正: the model cut a word in two
@@ -653,18 +653,12 @@ def proposals_of(doc: Doc) -> list[Proposal]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _split_words() -> frozenset[str]:
-    """Words whose first character may end a name the model proposes (``國際社會``: no 國際社)."""
-    words = boundaries()["split_words"]
-    return frozenset(w for word in words for w in (word, to_simplified(word)))
-
-
-@lru_cache(maxsize=1)
-def _split_before_words() -> frozenset[str]:
-    """Words whose last character may not begin a name the model proposes (``任何安全``: no 何安)."""
-    words = boundaries()["split_before_words"]
-    return frozenset(w for word in words for w in (word, to_simplified(word)))
+@lru_cache(maxsize=2)
+def _cut_words(key: str) -> frozenset[str]:
+    """The words of ``boundaries.json``'s ``key``, both scripts, that a model's name may not cut:
+    ``split_words`` may not hold its end (``國際社會``: no 國際社), ``split_before_words`` its start
+    (``任何安全``: no 何安)."""
+    return frozenset(w for word in boundaries()[key] for w in (word, to_simplified(word)))
 
 
 def _starts_inside_a_cue(text: str, start: int) -> bool:
