@@ -260,10 +260,14 @@ def _bare_product_names(simple: str, spans: list[Span]) -> list[Span]:
     """
     heads = set(boundaries()["product_heads"])
     makers = {(s.start_char, s.end_char) for s in spans if s.label_ == "ORG"}
+    products: dict[int, list[Span]] = {}
+    for span in spans:
+        if span.label_ == "PRODUCT":
+            products.setdefault(span.kb_id, []).append(span)
 
     def wrapped(outer: Span) -> bool:
-        for inner in spans:
-            if inner is outer or inner.kb_id != outer.kb_id or inner.label_ != "PRODUCT":
+        for inner in products[outer.kb_id]:
+            if inner is outer:
                 continue
             if not outer.start_char <= inner.start_char < inner.end_char <= outer.end_char:
                 continue
