@@ -61,13 +61,16 @@ def trim_left(text: str, start: int, end: int, keep_right: int = 2) -> int:
             cut = i + 1
     for word in _stop_words():
         at = head.rfind(word)
+        while at >= 0 and inside_words.intersection(range(at, at + len(word))):
+            at = head.rfind(word, 0, at)  # 調查 of 聯邦調查局: part of the name
         if at >= 0:
             cut = max(cut, at + len(word))
     return start + cut
 
 
 def _inside_name_words(name: str) -> set[int]:
-    """The places in ``name`` covered by a word of ``name_words`` (``个人``, ``经济``): not places to cut.
+    """The places in ``name`` covered by a word of ``name_words`` (``个人``, ``经济``, ``调查局``): not places
+    to cut.
 
     >>> sorted(_inside_name_words("韩国个人信息保护委员会"))
     [2, 3]

@@ -354,6 +354,23 @@ def administration_words() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def company_form() -> re.Pattern[str]:
+    """What may follow a company's name in its registered form, trade words then a legal form, either
+    script (``boundaries.json``): ``技術有限公司`` after 華為.
+
+    >>> bool(company_form().fullmatch("技術有限公司")), bool(company_form().fullmatch("美洲公司"))
+    (True, False)
+    """
+    rule = boundaries()["company_form"]
+
+    def either(words: list[str]) -> str:
+        forms = {v for w in words for v in (w, *traditional_variants(w))}
+        return "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+
+    return re.compile(f"(?:{either(rule['trades'])}){{0,2}}(?:{either(rule['legal_forms'])})")
+
+
+@lru_cache(maxsize=1)
 def generic_bodies() -> re.Pattern[str]:
     """What describes a body without naming one (``监管部门``, ``国际组织``), in simplified script
     (``boundaries.json``); GUIDELINES: generic descriptions are not entities."""

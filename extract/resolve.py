@@ -58,6 +58,7 @@ from .lexicon import (
     administration_words,
     boundaries,
     common_words,
+    company_form,
     cue_word_inside,
     gazetteer_by_id,
     gazetteer_by_key,
@@ -410,7 +411,8 @@ class Resolver:
         self.group_of: dict[int, Group] = {}
 
     def _variants(self, nested: list[Proposal]) -> list[Proposal]:
-        """Rule 7, second half: an outer name takes the id of a same-type gazetteer name inside most of it."""
+        """Rule 7, second half: an outer name takes the id of a same-type gazetteer name inside most of it,
+        or of a company's name that only its registered form follows (``邁絡思科技有限公司``)."""
         remaining = []
         kept = {(k.start, k.end): k for k in self.kept}
         for inner in nested:
@@ -421,12 +423,24 @@ class Resolver:
                 not outer.ids
                 and not outer.compound
                 and outer.label == inner.label
-                and 2 * (inner.end - inner.start) > outer.end - outer.start
+                and (
+                    2 * (inner.end - inner.start) > outer.end - outer.start
+                    or self._registered_form(outer, inner)
+                )
             ):
                 outer.ids = inner.ids
             else:
                 remaining.append(inner)
         return remaining
+
+    def _registered_form(self, outer: Proposal, inner: Proposal) -> bool:
+        """Whether ``outer`` is the company ``inner`` in its registered form: trade words and a legal form
+        after its name (``華為技術有限公司``), nothing else (``中國電信美洲公司`` is another company)."""
+        return (
+            inner.label == "ORG"
+            and inner.start == outer.start
+            and company_form().fullmatch(self.text, inner.end, outer.end) is not None
+        )
 
     def run(self) -> list[Group]:
         by_key: dict[object, Group] = {}

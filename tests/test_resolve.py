@@ -273,3 +273,16 @@ def test_the_model_may_not_cut_a_word_at_a_names_edge() -> None:
     """任何安全 is no 何安, 毛利率 no 毛利: the model's name began inside 任何 or ended inside 利率."""
     for text in ["TP-Link會配合美國任何安全評估。", "成熟製程為主的公司，去年毛利率都明顯下滑。"]:
         assert not [m for m in extract_text(text).mentions if m.type == "PERSON"], text
+
+
+def test_a_company_in_its_registered_form_is_that_company() -> None:
+    """Trade words and a legal form after a known company's name (英伟达半导体科技有限公司) make its
+    registered name, in either script; another word between (美洲) makes another company."""
+    nvidia = entity_of(extract_text("英伟达表示，出货正常。"), "英伟达")
+    for sentence, name in [
+        ("监管机构调查英伟达半导体科技有限公司的交易。", "英伟达半导体科技有限公司"),
+        ("檢方指輝達科技股份有限公司並未回應。", "輝達科技股份有限公司"),
+    ]:
+        assert entity_of(extract_text(sentence), name) == nvidia, sentence
+    x = extract_text("中国电信美洲有限公司起诉了联邦通信委员会。")
+    assert entity_of(x, "中国电信美洲有限公司") != entity_of(extract_text("中国电信表示反对。"), "中国电信")
