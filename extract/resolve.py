@@ -18,8 +18,11 @@ Rules, in order (each is general, none names a particular entity):
    before.
 4. **Short names and repeats**: the last part of a multi-part person name
    (``Lutnick``, ``沃伦``) found alone elsewhere is that person, unless two
-   people share it; a name found once by shape or by the model is the same
-   entity wherever else it occurs in the document.
+   people share it; a surname and a title (``李主席``) is the one person of
+   that surname named in full; a name proposed only where the text reads
+   another person's name a character longer (``司徒家`` of ``司徒家明``) is that name; a
+   name found once by shape or by the model is the same entity wherever else
+   it occurs in the document.
 5. **Containment**: an organisation or law not in the gazetteer whose name ends
    another one's (``参议院商务委员会`` / ``美国国会参议院商务委员会``) is the same.
 6. **Type conflicts**: a gazetteer entity keeps its gazetteer type; otherwise the
@@ -454,6 +457,8 @@ class Resolver:
             self._add(group, p)
         self._appositions()
         self._short_names()
+        self._titled_surnames()
+        self._cut_short()
         self._repeats()
         self._containment()
         return [g for g in self.groups if g.proposals]
@@ -527,6 +532,53 @@ class Resolver:
                     self._keep(owner, Proposal(m.start(), m.end(), "PERSON", "patterns"))
         self.kept.sort(key=lambda p: p.start)
 
+    def _titled_surnames(self) -> None:
+        """Rule 4, third part: a surname and a title (``李主席``, ``唐外長``) is the one person of that
+        surname the document names in full; with several of them, none."""
+        full: dict[str, set[int]] = {}
+        titled: list[Group] = []
+        for group in self.groups:
+            surfaces = [self.text[p.start : p.end] for p in group.proposals]
+            if not surfaces or any(p.label != "PERSON" for p in group.proposals):
+                continue
+            if all(_titled_surname(s) for s in surfaces):
+                titled.append(group)
+                continue
+            for surface in surfaces:
+                if 2 <= len(surface) <= 3 and _is_surname(surface[0]):
+                    full.setdefault(to_simplified(surface[0]), set()).add(id(group))
+        groups = {id(g): g for g in self.groups}
+        for group in titled:
+            owners = full.get(to_simplified(self.text[group.proposals[0].start]), set())
+            if len(owners) == 1:
+                self._merge(groups[next(iter(owners))], group)
+
+    def _cut_short(self) -> None:
+        """Rule 4, fourth part: a person's name proposed only where the text reads, one character longer,
+        another person's name (``司徒家`` of ``司徒家明雖非``) is that name."""
+        people = [g for g in self.groups if g.proposals and all(p.label == "PERSON" for p in g.proposals)]
+        for minor in people:
+            for major in people:
+                names = {self.text[p.start : p.end] for p in major.proposals}
+                if (
+                    major is minor
+                    or minor.gazetteer_id
+                    or not minor.proposals
+                    or not all(self._reads_on(p, names) for p in minor.proposals)
+                ):
+                    continue
+                for p in list(minor.proposals):
+                    self.taken.add(p.end, p.end + 1)
+                    p.end += 1
+                self._merge(major, minor)
+
+    def _reads_on(self, p: Proposal, names: set[str]) -> bool:
+        """Whether the text at ``p`` reads one of ``names``, one character longer than ``p``, that
+        character free."""
+        return self.taken.free(p.end, p.end + 1) and any(
+            len(n) == p.end - p.start + 1 and self.text.startswith(n, p.start) for n in names
+        )
+
     def _repeats(self) -> None:
         """Rule 4, second half: every free occurrence of a name found by shape or model (a title found in
         book-title marks also where it stands without them)."""
@@ -572,6 +624,24 @@ class Resolver:
                     keys[j] |= keys[i]
                     index(j, keys[i])
                     break
+
+
+def _is_surname(char: str) -> bool:
+    return char in boundaries()["SURNAME"]
+
+
+def _titled_surname(surface: str) -> bool:
+    """Whether ``surface`` is a surname and a title of ``ROLE`` (``李主席``, ``唐外長``).
+
+    >>> _titled_surname("李主席"), _titled_surname("李瑞明"), _titled_surname("主席")
+    (True, False, False)
+    """
+    return len(surface) >= 3 and _is_surname(surface[0]) and surface[1:] in _roles()
+
+
+@lru_cache(maxsize=1)
+def _roles() -> frozenset[str]:
+    return frozenset(boundaries()["ROLE"])
 
 
 def _entity_type(group: Group) -> str:

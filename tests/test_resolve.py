@@ -286,3 +286,26 @@ def test_a_company_in_its_registered_form_is_that_company() -> None:
         assert entity_of(extract_text(sentence), name) == nvidia, sentence
     x = extract_text("中国电信美洲有限公司起诉了联邦通信委员会。")
     assert entity_of(x, "中国电信美洲有限公司") != entity_of(extract_text("中国电信表示反对。"), "中国电信")
+
+
+def test_a_surname_with_a_title_is_the_person_of_that_surname() -> None:
+    """李主席 after 国家主席李瑞明, 李特首 after 行政長官李家朗: the one person of that surname named in full;
+    with two of them (李瑞明, 李大同) the title says nothing of which."""
+    for text, full, titled in [
+        ("国家主席李瑞明昨天抵达巴黎。李主席在会见时说，中法合作前景广阔。", "李瑞明", "李主席"),
+        ("行政長官李家朗昨日表示，香港會繼續發展。李特首又說，政府會加大投資。", "李家朗", "李特首"),
+    ]:
+        x = extract_text(text)
+        assert entity_of(x, titled) == entity_of(x, full), text
+    x = extract_text("李瑞明和李大同出席会议。李主席说，合作前景广阔。")
+    assert entity_of(x, "李主席") not in {entity_of(x, "李瑞明"), entity_of(x, "李大同")}
+
+
+def test_a_name_read_one_character_short_is_the_name_read_more_often() -> None:
+    """A person's name proposed once a character short (司徒家明雖非: 司徒家) where the document names the
+    person more often in full is that person, at that name."""
+    x = extract_text(
+        "被告司徒家明承認控罪。律師稱司徒家明只負責物流。法官判刑時指，司徒家明雖非主腦，但角色吃重。"
+        "他又指，司徒家明有悔意。"
+    )
+    assert {m.text for m in x.mentions if m.type == "PERSON"} == {"司徒家明"}
