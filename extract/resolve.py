@@ -555,29 +555,29 @@ class Resolver:
 
     def _cut_short(self) -> None:
         """Rule 4, fourth part: a person's name proposed only where the text reads, one character longer,
-        another person's name (``司徒家`` of ``司徒家明雖非``) is that name."""
+        another person's name (``司徒家`` of ``司徒家明雖非``) is that name. One lookup a proposal: a
+        book-length document names thousands of people."""
         people = [g for g in self.groups if g.proposals and all(p.label == "PERSON" for p in g.proposals)]
+        owner: dict[str, Group] = {}
+        for group in people:
+            for p in group.proposals:
+                owner.setdefault(self.text[p.start : p.end], group)
         for minor in people:
-            for major in people:
-                names = {self.text[p.start : p.end] for p in major.proposals}
-                if (
-                    major is minor
-                    or minor.gazetteer_id
-                    or not minor.proposals
-                    or not all(self._reads_on(p, names) for p in minor.proposals)
-                ):
-                    continue
-                for p in list(minor.proposals):
-                    self.taken.add(p.end, p.end + 1)
-                    p.end += 1
-                self._merge(major, minor)
-
-    def _reads_on(self, p: Proposal, names: set[str]) -> bool:
-        """Whether the text at ``p`` reads one of ``names``, one character longer than ``p``, that
-        character free."""
-        return self.taken.free(p.end, p.end + 1) and any(
-            len(n) == p.end - p.start + 1 and self.text.startswith(n, p.start) for n in names
-        )
+            if minor.gazetteer_id or not minor.proposals:
+                continue
+            longer = {id(owner.get(self.text[p.start : p.end + 1])) for p in minor.proposals}
+            major = owner.get(self.text[minor.proposals[0].start : minor.proposals[0].end + 1])
+            if (
+                major is None
+                or major is minor
+                or longer != {id(major)}
+                or not all(self.taken.free(p.end, p.end + 1) for p in minor.proposals)
+            ):
+                continue
+            for p in minor.proposals:
+                self.taken.add(p.end, p.end + 1)
+                p.end += 1
+            self._merge(major, minor)
 
     def _repeats(self) -> None:
         """Rule 4, second half: every free occurrence of a name found by shape or model (a title found in
