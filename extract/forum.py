@@ -51,6 +51,7 @@ def _rules() -> _Rules:
     floor_names = data["floor_names"]
     fill = {
         "{time}": data["time"],
+        "{relative_time}": data["relative_time"],
         "{floor_name}": "|".join(re.escape(name) for name in floor_names),
     }
 

@@ -529,3 +529,73 @@ def test_an_anonymous_poster_is_no_person() -> None:
     x = extract_text(text)
     posters = [m.text for m in x.mentions if m.type == "PERSON"]
     assert "硅谷观察者" in posters and "芯片老兵" in posters and "匿名用户" not in posters
+
+
+LIHKG = """標題：美國再收緊晶片出口 大家點睇
+#1 科技狗 3 小時前
+美國收緊晶片出口，輝達今次真係大鑊。
+#2 港島打工仔 2 小時前
+中國自己整晶片只係時間問題。
+#3 肥仔豪 昨天 23:10
+唔好咁樂觀，台積電仲係遙遙領先。
+"""
+
+WEIBO_COMMENTS = """@科技博主小王：英伟达H20禁售，国产芯片迎来机会。
+1月28日 14:03 来自 iPhone客户端
+热门评论
+数码老李：华为昇腾早就准备好了
+1-28 14:20 来自北京
+路人甲乙丙：别吹了，CUDA生态还差得远
+1-28 14:35 来自上海
+"""
+
+NAME_TIME = """豆瓣用户阿飞 2025-01-28 14:03:11 上海
+DeepSeek这次确实让OpenAI很被动。
+小鱼儿 2025-01-28 14:20 北京
+OpenAI指控DeepSeek蒸馏，我觉得是双标。
+"""
+
+
+def test_floors_with_a_relative_time_are_posts_without_a_time() -> None:
+    """LIHKG-style floors, '#N poster 3 小時前': the time is relative, so the post has none."""
+    posts = _split(LIHKG)
+    _check_offsets(LIHKG, posts)
+    assert [(p.floor, p.author, p.time) for p in posts] == [
+        (1, "科技狗", None),
+        (2, "港島打工仔", None),
+        (3, "肥仔豪", None),
+    ]
+    assert LIHKG[posts[1].start : posts[1].end] == "中國自己整晶片只係時間問題。"
+
+
+def test_comments_with_their_time_on_the_line_after_are_posts() -> None:
+    """A Weibo page's post and comments, 'NAME：words' then 'M-D hh:mm 来自 PLACE': the time line and
+    the section's title are no one's words."""
+    posts = _split(WEIBO_COMMENTS)
+    _check_offsets(WEIBO_COMMENTS, posts)
+    assert [(p.author, WEIBO_COMMENTS[p.start : p.end]) for p in posts] == [
+        ("科技博主小王", "英伟达H20禁售，国产芯片迎来机会。"),
+        ("数码老李", "华为昇腾早就准备好了"),
+        ("路人甲乙丙", "别吹了，CUDA生态还差得远"),
+    ]
+
+
+def test_a_posters_line_with_a_full_time_and_a_place_opens_a_post() -> None:
+    """Douban, Bilibili and Hupu copies: 'NAME 2025-01-28 14:03:11 上海' on a line of its own."""
+    posts = _split(NAME_TIME)
+    _check_offsets(NAME_TIME, posts)
+    assert [(p.floor, p.author, p.time) for p in posts] == [
+        (1, "豆瓣用户阿飞", "2025-01-28T14:03:11"),
+        (2, "小鱼儿", "2025-01-28T14:20"),
+    ]
+
+
+def test_a_news_pages_time_lines_are_no_posters() -> None:
+    """A news page's 'published' and 'updated' lines, and a live report's timed lines, are no thread."""
+    page = (
+        "美商務部擬擴大晶片管制\n發布時間 2025-01-28 14:03\n更新時間 2025-01-28 16:20\n"
+        "美國商務部週二表示，將擴大管制範圍。\n"
+    )
+    assert _split(page) == ()
+    page = "1-28 14:03\n美官員：將擴大管制\n1-28 15:10\n商務部：正研議範圍\n2025-01-28 16:00 更新\n"
+    assert _split(page) == ()
