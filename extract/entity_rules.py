@@ -23,6 +23,7 @@ from .lexicon import (
     entity_patterns,
     gazetteer,
     gazetteer_by_key,
+    modal_after_place,
     name_likelihood,
     speaker_slot,
 )
@@ -251,8 +252,23 @@ class GazetteerRuler:
             span = doc.char_span(start, end, label=self.types[ids[0]], kb_id="|".join(ids))
             if span is not None:
                 spans.append(span)
+        same = simple if len(simple) == len(text) else text  # the offsets of the spans
+        spans = [s for s in spans if not _modal_after_place(same, s)]
         _add_spans(doc, self.spans_key, _bare_product_names(simple, spans))
         return doc
+
+
+def _modal_after_place(simple: str, span: Span) -> bool:
+    """Whether ``span`` is a place's name and the modal 会 with a verb after it (美国会继续…: the United
+    States will), not a parliament's short name (``modal_after_place`` of ``boundaries.json``)."""
+    modal, starts = modal_after_place()
+    name = simple[span.start_char : span.end_char]
+    return (
+        len(name) > 2
+        and name[-1] in modal
+        and _is_place(name[:-1])
+        and starts.match(simple, span.end_char) is not None
+    )
 
 
 def _bare_product_names(simple: str, spans: list[Span]) -> list[Span]:

@@ -354,6 +354,20 @@ def administration_words() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def modal_after_place() -> tuple[frozenset[str], re.Pattern[str]]:
+    """The words that, after a place's name, may be a parliament's short name's last character or the
+    modal verb (会), and what follows the modal (``boundaries.json``), in simplified script.
+
+    >>> modal, starts = modal_after_place()
+    >>> "会" in modal, bool(starts.match("继续收紧")), bool(starts.match("众议院"))
+    (True, True, False)
+    """
+    rule = boundaries()["modal_after_place"]
+    starts = sorted(rule["starts"], key=len, reverse=True)
+    return frozenset(rule["modal"]), re.compile("|".join(map(re.escape, starts)))
+
+
+@lru_cache(maxsize=1)
 def company_form() -> re.Pattern[str]:
     """What may follow a company's name in its registered form, trade words then a legal form, either
     script (``boundaries.json``): ``技術有限公司`` after 華為.

@@ -309,3 +309,15 @@ def test_a_name_read_one_character_short_is_the_name_read_more_often() -> None:
         "他又指，司徒家明有悔意。"
     )
     assert {m.text for m in x.mentions if m.type == "PERSON"} == {"司徒家明"}
+
+
+def test_a_place_and_the_modal_hui_is_no_parliament() -> None:
+    """美国会 abbreviates 美国国会, but in 美国会继续收紧管制 it is 美国 and 会 (will), in either script;
+    before a preposition (美国会在上周通过) it stays the parliament."""
+    for text in ["美国会继续收紧出口管制。", "美國會否採取行動仍未可知。", "他说美国会尽快公布新规。"]:
+        x = extract_text(text)
+        assert "us_congress" not in {m.entity for m in x.mentions}, text
+        assert "usa" in {m.entity for m in x.mentions}, text
+    for text in ["美国会两党议员联名致函商务部。", "美國會的報告指出，晶片走私嚴重。"]:
+        assert "us_congress" in {m.entity for m in extract_text(text).mentions}, text
+    assert "us_congress" in {m.entity for m in extract_text("美国会在上周通过了法案。").mentions}
