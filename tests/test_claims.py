@@ -1319,3 +1319,14 @@ def test_speakers_who_write_jointly_or_speak_severally_each_make_the_claim() -> 
     )
     speakers = {entity_of(x, "中国机电产品进出口商会"), entity_of(x, "中国电子信息行业联合会")}
     assert {c.speaker for c in x.claims} == speakers
+
+
+def test_the_aspect_particle_after_a_cue_is_no_part_of_the_content() -> None:
+    """說過/说过: what was said starts after 過, in either script; 过去 (the past) opens the content."""
+    for text, content in [
+        ("黄仁勋说过台北是辉达新总部的首选地点。", "台北是辉达新总部的首选地点。"),
+        ("魏哲家說過台積電會用AI抓異常行為。", "台積電會用AI抓異常行為。"),
+        ("雷蒙多说过去一年美国收紧了对华芯片管制。", "过去一年美国收紧了对华芯片管制。"),
+    ]:
+        claims = extract_text(text).claims
+        assert [c.text for c in claims] == [content], text
