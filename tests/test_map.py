@@ -548,3 +548,31 @@ def test_entities_pushed_apart_leave_room_between_every_pair() -> None:
     )
     assert worst >= NODE_GAP - 0.5
     assert _apart(pos, radius, rounds=400) == out
+
+
+def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
+    """Every claim's, post's and mention's record read from the documents' digests (cg:digest) is the one
+    read from their triples; a document without a digest (a store written before them) is read from its
+    triples."""
+    import pyoxigraph as ox
+
+    from graph.sparql.neighbourhood import mention_records
+    from graph.store.digest import digests
+    from graph.store.reader import claim_records
+    from graph.store.vocab import prefixes
+
+    opened = open_store(store)
+    rows = opened.query("SELECT ?c ?g WHERE { GRAPH ?g { ?c a cg:Claim } }", prefixes=prefixes())
+    claims = sorted(((row["c"], row["g"]) for row in rows), key=lambda x: x[0].value)
+    graphs = {g for _, g in claims}
+    known = digests(opened, graphs)
+    assert claims and all(known[g] is not None for g in graphs)
+    without: dict[ox.NamedNode, None] = dict.fromkeys(graphs)
+    fast, slow = claim_records(opened, claims, known), claim_records(opened, claims, without)
+    assert fast == slow and any(r["kind"] == "post" for r in fast)
+    named = opened.query("SELECT ?g ?name WHERE { GRAPH ?g { ?g cg:fileName ?name } }", prefixes=prefixes())
+    by_name = {row["name"].value: row["g"] for row in named}
+    texts = document_texts(opened)
+    for near in (None, 40):
+        read = mention_records(opened, fast, by_name, texts, {}, near=near, known=known)
+        assert read and read == mention_records(opened, fast, by_name, texts, {}, near=near, known=without)

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from extract.records import AUTHOR
 from graph.sparql.queries import BY_NAME_KEY  # the name index `claimgraph query --param entity=` reads
+from graph.store.digest import Digest, digests, mention_spans
 from graph.store.reader import chunked, claim_records, records_of, values_of
 from graph.store.vocab import (
     CG,
@@ -290,9 +291,11 @@ def _records_for(
 
     claims = {iri for iris in by_graph.values() for iri in iris}
     graphs = list(by_graph)
+    known = digests(store, graphs)
     found = claim_records(
         store,
         sorted(((ox.NamedNode(c), g) for g, cs in by_graph.items() for c in cs), key=lambda x: x[0].value),
+        known,
     )
     entities = set(entities)
     if claim_entities:
@@ -307,7 +310,7 @@ def _records_for(
     by_name = {
         rec["doc"]: ox.NamedNode(str(doc_iri(rec["doc"]))) for rec in recs if rec["kind"] == "document"
     }
-    recs += mention_records(store, found, by_name, texts, kinds, near=near)
+    recs += mention_records(store, found, by_name, texts, kinds, near=near, known=known)
     statements = statement_keys(store, [ox.NamedNode(c) for c in claims])  # one read of the duplicates
     counts: dict[str, int] = {}
     chinese: dict[str, str] = {}
@@ -329,13 +332,14 @@ def mention_records(
     kinds: dict[str, str],
     *,
     near: int | None = None,
+    known: dict[ox.NamedNode, Digest | None] | None = None,
 ) -> list[dict[str, Any]]:
     """The mention records (as ``graph.store.reader.records`` gives them) of each claim's speaker and
     targets in the claim's document: what the map marks in a quote's context; with ``near``, only those
-    within ``near`` characters of a claim of theirs or its cue (the context the map shows). Found by one
-    index lookup per document and entity (``cg:denotes``), the offsets read from the mention's IRI
-    (``graph.store.vocab.mention_span``): a SPARQL join over thousands of documents reads every mention's
-    selectors first and costs seconds."""
+    within ``near`` characters of a claim of theirs or its cue (the context the map shows). Read from the
+    documents' digests (``known``, when read already), else by one index lookup per document and entity
+    (``cg:denotes``), the offsets read from the mention's IRI (``graph.store.vocab.mention_span``): a
+    SPARQL join over thousands of documents reads every mention's selectors first and costs seconds."""
     windows: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for rec in claims:
         if rec["kind"] != "claim":
@@ -347,16 +351,15 @@ def mention_records(
             if entity != AUTHOR:
                 windows.setdefault((rec["doc"], entity), []).append((left - (near or 0), right + (near or 0)))
     out = []
-    denotes, entity_nodes = node(CG.denotes), {eid: _entity_node(eid) for _, eid in windows}
+    if known is None:
+        known = digests(store, graphs.values())
     for (doc, eid), around in sorted(windows.items()):
         graph = graphs.get(doc)
         if graph is None:
             continue
-        for q in store.quads_for_pattern(None, denotes, entity_nodes[eid], graph):
-            span = mention_span(q.subject.value)
-            if span is None:
-                continue
-            start, end = span
+        digest = known.get(graph)
+        spans = _mention_spans(store, graph, eid) if digest is None else mention_spans(digest, eid)
+        for start, end in spans:
             if near is not None and not any(lo <= start and end <= hi for lo, hi in around):
                 continue
             out.append(
@@ -371,3 +374,11 @@ def mention_records(
                 }
             )
     return sorted(out, key=lambda r: (r["doc"], r["start"], r["end"], r["entity"]))
+
+
+def _mention_spans(store: ox.Store, graph: ox.NamedNode, entity: str) -> Iterable[tuple[int, int]]:
+    """The offsets of the mentions of ``entity`` in a document without a digest, from its triples."""
+    for q in store.quads_for_pattern(None, node(CG.denotes), _entity_node(entity), graph):
+        span = mention_span(q.subject.value)
+        if span is not None:
+            yield span

@@ -68,6 +68,7 @@ class CG(rdfns.DefinedNamespace):
     encoding: URIRef
     text: URIRef
     authorName: URIRef
+    digest: URIRef
 
     # post
     floor: URIRef
