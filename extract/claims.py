@@ -125,6 +125,10 @@ class Rules:
     byline: re.Pattern[str]
     documents: frozenset[str]
     """Words for a document (公告, 聲明, 起訴書) that speak for whoever issued it."""
+    prosecution: frozenset[str]
+    """Words for the prosecution (控方, 检方; simplified) that speak as the prosecutors' office named."""
+    prosecutors: tuple[str, ...]
+    """What a prosecutors' office's name holds (律政司, 检察; simplified)."""
     occasion: re.Pattern[str]
     """An occasion of speaking, then a cue (``被問及此事時表示``): a question word in it asks nothing."""
     anaphors: tuple[Anaphor, ...]
@@ -199,6 +203,8 @@ def rules() -> Rules:
         titled=re.compile(expand_placeholders(r"[^，,。！？；\s]{0,6}?(?:[ROLE])\s?")),
         byline=re.compile(data["byline"] + "$"),
         documents=frozenset(data["document_speakers"]),
+        prosecution=frozenset(data["prosecution"]["words"]),
+        prosecutors=tuple(data["prosecution"]["offices"]),
         occasion=re.compile(expand_placeholders(_piece(data, "responding") + r"\s?[LINK]\s?[CUE]")),
         anaphors=anaphors(data["anaphors"]),
     )
@@ -358,6 +364,19 @@ class ClaimFinder:
             k += 1
         return speaker
 
+    def _prosecutors(self, pos: int) -> Ment | None:
+        """``控方指``, ``檢方認為``: the nearest prosecutors' office named before ``pos`` (律政司, 地檢署,
+        人民检察院), however far: a court report names it once, at the start."""
+        k = bisect_left(self.starts, pos) - 1
+        while k >= 0:
+            m = self.mentions[k]
+            if m.label == "ORG" and any(
+                w in to_simplified(self.text[m.start : m.end]) for w in self.r.prosecutors
+            ):
+                return m
+            k -= 1
+        return None
+
     def _named_by_head(self, pos: int, word: str) -> Ment | None:
         """``该委员会``, ``該部``: the nearest earlier name of its type ending in the head noun
         (``众议院中国问题特别委员会``, ``交通運輸部``), before any nearer mention of another kind."""
@@ -470,6 +489,9 @@ class ClaimFinder:
                 official = self._official_speaking(at) if self.r.pronouns[word] == ("PERSON",) else None
                 if official is not None:
                     return official, None, None  # 该公司有关负责人表示…。他坦言…: the official goes on
+                if to_simplified(word) in self.r.prosecution:
+                    office = self._prosecutors(at)
+                    return (office.entity, None, None) if office else None
                 antecedent = self._named_by_head(at, word) or self._antecedent(at, self.r.pronouns[word])
                 return (antecedent.entity, None, None) if antecedent else None
             if head[:cut].rstrip().endswith(("，", ",")):

@@ -1330,3 +1330,17 @@ def test_the_aspect_particle_after_a_cue_is_no_part_of_the_content() -> None:
     ]:
         claims = extract_text(text).claims
         assert [c.text for c in claims] == [content], text
+
+
+def test_the_prosecution_speaks_as_the_prosecutors_office_the_report_names() -> None:
+    """控方 (Hong Kong) and 檢方/检方 (Taiwan, the mainland) are the prosecutors' office the report names:
+    律政司, 臺北地檢署, 人民检察院; with none named, nobody."""
+    for text, office in [
+        ("律政司早前起訴陳大文出口管制物品。控方指，被告多次把零件運往俄羅斯。", "律政司"),
+        ("臺北地檢署今天起訴三名工程師。檢方指出，三人把台積電的製程資料帶往中國。", "臺北地檢署"),
+        ("北京市人民检察院依法提起公诉。检方认为，被告向美国情报机构出售了情报。", "北京市人民检察院"),
+    ]:
+        x = extract_text(text)
+        (claim,) = x.claims
+        assert claim.speaker == entity_of(x, office), text
+    assert extract_text("案件昨日開審。控方指，被告多次把零件運往俄羅斯。").claims == []
