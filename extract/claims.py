@@ -44,9 +44,11 @@ from .scripts import to_simplified
 from .turns import find_turns
 
 ZERO_SUBJECT = ("", None, None)
+"""Marks a cue whose clause has no subject of its own (``，并透露…``)."""
 DOCUMENT = ("", -1, None)
 """A document speaks (``公告说``): whoever issued it, the last speaker before it (``ClaimFinder._issuer``)."""
-"""Marks a cue whose clause has no subject of its own (``，并透露…``)."""
+OWNER = re.compile(r"(?:的|發布的|发布的|公布的|提交的|提出的)?[^，,。！？；\s]{0,6}")
+"""What may stand between a document's owner and its word (国安局的年度报告, 中心发布的技术分析报告)."""
 COLON = re.compile("[：:]")
 QUOTED_OPENING = 8
 """Characters of a quoted post's first line looked for in its poster's posts, to tell it is one of them."""
@@ -540,7 +542,8 @@ class ClaimFinder:
             k = bisect_left(self.starts, issued) - 1
             while k >= 0 and self.mentions[k].start >= sentence:
                 m = self.mentions[k]
-                if m.end <= issued and m.label in ("ORG", "PERSON") and not self._is_object(m):
+                owner = OWNER.fullmatch(self.text, m.end, issued) is not None  # 根據國安局報告: its report
+                if m.end <= issued and m.label in ("ORG", "PERSON") and (owner or not self._is_object(m)):
                     return m.entity, None, None
                 k -= 1
         if previous is not None and cue_start - previous[0] <= self.r.max_antecedent_distance:

@@ -1344,3 +1344,18 @@ def test_the_prosecution_speaks_as_the_prosecutors_office_the_report_names() -> 
         (claim,) = x.claims
         assert claim.speaker == entity_of(x, office), text
     assert extract_text("案件昨日開審。控方指，被告多次把零件運往俄羅斯。").claims == []
+
+
+def test_a_report_speaks_for_whoever_owns_it_even_after_a_preposition() -> None:
+    """根據國安局報告…。報告也提到… is the bureau's report speaking, not the person who spoke last; and a
+    centre that publishes one (…应急处理中心发布的报告) is an organisation, in either script."""
+    text = (
+        "國安局長林志遠坦言，攻擊只是冰山一角。根據國安局報告，遭鎖定的目標包括醫院。"
+        "駭客常利用思科設備的漏洞入侵。報告也提到，有中國駭客團體製作假訊息。"
+    )
+    x = extract_text(text)
+    last = max(x.claims, key=lambda c: c.start)
+    assert last.text.startswith("有中國駭客團體") and last.speaker == entity_of(x, "國安局")
+    text = "国家网络应急处理中心发布的分析报告指出，攻击来自美国。报告认为，攻击针对黑龙江省的能源设施。"
+    x = extract_text(text)
+    assert [c.speaker for c in x.claims] == [entity_of(x, "国家网络应急处理中心")] * 2
