@@ -1359,3 +1359,14 @@ def test_a_report_speaks_for_whoever_owns_it_even_after_a_preposition() -> None:
     text = "国家网络应急处理中心发布的分析报告指出，攻击来自美国。报告认为，攻击针对黑龙江省的能源设施。"
     x = extract_text(text)
     assert [c.speaker for c in x.claims] == [entity_of(x, "国家网络应急处理中心")] * 2
+
+
+def test_a_space_where_a_comma_would_be_opens_the_speakers_next_clause() -> None:
+    """Forum posts type a space for a comma: 台積電也發聲明 說… is the company's statement; and Cantonese
+    time words (頭先, 尋日) stand between a speaker and the cue like 昨天."""
+    x = extract_text("台積電也發聲明 說對違反營業秘密的行為零容忍，會追究東京威力。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [("tsmc", "說")]
+    x = extract_text("數字政策辦公室頭先出咗新聞稿，話會先喺10個部門試行DeepSeek。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "數字政策辦公室"), "話")]
+    x = extract_text("李家超尋日話香港要加快發展人工智能。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "李家超"), "話")]
