@@ -599,3 +599,15 @@ def test_a_news_pages_time_lines_are_no_posters() -> None:
     assert _split(page) == ()
     page = "1-28 14:03\n美官員：將擴大管制\n1-28 15:10\n商務部：正研議範圍\n2025-01-28 16:00 更新\n"
     assert _split(page) == ()
+
+
+def test_floors_in_traditional_script() -> None:
+    """'1樓 NAME DATE' and '樓主' are floors as '1楼' and '楼主' are."""
+    text = (
+        "樓主 科技狗 2025-06-20 11:40\n北市府發新聞稿了\n"
+        "2樓 港島打工仔 2025-06-20 11:45\n市府急什麼\n"
+        "沙發 肥仔豪 2025-06-20 11:50\n台積電也發聲明\n"
+    )
+    posts = _split(text)
+    _check_offsets(text, posts)
+    assert [(p.floor, p.author) for p in posts] == [(1, "科技狗"), (2, "港島打工仔"), (2, "肥仔豪")]
