@@ -1370,3 +1370,13 @@ def test_a_space_where_a_comma_would_be_opens_the_speakers_next_clause() -> None
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "數字政策辦公室"), "話")]
     x = extract_text("李家超尋日話香港要加快發展人工智能。")
     assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "李家超"), "話")]
+
+
+def test_cantonese_verbs_of_saying_and_occasions() -> None:
+    """話/講 say and 喺… (at) is an occasion in Cantonese, as 說 and 在… in Mandarin; a name nobody listed
+    before them is a person."""
+    x = extract_text("孫大東喺記者會話，港話通會開放俾DeepSeek用戶試用。")
+    assert [(c.speaker, c.cue, c.text[:3]) for c in x.claims] == [(entity_of(x, "孫大東"), "話", "港話通")]
+    x = extract_text("陳大文話政府會同DeepSeek合作，唔會收費。")
+    assert [(c.speaker, c.cue) for c in x.claims] == [(entity_of(x, "陳大文"), "話")]
+    assert extract_text("佢打電話俾DeepSeek客服。").claims == []
