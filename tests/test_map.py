@@ -576,3 +576,21 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     for near in (None, 40):
         read = mention_records(opened, fast, by_name, texts, {}, near=near, known=known)
         assert read and read == mention_records(opened, fast, by_name, texts, {}, near=near, known=without)
+
+
+def test_a_digest_of_another_layout_is_read_as_none() -> None:
+    """A store written with another digest layout is read from its triples, not misread."""
+    import pyoxigraph as ox
+
+    from graph.store.digest import FORMAT, digests
+    from graph.store.vocab import CG
+
+    graph = ox.NamedNode("https://example.org/doc")
+    store = ox.Store()
+    for n, body in enumerate(
+        ['{"doc":"a.txt","claims":{}}', f'{{"format":{FORMAT},"doc":"a.txt","claims":{{}}}}']
+    ):
+        g = ox.NamedNode(f"{graph.value}{n}")
+        store.add(ox.Quad(g, ox.NamedNode(str(CG.digest)), ox.Literal(body), g))
+    found = digests(store, [ox.NamedNode(f"{graph.value}{n}") for n in range(2)])
+    assert list(found.values()) == [None, {"format": FORMAT, "doc": "a.txt", "claims": {}}]

@@ -20,10 +20,13 @@ import pyoxigraph as ox
 from graph.store.vocab import CG
 
 Digest = dict[str, Any]
-"""A parsed digest: ``doc`` (file name), ``claims`` by IRI fragment, ``posts`` by floor, ``mentions``
-(flat offsets) by entity id."""
+"""A parsed digest: ``doc`` (file name), ``claims`` by IRI fragment and ``posts`` by floor (each a JSON
+array in a string, parsed when read), ``mentions`` by entity id (their offsets, ``start,end,…``)."""
 
 _DIGEST = ox.NamedNode(str(CG.digest))
+
+FORMAT = 2
+"""The digest's layout (its ``format``); a digest of another, or none, is read as absent: the triples."""
 
 
 def digests(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> dict[ox.NamedNode, Digest | None]:
@@ -32,7 +35,8 @@ def digests(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> dict[ox.NamedNod
     for graph in graphs:
         if graph not in out:
             found = next(iter(store.quads_for_pattern(graph, _DIGEST, None, graph)), None)
-            out[graph] = None if found is None else json.loads(found.object.value)
+            digest = None if found is None else json.loads(found.object.value)
+            out[graph] = digest if isinstance(digest, dict) and digest.get("format") == FORMAT else None
     return out
 
 
@@ -41,7 +45,7 @@ def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:
     row = digest["claims"].get(claim.rpartition("#")[2])
     if row is None:
         return None
-    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text = row
+    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text = json.loads(row)
     return {
         "kind": "claim",
         "doc": digest["doc"],
@@ -65,7 +69,7 @@ def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:
     row = digest["posts"].get(str(floor))
     if row is None:
         return None
-    author, entity, time, start, end = row
+    author, entity, time, start, end = json.loads(row)
     return {
         "kind": "post",
         "doc": digest["doc"],
@@ -80,5 +84,5 @@ def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:
 
 def mention_spans(digest: Digest, entity: str) -> list[tuple[int, int]]:
     """The offsets of every mention of ``entity`` in the document, in order."""
-    flat = digest["mentions"].get(entity, [])
+    flat = [int(n) for n in digest["mentions"].get(entity, "").split(",") if n]
     return list(zip(flat[::2], flat[1::2], strict=True))

@@ -35,6 +35,7 @@ from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
+from graph.store.digest import FORMAT
 from graph.store.vocab import (
     BUILD,
     CG,
@@ -153,7 +154,8 @@ def extraction_quads(x: Extraction) -> Iterator[ox.Quad]:
 
 def _digest(x: Extraction, claims: list[tuple[str, Claim]]) -> ox.Literal:
     """``cg:digest``: the document's claims, the posts they are in and its mentions' spans, as the store
-    gives them back (``graph.store.digest``), in one JSON literal: what a map reads in one lookup a
+    gives them back (``graph.store.digest``), in one JSON literal (each claim and post a JSON string in it,
+    each entity's mention offsets a string of numbers): what a map reads in one lookup a
     document instead of a dozen a claim. Written with the triples it restates, from the same extraction,
     so the two cannot disagree."""
     doc = x.document
@@ -167,38 +169,49 @@ def _digest(x: Extraction, claims: list[tuple[str, Claim]]) -> ox.Literal:
     for iri, c in claims:
         when = claim_date(doc, c)
         cue = c.cue_start is not None and c.cue_end is not None
-        rows[iri.rpartition("#")[2]] = [
-            c.start,
-            c.end,
-            AUTHOR if c.speaker == AUTHOR else entity(c.speaker),
-            sorted(entity(t) for t in c.targets),
-            c.type,
-            c.cue or "",
-            c.cue_start if cue else None,
-            c.cue_end if cue else None,
-            c.quote,
-            c.post if c.post in floors else None,
-            None if when is None else post_time_literal(when).value,
-            c.text,
-        ]
+        rows[iri.rpartition("#")[2]] = _compact(
+            [
+                c.start,
+                c.end,
+                AUTHOR if c.speaker == AUTHOR else entity(c.speaker),
+                sorted(entity(t) for t in c.targets),
+                c.type,
+                c.cue or "",
+                c.cue_start if cue else None,
+                c.cue_end if cue else None,
+                c.quote,
+                c.post if c.post in floors else None,
+                None if when is None else post_time_literal(when).value,
+                c.text,
+            ]
+        )
     at_span = {(m.start, m.end): m.entity for m in x.mentions}
     posts = {
-        str(p.floor): [
-            p.author,
-            entity(at_span[p.author_start, p.author_end])
-            if (p.author_start, p.author_end) in at_span
-            else None,
-            post_time_literal(p.time).value if p.time else None,
-            p.start,
-            p.end,
-        ]
+        str(p.floor): _compact(
+            [
+                p.author,
+                entity(at_span[p.author_start, p.author_end])
+                if (p.author_start, p.author_end) in at_span
+                else None,
+                post_time_literal(p.time).value if p.time else None,
+                p.start,
+                p.end,
+            ]
+        )
         for p in doc.posts
     }
-    spans: dict[str, list[int]] = defaultdict(list)
+    spans: dict[str, list[str]] = defaultdict(list)
     for start, end, eid in sorted({(m.start, m.end, m.entity) for m in x.mentions}):
-        spans[entity(eid)] += [start, end]
-    body = {"doc": doc.name, "claims": rows, "posts": posts, "mentions": spans}
-    return ox.Literal(json.dumps(body, ensure_ascii=False, separators=(",", ":")), datatype=node(RDF.JSON))
+        spans[entity(eid)] += [str(start), str(end)]
+    mentions = {eid: ",".join(offsets) for eid, offsets in spans.items()}
+    body = {"format": FORMAT, "doc": doc.name, "claims": rows, "posts": posts, "mentions": mentions}
+    return ox.Literal(_compact(body), datatype=node(RDF.JSON))
+
+
+def _compact(value: object) -> str:
+    """JSON without spaces; a record is a string inside the digest, parsed only when read (a map reads a
+    few of a document's claims: parsing all of them cost more than the lookups it saves)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _document(g: _Graph, doc: Document) -> None:
