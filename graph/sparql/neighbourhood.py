@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from extract.records import AUTHOR
 from graph.sparql.queries import BY_NAME_KEY  # the name index `claimgraph query --param entity=` reads
 from graph.store.digest import Digest, digests, mention_spans
-from graph.store.reader import chunked, claim_records, records_of, values_of
+from graph.store.reader import chunked, claim_records, documents_of, entity_records, values_of
 from graph.store.vocab import (
     CG,
     ENTITIES,
@@ -88,8 +88,6 @@ SELECT ?c ?g ?from ?to WHERE {
   GRAPH ?g { ?c cg:claimType ?type }
 }"""
 _FROM, _TO = "?day >= ?from", "?day <= ?to"
-
-_OUTLETS = "SELECT DISTINCT ?outlet WHERE { GRAPH ?g { ?g dcterms:publisher ?outlet } }"
 
 _KNOWN = f"SELECT ?entity WHERE {{ GRAPH <{ENTITIES}> {{ ?entity cg:entityType ?type }} }}"
 
@@ -290,8 +288,7 @@ def _records_for(
     from graph.store.duplicates import statement_keys
 
     claims = {iri for iris in by_graph.values() for iri in iris}
-    graphs = list(by_graph)
-    known = digests(store, graphs)
+    documents, texts, known = documents_of(store, list(by_graph))
     found = claim_records(
         store,
         sorted(((ox.NamedNode(c), g) for g, cs in by_graph.items() for c in cs), key=lambda x: x[0].value),
@@ -301,11 +298,9 @@ def _records_for(
     if claim_entities:
         ids = {e for rec in found if rec["kind"] == "claim" for e in (rec["speaker"], *rec["targets"])}
         entities |= {_entity_node(e) for e in ids if e != AUTHOR}
-    for chunk in _batches(graphs, 500):  # the documents' outlets, named on the panel
-        entities |= {row["outlet"] for row in _select(store, _OUTLETS, named_graphs=chunk)}
+    entities |= {_entity_node(d["outlet"]) for d in documents if d["outlet"]}  # named on the panel
 
-    recs, texts = records_of(store, graphs, sorted(entities, key=lambda n: n.value))
-    recs += found
+    recs = entity_records(store, sorted(entities, key=lambda n: n.value)) + documents + found
     kinds = {rec["id"]: rec["type"] for rec in recs if rec["kind"] == "entity"}
     by_name = {
         rec["doc"]: ox.NamedNode(str(doc_iri(rec["doc"]))) for rec in recs if rec["kind"] == "document"

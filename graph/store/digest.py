@@ -35,9 +35,14 @@ def digests(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> dict[ox.NamedNod
     for graph in graphs:
         if graph not in out:
             found = next(iter(store.quads_for_pattern(graph, _DIGEST, None, graph)), None)
-            digest = None if found is None else json.loads(found.object.value)
-            out[graph] = digest if isinstance(digest, dict) and digest.get("format") == FORMAT else None
+            out[graph] = None if found is None else parse_digest(found.object.value)
     return out
+
+
+def parse_digest(text: str) -> Digest | None:
+    """A digest's literal parsed, ``None`` if it is of another layout."""
+    digest = json.loads(text)
+    return digest if isinstance(digest, dict) and digest.get("format") == FORMAT else None
 
 
 def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:

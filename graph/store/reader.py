@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS
-from graph.store.digest import Digest, claim_record, digests, post_record
+from graph.store.digest import Digest, claim_record, digests, parse_digest, post_record
 from graph.store.rdf import most_common
 from graph.store.vocab import CG, ENTITIES, OA, claim_types, entity_id, mention_span, prefixes
 
@@ -287,15 +287,22 @@ def _with(query: str, values: str) -> str:
     return query.replace("WHERE {", "WHERE { " + values, 1) if values else query
 
 
-def records_of(
-    store: ox.Store, graphs: list[ox.NamedNode], entities: list[ox.NamedNode]
-) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The entity records of :func:`records` for these entities, the document records for these
-    documents (their graphs), and their texts by name. A document's own triples are read by index
-    lookups (a query over 2,000 graphs took 0.6 s); its claims and posts come from :func:`claim_records`.
+def entity_records(store: ox.Store, entities: list[ox.NamedNode]) -> list[dict[str, Any]]:
+    """The entity records of :func:`records` for these entities."""
+    return list(_entities(store, entities))
+
+
+def documents_of(
+    store: ox.Store, graphs: list[ox.NamedNode]
+) -> tuple[list[dict[str, Any]], dict[str, str], dict[ox.NamedNode, Digest | None]]:
+    """The document records of :func:`records` for these documents (their graphs), their texts by name
+    and their digests (``graph.store.digest``). A document's own triples are read by one index lookup (a
+    query over 2,000 graphs took 0.6 s), its digest among them; its claims and posts come from
+    :func:`claim_records`.
     """
-    out = list(_entities(store, entities))
+    out = []
     texts: dict[str, str] = {}
+    known: dict[ox.NamedNode, Digest | None] = {}
     for graph in sorted({g.value: g for g in graphs}.values(), key=lambda g: g.value):
         props: dict[str, Any] = {}
         kinds = set()
@@ -306,6 +313,7 @@ def records_of(
         name = props.get(_D.fileName)
         if name is None or any(p not in props for p in _D.required) or _P.document not in kinds:
             continue
+        known[graph] = parse_digest(props[_D.digest].value) if _D.digest in props else None
         texts[name.value] = props[_D.text].value if _D.text in props else ""
         outlet = props.get(_D.publisher)
         out.append(
@@ -324,19 +332,20 @@ def records_of(
                 "language": _str(props.get(_D.language)) or None,
             }
         )
-    return out, texts
+    return out, texts, known
 
 
 class _D:
     """The predicates of a document's own triples (those of ``_DOCUMENTS``), as IRI strings."""
 
     type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    fileName, sha256, encoding, text, authorName = (
+    fileName, sha256, encoding, text, authorName, digest = (
         str(CG.fileName),
         str(CG.sha256),
         str(CG.encoding),
         str(CG.text),
         str(CG.authorName),
+        str(CG.digest),
     )
     format, source, title, issued, publisher, language = (
         f"http://purl.org/dc/terms/{x}"
