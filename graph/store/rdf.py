@@ -148,11 +148,13 @@ def extraction_quads(x: Extraction) -> Iterator[ox.Quad]:
         iri = claim_iri(doc.name, claim.start, claim.end, seen[claim.start, claim.end])
         _claim(g, doc, claim, iri, activity, x.mentions)
         named.append((iri, claim))
-    g.add(doc_iri(doc.name), CG.digest, _digest(x, named))
+    g.add(doc_iri(doc.name), CG.digest, _digest(x, named, at_span))
     return iter(g.quads)
 
 
-def _digest(x: Extraction, claims: list[tuple[str, Claim]]) -> ox.Literal:
+def _digest(
+    x: Extraction, claims: list[tuple[str, Claim]], at_span: Mapping[tuple[int, int], str]
+) -> ox.Literal:
     """``cg:digest``: the document's claims, the posts they are in and its mentions' spans, as the store
     gives them back (``graph.store.digest``), in one JSON literal (each claim and post a JSON string in it,
     each entity's mention offsets a string of numbers): what a map reads in one lookup a
@@ -185,7 +187,6 @@ def _digest(x: Extraction, claims: list[tuple[str, Claim]]) -> ox.Literal:
                 c.text,
             ]
         )
-    at_span = {(m.start, m.end): m.entity for m in x.mentions}
     posts = {
         str(p.floor): _compact(
             [
