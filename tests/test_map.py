@@ -556,7 +556,7 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     triples."""
     import pyoxigraph as ox
 
-    from graph.sparql.neighbourhood import mention_records
+    from graph.sparql.neighbourhood import mention_spans_of
     from graph.store.digest import digests
     from graph.store.reader import claim_records
     from graph.store.vocab import prefixes
@@ -572,10 +572,8 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     assert fast == slow and any(r["kind"] == "post" for r in fast)
     named = opened.query("SELECT ?g ?name WHERE { GRAPH ?g { ?g cg:fileName ?name } }", prefixes=prefixes())
     by_name = {row["name"].value: row["g"] for row in named}
-    texts = document_texts(opened)
-    for near in (None, 40):
-        read = mention_records(opened, fast, by_name, texts, {}, near=near, known=known)
-        assert read and read == mention_records(opened, fast, by_name, texts, {}, near=near, known=without)
+    read = mention_spans_of(opened, fast, by_name, known)
+    assert read and read == mention_spans_of(opened, fast, by_name, without)
 
 
 def test_a_digest_of_another_layout_is_read_as_none() -> None:

@@ -757,18 +757,13 @@ def statement_keys(
     """For the claim network: (``doc#start,end``, speaker id) of each repeating claim → its statement's
     key claim as ``doc#start,end``; with ``claims`` (IRIs the store gave), of these claims only.
 
-    Read by index lookups (the ``cg:statement`` of each claim, or every one without ``claims``, then
-    each claim's speaker, document and position selector, once a claim however many repeat it): a SPARQL
-    join read every claim's selectors first, 1.7 s on 1,000 documents that repeat nothing."""
+    Read by index lookups (the ``cg:statement`` links, then each claim's speaker, document and position
+    selector, once a claim however many repeat it): a SPARQL join read every claim's selectors first,
+    1.7 s on 1,000 documents that repeat nothing."""
     statement, duplicates = node(CG.statement), node(DUPLICATES)
-    if claims is None:
-        links: Iterable[ox.Quad] = store.quads_for_pattern(None, statement, None, duplicates)
-    else:  # as many lookups as the map has claims, however many the store holds
-        links = (
-            q
-            for claim in dict.fromkeys(claims)
-            for q in store.quads_for_pattern(claim, statement, None, duplicates)
-        )
+    links: Iterable[ox.Quad] = store.quads_for_pattern(None, statement, None, duplicates)
+    if claims is not None:
+        links = _links_of(store, dict.fromkeys(claims), links)
     pairs = [
         (q.subject, q.object)
         for q in links
@@ -812,3 +807,18 @@ def statement_keys(
         speaker = (entity_id(this[1].value) if this[1] is not None else None) or AUTHOR
         out[this[0], speaker] = original[0]
     return out
+
+
+def _links_of(store: ox.Store, claims: dict[ox.NamedNode, None], links: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The ``cg:statement`` links (``links``: all of them) of ``claims``: all read and sifted when they are
+    fewer than the claims (a store repeats few: 3,801 links, read in 0.06 s, where looking up the 28,791
+    claims of a map took 0.3 s), else one lookup a claim, however many the store holds."""
+    read = []
+    for q in links:
+        read.append(q)
+        if len(read) > len(claims):
+            break
+    else:
+        return [q for q in read if q.subject in claims]
+    statement, duplicates = node(CG.statement), node(DUPLICATES)
+    return [q for claim in claims for q in store.quads_for_pattern(claim, statement, None, duplicates)]
