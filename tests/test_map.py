@@ -551,15 +551,15 @@ def test_entities_pushed_apart_leave_room_between_every_pair() -> None:
 
 
 def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
-    """Every claim's, post's and mention's record read from the documents' digests (cg:digest) is the one
-    read from their triples; a document without a digest (a store written before them) is read from its
-    triples."""
+    """Every document's, claim's, post's and mention's record read from the documents' digests
+    (cg:digest) is the one read from their triples; a document without a digest (a store written before
+    them) is read from its triples."""
     import pyoxigraph as ox
 
     from graph.sparql.neighbourhood import mention_spans_of
     from graph.store.digest import digests
-    from graph.store.reader import claim_records
-    from graph.store.vocab import prefixes
+    from graph.store.reader import claim_records, documents_of
+    from graph.store.vocab import CG, prefixes
 
     opened = open_store(store)
     rows = opened.query("SELECT ?c ?g WHERE { GRAPH ?g { ?c a cg:Claim } }", prefixes=prefixes())
@@ -574,6 +574,12 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     by_name = {row["name"].value: row["g"] for row in named}
     read = mention_spans_of(opened, fast, by_name, known)
     assert read and read == mention_spans_of(opened, fast, by_name, without)
+    bare = ox.Store()  # the same store without its digests
+    bare.extend(q for q in opened if q.predicate.value != str(CG.digest))
+    records, texts, found = documents_of(opened, sorted(graphs, key=lambda g: g.value))
+    assert all(found[g] is not None for g in graphs) and len(records) == len(graphs)
+    assert (records, texts) == documents_of(bare, sorted(graphs, key=lambda g: g.value))[:2]
+    assert any(r["outlet"] for r in records)
 
 
 def test_a_digest_of_another_layout_is_read_as_none() -> None:

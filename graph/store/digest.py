@@ -12,20 +12,21 @@ triples.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.store.vocab import CG
+from graph.store.vocab import CG, entity_id
 
 Digest = dict[str, Any]
-"""A parsed digest: ``doc`` (file name), ``claims`` by IRI fragment and ``posts`` by floor (each a JSON
-array in a string, parsed when read), ``mentions`` by entity id (their offsets, ``start,end,…``)."""
+"""A parsed digest: ``doc`` (file name), ``document`` (its record but the text), ``claims`` by IRI
+fragment and ``posts`` by floor (each a JSON array in a string, parsed when first read), ``mentions`` by
+entity id (their offsets, ``start,end,…``)."""
 
 _DIGEST = ox.NamedNode(str(CG.digest))
 
-FORMAT = 2
+FORMAT = 3
 """The digest's layout (its ``format``); a digest of another, or none, is read as absent: the triples."""
 
 
@@ -45,12 +46,20 @@ def parse_digest(text: str) -> Digest | None:
     return digest if isinstance(digest, dict) and digest.get("format") == FORMAT else None
 
 
+def claim_iris(digest: Digest, graph: ox.NamedNode) -> list[ox.NamedNode]:
+    """The IRIs of the document's claims (``graph`` its IRI: ``graph.store.vocab.claim_iri``)."""
+    return [ox.NamedNode(f"{graph.value}#{fragment}") for fragment in digest["claims"]]
+
+
 def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:
     """The record of ``claim`` (its IRI) as ``claim_records`` gives it, ``None`` if the digest lacks it."""
-    row = digest["claims"].get(claim.rpartition("#")[2])
+    fragment = claim.rpartition("#")[2]
+    row = digest["claims"].get(fragment)
     if row is None:
         return None
-    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text = json.loads(row)
+    if isinstance(row, str):  # parsed once, when first read
+        row = digest["claims"][fragment] = json.loads(row)
+    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text = row
     return {
         "kind": "claim",
         "doc": digest["doc"],
@@ -91,3 +100,53 @@ def mention_spans(digest: Digest, entity: str) -> list[tuple[int, int]]:
     """The offsets of every mention of ``entity`` in the document, in order."""
     flat = [int(n) for n in digest["mentions"].get(entity, "").split(",") if n]
     return list(zip(flat[::2], flat[1::2], strict=True))
+
+
+class DocumentTerms:
+    """The predicates of a document's own triples (its IRI their subject), as IRI strings."""
+
+    type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    document = str(CG.Document)
+    fileName, sha256, encoding, text, authorName, digest = (
+        str(CG.fileName),
+        str(CG.sha256),
+        str(CG.encoding),
+        str(CG.text),
+        str(CG.authorName),
+        str(CG.digest),
+    )
+    format, source, title, issued, publisher, language = (
+        f"http://purl.org/dc/terms/{x}"
+        for x in ("format", "source", "title", "issued", "publisher", "language")
+    )
+    url = "https://schema.org/url"
+    required = (fileName, sha256, encoding, format)
+
+
+def document_record(props: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A document's record as ``graph.store.reader.records`` gives it, from its own triples (``props``:
+    each predicate's first object), ``None`` if they lack a required one. The build writes it into the
+    digest from the triples it writes; a reader without a digest makes it from those it reads."""
+    d = DocumentTerms
+    if any(p not in props for p in d.required):
+        return None
+
+    def text(p: str) -> str | None:
+        term = props.get(p)
+        return term.value or None if term is not None else None
+
+    outlet = props.get(d.publisher)
+    return {
+        "kind": "document",
+        "doc": props[d.fileName].value,
+        "sha256": props[d.sha256].value,
+        "encoding": props[d.encoding].value,
+        "media_type": props[d.format].value,
+        "source": text(d.source) or "",
+        "title": text(d.title),
+        "published": text(d.issued),
+        "outlet": None if outlet is None else entity_id(outlet.value) or outlet.value,
+        "url": text(d.url),
+        "author": text(d.authorName),
+        "language": text(d.language),
+    }

@@ -35,7 +35,7 @@ from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
-from graph.store.digest import FORMAT
+from graph.store.digest import FORMAT, document_record
 from graph.store.vocab import (
     BUILD,
     CG,
@@ -148,18 +148,25 @@ def extraction_quads(x: Extraction) -> Iterator[ox.Quad]:
         iri = claim_iri(doc.name, claim.start, claim.end, seen[claim.start, claim.end])
         _claim(g, doc, claim, iri, activity, x.mentions)
         named.append((iri, claim))
-    g.add(doc_iri(doc.name), CG.digest, _digest(x, named, at_span))
+    own: dict[str, ox.Term] = {}
+    for q in g.quads:
+        if q.subject.value == str(doc_iri(doc.name)):
+            own.setdefault(q.predicate.value, q.object)
+    g.add(doc_iri(doc.name), CG.digest, _digest(x, document_record(own), named, at_span))
     return iter(g.quads)
 
 
 def _digest(
-    x: Extraction, claims: list[tuple[str, Claim]], at_span: Mapping[tuple[int, int], str]
+    x: Extraction,
+    record: dict[str, object] | None,
+    claims: list[tuple[str, Claim]],
+    at_span: Mapping[tuple[int, int], str],
 ) -> ox.Literal:
-    """``cg:digest``: the document's claims, the posts they are in and its mentions' spans, as the store
-    gives them back (``graph.store.digest``), in one JSON literal (each claim and post a JSON string in it,
-    each entity's mention offsets a string of numbers): what a map reads in one lookup a
-    document instead of a dozen a claim. Written with the triples it restates, from the same extraction,
-    so the two cannot disagree."""
+    """``cg:digest``: the document's record (made from its triples, ``record``), its claims, the posts
+    they are in and its mentions' spans, as the store gives them back (``graph.store.digest``), in one
+    JSON literal (each claim and post a JSON string in it, each entity's mention offsets a string of
+    numbers): what a map reads in one lookup a document instead of a dozen a claim. Written with the
+    triples it restates, from the same extraction, so the two cannot disagree."""
     doc = x.document
 
     def entity(eid: str) -> str:
@@ -205,7 +212,8 @@ def _digest(
     for start, end, eid in sorted({(m.start, m.end, m.entity) for m in x.mentions}):
         spans[entity(eid)] += [str(start), str(end)]
     mentions = {eid: ",".join(offsets) for eid, offsets in spans.items()}
-    body = {"format": FORMAT, "doc": doc.name, "claims": rows, "posts": posts, "mentions": mentions}
+    body = {"format": FORMAT, "doc": doc.name, "document": record}
+    body |= {"claims": rows, "posts": posts, "mentions": mentions}
     return ox.Literal(_compact(body), datatype=node(RDF.JSON))
 
 
