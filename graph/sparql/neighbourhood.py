@@ -6,10 +6,10 @@ the whole map; here the store is asked instead:
 
 1. :func:`neighbourhood`: the entities (and documents' unnamed authors) within ``hops`` claims of the
    focus, one query a hop, of the claim types asked for;
-2. :func:`claims_among`: the claims whose speaker and one of whose targets are among them, and their
-   documents;
-3. :func:`focus_records`: the records of ``graph.store.reader.records`` for those documents, entities
-   and claims only, with the texts, statements, mention counts and mentions the map needs (:class:`Parts`).
+2. :func:`focus_records`: the documents where they speak (one query), and of those documents' claims,
+   read from their digests, the ones whose speaker and a target are among them: the records of
+   ``graph.store.reader.records`` for those claims, their documents and the neighbourhood's entities
+   only, with the texts, statements, mention counts and mentions the map needs (:class:`Parts`).
 
 The map built from these records is the map built from the whole store (``tests/test_map.py`` compares
 them): the entities within ``hops`` claims are the same whatever other filters apply after, since a

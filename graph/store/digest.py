@@ -20,13 +20,13 @@ import pyoxigraph as ox
 from graph.store.vocab import CG, entity_id
 
 Digest = dict[str, Any]
-"""A parsed digest: ``doc`` (file name), ``document`` (its record but the text), ``claims`` by IRI
+"""A parsed digest: ``doc`` (file name), ``document`` (its record: :func:`document_record`), ``claims`` by IRI
 fragment and ``posts`` by floor (each a JSON array in a string, parsed when first read), ``mentions`` by
 entity id (their offsets, ``start,end,…``)."""
 
 _DIGEST = ox.NamedNode(str(CG.digest))
 
-FORMAT = 3
+FORMAT = 4
 """The digest's layout (its ``format``); a digest of another, or none, is read as absent: the triples."""
 
 
@@ -115,18 +115,19 @@ class DocumentTerms:
         str(CG.authorName),
         str(CG.digest),
     )
-    format, source, title, issued, publisher, language = (
-        f"http://purl.org/dc/terms/{x}"
-        for x in ("format", "source", "title", "issued", "publisher", "language")
+    format, title, issued, publisher, language = (
+        f"http://purl.org/dc/terms/{x}" for x in ("format", "title", "issued", "publisher", "language")
     )
     url = "https://schema.org/url"
     required = (fileName, sha256, encoding, format)
 
 
 def document_record(props: Mapping[str, Any]) -> dict[str, Any] | None:
-    """A document's record as ``graph.store.reader.records`` gives it, from its own triples (``props``:
-    each predicate's first object), ``None`` if they lack a required one. The build writes it into the
-    digest from the triples it writes; a reader without a digest makes it from those it reads."""
+    """A document's record as ``graph.store.reader.records`` gives it but its ``source`` (the path it was
+    read from: a later build rewrites that triple when the folder moves, and a map does not show it), from
+    its own triples (``props``: each predicate's first object); ``None`` if they lack a required one. The
+    build writes it into the digest from the triples it writes; a reader without a digest makes it from
+    those it reads."""
     d = DocumentTerms
     if any(p not in props for p in d.required):
         return None
@@ -142,7 +143,6 @@ def document_record(props: Mapping[str, Any]) -> dict[str, Any] | None:
         "sha256": props[d.sha256].value,
         "encoding": props[d.encoding].value,
         "media_type": props[d.format].value,
-        "source": text(d.source) or "",
         "title": text(d.title),
         "published": text(d.issued),
         "outlet": None if outlet is None else entity_id(outlet.value) or outlet.value,

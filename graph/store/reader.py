@@ -304,11 +304,12 @@ def entity_records(store: ox.Store, entities: list[ox.NamedNode]) -> list[dict[s
 def documents_of(
     store: ox.Store, graphs: list[ox.NamedNode]
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[ox.NamedNode, Digest | None]]:
-    """The document records of :func:`records` for these documents (their graphs), their texts by name
-    and their digests (``graph.store.digest``). Two index lookups a document, its digest (which holds
-    its record) and its text, else one for all its own triples (a query over 2,000 graphs took 0.6 s;
-    reading all ten or so of each document's triples, 0.46 s for 4,560 documents, twice the two lookups);
-    its claims and posts come from :func:`claim_records`.
+    """The document records of :func:`records` for these documents (their graphs) but their sources
+    (``graph.store.digest.document_record``), their texts by name and their digests
+    (``graph.store.digest``). Two index lookups a document, its digest (which holds its record) and its
+    text, else one for all its own triples (a query over 2,000 graphs took 0.6 s; reading all ten or so
+    of each document's triples, 0.46 s for 4,560 documents, twice the two lookups); its claims and posts
+    come from :func:`claim_records`.
     """
     out = []
     texts: dict[str, str] = {}
