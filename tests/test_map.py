@@ -23,6 +23,7 @@ from graph.store.store import open_store
 from graph.views.maps import (
     MapFilter,
     MapSource,
+    map_html,
     map_payload,
     render_html,
     script_json,
@@ -459,6 +460,62 @@ def test_a_type_or_date_map_read_with_sparql_is_the_whole_stores(
     fast = MapSource.from_claims(open_store(store), flt.types, flt.since, flt.until)
     assert 0 < fast.graph.number_of_edges() < source.graph.number_of_edges()
     assert map_payload(fast, flt) == map_payload(source, flt)
+
+
+def test_a_focus_map_of_a_store_without_digests_is_the_whole_stores(store: Path, source: MapSource) -> None:
+    """Documents written before digests (or with another layout) are read from their triples: their
+    claims listed by type, judged by their records, and the map is the same."""
+    import pyoxigraph as ox
+
+    from graph.sparql.neighbourhood import resolve_entity
+    from graph.store.vocab import CG
+
+    bare = ox.Store()
+    bare.extend(q for q in open_store(store) if q.predicate.value != str(CG.digest))
+    for flt in (
+        MapFilter(focus="卢特尼克", types=("accusation", "denial")),
+        MapFilter(focus="Kevin Bankston", hops=3),
+    ):
+        focus = resolve_entity(bare, flt.focus)
+        assert focus is not None
+        read = MapSource.from_focus(bare, focus, flt.hops, flt.types)
+        assert map_payload(read, flt) == map_payload(source, flt)
+
+
+def test_a_maps_repeated_claims_are_found_by_lookups_or_by_reading_every_link(store: Path) -> None:
+    """statement_keys of some claims reads the duplicates graph whole when it holds fewer links than the
+    claims are many, else looks each claim up: the same keys either way."""
+    import pyoxigraph as ox
+
+    from graph.store.duplicates import statement_keys
+    from graph.store.vocab import CG, DUPLICATES, node
+
+    opened = open_store(store)
+    links = list(opened.quads_for_pattern(None, node(CG.statement), None, node(DUPLICATES)))
+    claims = [q.subject for q in opened.quads_for_pattern(None, node(CG.speaker), None, None)]
+    assert 1 < len(links) < len(claims)
+    every = statement_keys(opened)
+    repeating = [q.subject for q in links if isinstance(q.subject, ox.NamedNode)]
+    few = repeating[: len(repeating) // 2]  # fewer claims than links: a lookup each
+    for some in (few, claims):
+        found = statement_keys(opened, some)
+        assert found and set(found.items()) <= set(every.items())
+    assert statement_keys(opened, claims) == every
+    assert len(statement_keys(opened, few)) < len(every)
+
+
+def test_a_map_leaves_the_cycle_collector_as_it_found_it(store: Path) -> None:
+    import gc
+
+    opened = open_store(store)
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            map_html(opened, MapFilter(focus="卢特尼克"))
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_names_the_index_cannot_settle_fall_back_to_the_whole_graph(store: Path) -> None:
