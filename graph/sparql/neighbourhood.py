@@ -288,7 +288,7 @@ def _records_for(
         listed = claims_in(store, graphs, known)
     else:
         listed = sorted(((c, g) for g, cs in claims.items() for c in cs), key=lambda x: x[0].value)
-    if keep is not None:  # judged by the digests where there are, by the records for the rest
+    if keep is not None:  # judged by the digests where there are digests, by the records for the rest
         listed = [(c, g) for c, g in listed if _judged(known.get(g), c, keep)]
     found = claim_records(store, listed, known)
     if keep is not None:
@@ -304,8 +304,8 @@ def _records_for(
         entities |= {_entity_node(e) for e in ids if e != AUTHOR}
     entities |= {_entity_node(d["outlet"]) for d in documents if d["outlet"]}  # named on the panel
 
-    graphs = {d["doc"]: ox.NamedNode(str(doc_iri(d["doc"]))) for d in documents}
-    mentions = mention_spans_of(store, found, graphs, known)
+    by_name = {d["doc"]: ox.NamedNode(str(doc_iri(d["doc"]))) for d in documents}
+    mentions = mention_spans_of(store, found, by_name, known)
     statements = statement_keys(store, [c for c, _ in listed])
     counts: dict[str, int] = {}
     chinese: dict[str, str] = {}
@@ -321,6 +321,8 @@ def _records_for(
 
 
 def _judged(digest: Digest | None, claim: ox.NamedNode, keep: Callable[[dict[str, Any]], bool]) -> bool:
+    """Whether ``keep`` keeps ``claim`` as its document's digest records it; true without a digest (its
+    record, read from the triples, is judged then)."""
     found = None if digest is None else claim_record(digest, claim.value)
     return found is None or keep(found)
 

@@ -148,9 +148,9 @@ def extraction_quads(x: Extraction) -> Iterator[ox.Quad]:
         iri = claim_iri(doc.name, claim.start, claim.end, seen[claim.start, claim.end])
         _claim(g, doc, claim, iri, activity, x.mentions)
         named.append((iri, claim))
-    own: dict[str, ox.Term] = {}
+    own: dict[str, ox.Term] = {}  # the document's own triples: its record
     for q in g.quads:
-        if q.subject.value == str(doc_iri(doc.name)):
+        if q.subject == g.name:
             own.setdefault(q.predicate.value, q.object)
     g.add(doc_iri(doc.name), CG.digest, _digest(x, document_record(own), named, at_span))
     return iter(g.quads)
