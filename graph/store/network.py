@@ -26,7 +26,10 @@ from graph.store.reader import records
 
 
 def claim_network(
-    recs: Iterable[Mapping[str, Any]], statements: Mapping[tuple[str, str], str] | None = None
+    recs: Iterable[Mapping[str, Any]],
+    statements: Mapping[tuple[str, str], str] | None = None,
+    *,
+    brief: bool = False,
 ) -> nx.MultiDiGraph:
     """A multigraph with one node per entity and one edge per (claim, target).
 
@@ -36,7 +39,9 @@ def claim_network(
     ``graph.store.duplicates.statement_keys`` gives them; else its own key), ``type``, ``cue``, ``text``,
     ``quote``, ``doc``, ``start``, ``end``, ``post``, ``time`` (the claim's date: its post's time, else its
     document's publication, if known), and what the document's metadata says: ``title``, ``outlet`` (the
-    outlet entity's name), ``url``.
+    outlet entity's name), ``url``. A ``brief`` network's edges carry only ``claim``, ``statement``,
+    ``type``, ``doc`` and ``time``, what a map filters and groups them by (it reads the rest from the
+    claim's record): on a map of 28,758 claims, three times fewer values to copy.
     A document's unnamed author becomes a node ``author:<doc>`` of type ``AUTHOR`` when it speaks of
     someone.
 
@@ -80,28 +85,35 @@ def claim_network(
             graph.add_node(speaker, type="AUTHOR", name=name, labels=[], zh="", mentions=0)
         key = f"{claim['doc']}#{claim['start']},{claim['end']}"
         statement = (statements or {}).get((key, claim["speaker"]), key)
-        doc = documents.get(claim["doc"], {})
-        outlet = doc.get("outlet")
-        for target in claim.get("targets", []):
-            graph.add_edge(
-                speaker,
-                target,
-                key=key,
-                claim=key,
-                statement=statement,
-                type=claim["type"],
-                cue=claim.get("cue", ""),
-                text=claim["text"],
-                quote=claim["quote"],
-                doc=claim["doc"],
-                start=claim["start"],
-                end=claim["end"],
-                post=claim.get("post"),
-                time=claim.get("date") or times.get((claim["doc"], claim.get("post"))),
-                title=doc.get("title"),
-                outlet=graph.nodes[outlet]["name"] if outlet in graph else outlet,
-                url=doc.get("url"),
-            )
+        when = claim.get("date") or times.get((claim["doc"], claim.get("post")))
+        if brief:
+            attrs = {
+                "claim": key,
+                "statement": statement,
+                "type": claim["type"],
+                "doc": claim["doc"],
+                "time": when,
+            }
+        else:
+            doc = documents.get(claim["doc"], {})
+            outlet = doc.get("outlet")
+            attrs = {
+                "claim": key,
+                "statement": statement,
+                "type": claim["type"],
+                "cue": claim.get("cue", ""),
+                "text": claim["text"],
+                "quote": claim["quote"],
+                "doc": claim["doc"],
+                "start": claim["start"],
+                "end": claim["end"],
+                "post": claim.get("post"),
+                "time": when,
+                "title": doc.get("title"),
+                "outlet": graph.nodes[outlet]["name"] if outlet in graph else outlet,
+                "url": doc.get("url"),
+            }
+        graph.add_edges_from((speaker, target, key, attrs) for target in claim.get("targets", []))
     return graph
 
 

@@ -159,7 +159,7 @@ class MapSource:
         for doc in {rec["doc"] for rec in recs if "doc" in rec}:
             if doc not in by_name and Path(doc).name in texts:
                 by_name[doc] = texts[Path(doc).name]
-        network = claim_network(recs, statements)
+        network = claim_network(recs, statements, brief=True)  # the rest of a claim is in ``claims``
         ordered = {key: sorted(spans) for key, spans in mentions.items()}
         return cls(network, by_name, claims, ordered, posts, documents=documents)
 
@@ -698,19 +698,19 @@ def author_label(title: str) -> str:
 def _claim_payload(
     source: MapSource, graph: nx.MultiDiGraph, edge: Mapping[str, Any], speaker: str, targets: list[str]
 ) -> dict[str, Any]:
-    """One claim (one of its edges, ``edge``) for the page, with context and highlight ranges relative to
-    its window."""
+    """One claim (one of its edges, ``edge``; the rest from its record) for the page, with context and
+    highlight ranges relative to its window."""
     key = edge["claim"]
-    rec = source.claims.get((key, speaker))
-    doc, start, end = edge["doc"], edge["start"], edge["end"]
+    rec = source.claims[(key, speaker)]
+    doc, start, end, said = rec["doc"], rec["start"], rec["end"], rec["text"]
     text = source.texts.get(doc)
-    if text is not None and text[start:end] != edge["text"]:
+    if text is not None and text[start:end] != said:
         text = None  # the store's text and the claim disagree: show the claim alone, never wrong context
     cue_at = None
-    if rec and rec.get("cue_start") is not None and rec.get("cue_end") is not None:
+    if rec.get("cue_start") is not None and rec.get("cue_end") is not None:
         cue_at = (rec["cue_start"], rec["cue_end"])
     if text is None:
-        window, ws, clipped = edge["text"], start, False
+        window, ws, clipped = said, start, False
     else:
         # The context holds the cue, wherever it is (before the speaker, after a long quote).
         left, right = (min(start, cue_at[0]), max(end, cue_at[1])) if cue_at else (start, end)
@@ -724,10 +724,7 @@ def _claim_payload(
         spans = [(s - ws, e - ws) for s, e in around[first:last] if e <= ws + len(window)]
         if not spans and entity in targets:
             d = graph.nodes[entity]
-            spans = [
-                (qs + s, qs + e)
-                for s, e in _ranges_of(edge["text"], [d.get("name", ""), *d.get("labels", ())])
-            ]
+            spans = [(qs + s, qs + e) for s, e in _ranges_of(said, [d.get("name", ""), *d.get("labels", ())])]
         if spans:
             marks[entity] = _merge(spans)
     cue = None
@@ -735,23 +732,23 @@ def _claim_payload(
         cs, ce = cue_at[0] - ws, cue_at[1] - ws
         if 0 <= cs < ce <= len(window):
             cue = [cs, ce]
-    post = edge.get("post")
+    post = rec.get("post")
     poster = source.posts.get((doc, post), {}).get("author") if post is not None else None
     return {
         "key": key,
         "statement": f"{edge.get('statement') or key} {speaker}",
         "type": edge["type"],
-        "cue": edge.get("cue") or "",
+        "cue": rec.get("cue") or "",
         "speaker": speaker,
         "targets": targets,
-        "text": edge["text"],
+        "text": said,
         "doc": doc,
         "start": start,
         "end": end,
         "post": post,
         "poster": poster,
         "time": edge.get("time"),
-        "quote": edge.get("quote"),
+        "quote": rec.get("quote"),
         "window": window,
         "ws": ws,
         "clipped": clipped,
