@@ -556,11 +556,12 @@ def map_payload(
     edge_of: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, d in graph.edges(data=True):
         cid = (d["claim"], u)
-        edge_of.setdefault(cid, d)
+        if cid not in edge_of:  # a claim's first edge: what all its edges share
+            edge_of[cid] = d
+            statement[cid] = f"{d.get('statement') or d['claim']} {u}"
         groups[(u, v, d["type"])].append(cid)
         if v not in targets[cid]:
             targets[cid].append(v)
-        statement[cid] = f"{d.get('statement') or d['claim']} {u}"
     claim_ids = sorted(targets, key=lambda cid: (*_claim_order(cid[0]), cid[1]))
     index = {cid: i for i, cid in enumerate(claim_ids)}
     claims = [
