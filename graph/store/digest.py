@@ -35,9 +35,14 @@ def digests(store: ox.Store, graphs: Iterable[ox.NamedNode]) -> dict[ox.NamedNod
     out: dict[ox.NamedNode, Digest | None] = {}
     for graph in graphs:
         if graph not in out:
-            found = next(iter(store.quads_for_pattern(graph, _DIGEST, None, graph)), None)
-            out[graph] = None if found is None else parse_digest(found.object.value)
+            out[graph] = digest_of(store, graph)
     return out
+
+
+def digest_of(store: ox.Store, graph: ox.NamedNode) -> Digest | None:
+    """One document graph's parsed digest, ``None`` if it has none or one of another layout."""
+    found = next(iter(store.quads_for_pattern(graph, _DIGEST, None, graph)), None)
+    return None if found is None else parse_digest(found.object.value)
 
 
 def parse_digest(text: str) -> Digest | None:

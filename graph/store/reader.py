@@ -24,9 +24,9 @@ from graph.store.digest import (
     DocumentTerms,
     claim_iris,
     claim_record,
+    digest_of,
     digests,
     document_record,
-    parse_digest,
     post_record,
 )
 from graph.store.rdf import most_common
@@ -315,8 +315,7 @@ def documents_of(
     texts: dict[str, str] = {}
     known: dict[ox.NamedNode, Digest | None] = {}
     for graph in sorted({g.value: g for g in graphs}.values(), key=lambda g: g.value):
-        found = next(iter(store.quads_for_pattern(graph, _DIGEST, None, graph)), None)
-        digest = None if found is None else parse_digest(found.object.value)
+        digest = digest_of(store, graph)
         if digest is not None:
             rec: dict[str, Any] | None = digest["document"]
             text = next(iter(store.quads_for_pattern(graph, _TEXT, None, graph)), None)
@@ -337,7 +336,7 @@ def documents_of(
     return out, texts, known
 
 
-_DIGEST, _TEXT = ox.NamedNode(DocumentTerms.digest), ox.NamedNode(DocumentTerms.text)
+_TEXT = ox.NamedNode(DocumentTerms.text)
 
 
 def claim_records(
@@ -493,7 +492,6 @@ class _P:
     )
     poster, posterName = ox.NamedNode(str(CG.poster)), ox.NamedNode(str(CG.posterName))
     date = ox.NamedNode("http://purl.org/dc/terms/date")
-    document = ox.NamedNode(str(CG.Document))
     created = ox.NamedNode("http://purl.org/dc/terms/created")
     required = (speaker, claimType, content, isDirect)
     read = (type, speaker, claimType, content, isDirect, target, cue, cueSelector, inPost, date)
