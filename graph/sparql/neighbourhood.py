@@ -298,6 +298,8 @@ def _records_for(
         shown = {doc for doc, _ in floors}
         documents = [d for d in documents if d["doc"] in shown]
         texts = {d["doc"]: texts[d["doc"]] for d in documents}
+    # Of a focus map's claims, only the targets in the neighbourhood are drawn and marked in the quotes.
+    drawn = None if claim_entities else {entity_id(n.value) for n in entities}
     entities = set(entities)
     if claim_entities:
         ids = {e for rec in found if rec["kind"] == "claim" for e in (rec["speaker"], *rec["targets"])}
@@ -305,8 +307,8 @@ def _records_for(
     entities |= {_entity_node(d["outlet"]) for d in documents if d["outlet"]}  # named on the panel
 
     by_name = {d["doc"]: ox.NamedNode(str(doc_iri(d["doc"]))) for d in documents}
-    mentions = mention_spans_of(store, found, by_name, known)
-    statements = statement_keys(store, [c for c, _ in listed])
+    mentions = mention_spans_of(store, found, by_name, known, drawn)
+    statements = statement_keys(store, [c for c, _ in listed], known)
     counts: dict[str, int] = {}
     chinese: dict[str, str] = {}
     for batch in _batches(entities):
@@ -332,9 +334,11 @@ def mention_spans_of(
     claims: list[dict[str, Any]],
     graphs: dict[str, ox.NamedNode],
     known: dict[ox.NamedNode, Digest | None] | None = None,
+    drawn: set[str | None] | None = None,
 ) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    """Where each claim's speaker and targets are mentioned in the claim's document, by (document name,
-    entity id), in order: what the map marks in a quote's context. Read from the documents' digests
+    """Where each claim's speaker and targets (those ``drawn``, when given) are mentioned in the claim's
+    document, by (document name, entity id), in order: what the map marks in a quote's context. Read from
+    the documents' digests
     (``known``, when read already), else by one index lookup per document and entity (``cg:denotes``),
     the offsets read from the mention's IRI (``graph.store.vocab.mention_span``): a SPARQL join over
     thousands of documents reads every mention's selectors first and costs seconds."""
@@ -343,7 +347,7 @@ def mention_spans_of(
         for rec in claims
         if rec["kind"] == "claim"
         for entity in (rec["speaker"], *rec["targets"])
-        if entity != AUTHOR
+        if entity != AUTHOR and (drawn is None or entity in drawn)
     }
     if known is None:
         known = digests(store, graphs.values())

@@ -103,8 +103,11 @@ def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:
 
 def mention_spans(digest: Digest, entity: str) -> list[tuple[int, int]]:
     """The offsets of every mention of ``entity`` in the document, in order."""
-    flat = [int(n) for n in digest["mentions"].get(entity, "").split(",") if n]
-    return list(zip(flat[::2], flat[1::2], strict=True))
+    written = digest["mentions"].get(entity)
+    if not written:
+        return []
+    flat = iter(map(int, written.split(",")))
+    return list(zip(flat, flat, strict=True))
 
 
 class DocumentTerms:
