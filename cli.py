@@ -381,7 +381,7 @@ def analyze(
     else:
         network = dated_between(load_network(graph), since, until)
         if entities:
-            network = involving(network, [resolve_node(network, e, "--entity") for e in entities])
+            network = involving(network, [resolve_node(network.nodes, e, "--entity") for e in entities])
         options = {"period": period} if "period" in inspect.signature(analysis.function).parameters else {}
         rows = analysis.function(network, **options)
     with atomic_output(output) as out:

@@ -357,9 +357,9 @@ def mention_spans_of(
         if graph is None:
             continue
         digest = known.get(graph)
-        spans = list(_mention_spans(store, graph, eid)) if digest is None else mention_spans(digest, eid)
+        spans = sorted(_mention_spans(store, graph, eid)) if digest is None else mention_spans(digest, eid)
         if spans:
-            out[doc, eid] = sorted(spans)
+            out[doc, eid] = spans
     return out
 
 

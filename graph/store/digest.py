@@ -21,8 +21,8 @@ from graph.store.vocab import CG, entity_id
 
 Digest = dict[str, Any]
 """A parsed digest: ``doc`` (file name), ``document`` (its record: :func:`document_record`), ``claims`` by IRI
-fragment and ``posts`` by floor (each a JSON array in a string, parsed when first read), ``mentions`` by
-entity id (their offsets, ``start,end,…``)."""
+fragment and ``posts`` by floor (each a JSON array in a string, parsed when first read; a claim's then
+kept as its record), ``mentions`` by entity id (their offsets, ``start,end,…``)."""
 
 _DIGEST = ox.NamedNode(str(CG.digest))
 
@@ -57,15 +57,16 @@ def claim_iris(digest: Digest, graph: ox.NamedNode) -> list[ox.NamedNode]:
 
 
 def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:
-    """The record of ``claim`` (its IRI) as ``claim_records`` gives it, ``None`` if the digest lacks it."""
+    """The record of ``claim`` (its IRI) as ``claim_records`` gives it, ``None`` if the digest lacks it.
+
+    Made when first asked for and kept in the digest, so a map that judges a claim and then reads it
+    makes it once: the same dict each time, to read, not to change."""
     fragment = claim.rpartition("#")[2]
     row = digest["claims"].get(fragment)
-    if row is None:
-        return None
-    if isinstance(row, str):  # parsed once, when first read
-        row = digest["claims"][fragment] = json.loads(row)
-    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text = row
-    return {
+    if row is None or isinstance(row, dict):
+        return row
+    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text = json.loads(row)
+    record = digest["claims"][fragment] = {
         "kind": "claim",
         "doc": digest["doc"],
         "speaker": speaker,
@@ -81,6 +82,7 @@ def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:
         "post": floor,
         "date": date,
     }
+    return record
 
 
 def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:

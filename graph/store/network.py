@@ -24,6 +24,9 @@ from extract.scripts import is_traditional
 from graph.store.duplicates import statement_keys
 from graph.store.reader import records
 
+Edge = tuple[str, str, str, dict[str, Any]]
+"""A claim network's edge as plain data: speaker node, target node, the claim's key, its attributes."""
+
 
 def claim_network(
     recs: Iterable[Mapping[str, Any]],
@@ -57,17 +60,37 @@ def claim_network(
     >>> (g.nodes["a"]["zh"], g.nodes["a"]["mentions"], list(g.edges(data="type")))
     ('安', 1, [('a', 'b', 'accusation')])
     """
+    nodes, edges = claim_edges(recs, statements, brief=brief)
     graph = nx.MultiDiGraph()
+    graph.add_nodes_from(nodes.items())
+    graph.add_edges_from(edges)
+    return graph
+
+
+def claim_edges(
+    recs: Iterable[Mapping[str, Any]],
+    statements: Mapping[tuple[str, str], str] | None = None,
+    *,
+    brief: bool = False,
+) -> tuple[dict[str, dict[str, Any]], list[Edge]]:
+    """The nodes (by id, with their attributes) and edges of :func:`claim_network`, as plain data, in the
+    order it adds them: what a map filters without building a graph (0.24 s of a map of 28,758 claims).
+    The edges of one claim share one attribute dict: read them, do not change them."""
+    nodes: dict[str, dict[str, Any]] = {}
     mentions: Counter[str] = Counter()
     times: dict[tuple[str, int], str] = {}
     documents: dict[str, Mapping[str, Any]] = {}
     claims = []
-    edges = []  # added at once: one call a claim took a third of the network's time on big maps
     for rec in recs:
         kind = rec.get("kind")
         if kind == "entity":
             labels = list(rec.get("labels", []))
-            graph.add_node(rec["id"], type=rec["type"], name=rec["name"], labels=labels, zh=_chinese(labels))
+            nodes[rec["id"]] = {
+                "type": rec["type"],
+                "name": rec["name"],
+                "labels": labels,
+                "zh": _chinese(labels),
+            }
         elif kind == "mention":
             mentions[rec["entity"]] += 1
         elif kind == "document":
@@ -76,14 +99,15 @@ def claim_network(
             times[(rec["doc"], rec["floor"])] = rec["time"]
         elif kind == "claim":
             claims.append(rec)
-    for node in graph:
-        graph.nodes[node]["mentions"] = mentions[node]
+    for node, attrs in nodes.items():
+        attrs["mentions"] = mentions[node]
+    edges: list[Edge] = []
     for claim in claims:
         speaker = claim["speaker"]
         if speaker == AUTHOR and claim.get("targets"):  # an unnamed author is drawn where it speaks
             speaker = f"{AUTHOR}:{claim['doc']}"
             name = f"author of {claim['doc']}"
-            graph.add_node(speaker, type="AUTHOR", name=name, labels=[], zh="", mentions=0)
+            nodes[speaker] = {"type": "AUTHOR", "name": name, "labels": [], "zh": "", "mentions": 0}
         key = f"{claim['doc']}#{claim['start']},{claim['end']}"
         statement = (statements or {}).get((key, claim["speaker"]), key)
         when = claim.get("date") or times.get((claim["doc"], claim.get("post")))
@@ -111,12 +135,14 @@ def claim_network(
                 "post": claim.get("post"),
                 "time": when,
                 "title": doc.get("title"),
-                "outlet": graph.nodes[outlet]["name"] if outlet in graph else outlet,
+                "outlet": nodes[outlet]["name"] if outlet in nodes else outlet,
                 "url": doc.get("url"),
             }
         edges += [(speaker, target, key, attrs) for target in claim.get("targets", [])]
-    graph.add_edges_from(edges)
-    return graph
+    for u, v, *_ in edges:  # a speaker or target with no record of its own: a bare node, as networkx adds
+        nodes.setdefault(u, {})
+        nodes.setdefault(v, {})
+    return nodes, edges
 
 
 def load_network(store: ox.Store) -> nx.MultiDiGraph:

@@ -40,7 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,7 +50,7 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
-from graph.store.network import claim_network, claim_time, parse_time
+from graph.store.network import Edge, claim_edges, claim_time, parse_time
 from graph.views.layout import NODE_LARGEST, NODE_SMALLEST, community_layout
 
 if TYPE_CHECKING:
@@ -118,11 +118,15 @@ class MapFilter:
 
 @dataclass
 class MapSource:
-    """Everything a map is drawn from: the claim network, the documents' texts and where entities occur."""
+    """Everything a map is drawn from: the claim network, the documents' texts and where entities occur.
 
-    graph: nx.MultiDiGraph
+    The network is kept as plain data, ``nodes`` and ``edges`` (``graph.store.network.claim_edges``), which
+    a map filters without building a graph; :attr:`graph` builds it when asked."""
+
+    nodes: dict[str, dict[str, Any]]
+    edges: list[Edge]
     texts: dict[str, str]
-    claims: dict[tuple[str, str], dict[str, Any]]
+    claims: dict[tuple[str, str], Mapping[str, Any]]
     """Each claim's record by its key (``doc#start,end``) and its speaker's node."""
     mentions: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
     posts: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
@@ -141,7 +145,7 @@ class MapSource:
         """From the store's records (``graph.store.reader.records``), document texts by name and the claims
         that repeat others (``graph.store.duplicates.statement_keys``)."""
         recs = list(recs)
-        claims: dict[tuple[str, str], dict[str, Any]] = {}
+        claims: dict[tuple[str, str], Mapping[str, Any]] = {}
         mentions: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
         posts: dict[tuple[str, int], dict[str, Any]] = {}
         documents: dict[str, dict[str, Any]] = {}
@@ -150,7 +154,7 @@ class MapSource:
                 documents[rec["doc"]] = dict(rec)
             elif rec.get("kind") == "claim":
                 speaker = f"{AUTHOR}:{rec['doc']}" if rec["speaker"] == AUTHOR else rec["speaker"]
-                claims[(claim_key(rec["doc"], rec["start"], rec["end"]), speaker)] = dict(rec)
+                claims[(claim_key(rec["doc"], rec["start"], rec["end"]), speaker)] = rec  # read, not changed
             elif rec.get("kind") == "mention":
                 mentions[(rec["doc"], rec["entity"])].append((rec["start"], rec["end"]))
             elif rec.get("kind") == "post":
@@ -159,9 +163,15 @@ class MapSource:
         for doc in {rec["doc"] for rec in recs if "doc" in rec}:
             if doc not in by_name and Path(doc).name in texts:
                 by_name[doc] = texts[Path(doc).name]
-        network = claim_network(recs, statements, brief=True)  # the rest of a claim is in ``claims``
+        nodes, edges = claim_edges(recs, statements, brief=True)  # the rest of a claim is in ``claims``
         ordered = {key: sorted(spans) for key, spans in mentions.items()}
-        return cls(network, by_name, claims, ordered, posts, documents=documents)
+        return cls(nodes, edges, by_name, claims, ordered, posts, documents=documents)
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The claim network (``graph.store.network.claim_network``, brief: each claim's record is in
+        :attr:`claims`)."""
+        return _graph_of(self.nodes, self.edges, every=True)
 
     @classmethod
     def from_store(cls, store: ox.Store) -> MapSource:
@@ -211,7 +221,7 @@ class MapSource:
     @classmethod
     def _from_parts(cls, parts: Parts) -> MapSource:
         source = cls.from_records(parts.records, parts.texts, parts.statements)
-        for node, d in source.graph.nodes(data=True):
+        for node, d in source.nodes.items():
             if d.get("type") not in (None, "AUTHOR"):
                 d["mentions"] = parts.counts.get(node, 0)  # in the whole store, as a whole read counts them
         source.chinese.update(parts.chinese)
@@ -227,42 +237,43 @@ def claim_key(doc: str, start: int, end: int) -> str:
 # ---------------------------------------------------------------- selection
 
 
-def resolve_node(graph: nx.MultiDiGraph, name: str, option: str = "--focus") -> str:
-    """The node ``name`` stands for: a node id, an entity IRI, or a name or alias in either script.
+def resolve_node(nodes: Mapping[str, Mapping[str, Any]], name: str, option: str = "--focus") -> str:
+    """The node of ``nodes`` (a graph's ``nodes``, or a dict of node attributes by id) that ``name`` stands
+    for: a node id, an entity IRI, or a name or alias in either script.
 
     Preferred names win over aliases; a name that fits several entities is an error listing them.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("nvidia", name="NVIDIA", labels=["NVIDIA", "英伟达", "英偉達"], type="ORG")
     >>> g.add_node("alce79", name="Alce79", labels=["Alce79"], type="PERSON")
-    >>> [resolve_node(g, x) for x in ("英偉達", "nvidia", "https://w3id.org/claimgraph/id/entity/alce79")]
+    >>> [resolve_node(g.nodes, x) for x in ("英偉達", "nvidia", "https://w3id.org/claimgraph/id/entity/alce79")]
     ['nvidia', 'nvidia', 'alce79']
     """
     from extract.scripts import name_key
     from graph.store.vocab import entity_id
 
-    if name in graph:
+    if name in nodes:
         return name
     as_id = entity_id(name.strip().strip("<>"))
-    if as_id is not None and as_id in graph:
+    if as_id is not None and as_id in nodes:
         return as_id
-    if name.startswith("entity:") and name[len("entity:") :] in graph:
+    if name.startswith("entity:") and name[len("entity:") :] in nodes:
         return name[len("entity:") :]
     key = name_key(name)
-    preferred = sorted(n for n, d in graph.nodes(data=True) if name_key(d.get("name", "")) == key)
+    preferred = sorted(n for n, d in nodes.items() if name_key(d.get("name", "")) == key)
     found = preferred or sorted(
         n
-        for n, d in graph.nodes(data=True)
+        for n, d in nodes.items()
         if any(name_key(x) == key for x in d.get("labels", ())) or name_key(n) == key
     )
     if len(found) == 1:
         return found[0]
     if found:
-        listed = ", ".join(f"{graph.nodes[n].get('name', n)} ({n})" for n in found[:8])
+        listed = ", ".join(f"{nodes[n].get('name', n)} ({n})" for n in found[:8])
         raise ClaimgraphError(f"{option} {name!r} fits several entities: {listed}; give one of the ids")
     near = sorted(
-        graph.nodes[n].get("name", n)
-        for n, d in graph.nodes(data=True)
+        nodes[n].get("name", n)
+        for n, d in nodes.items()
         if key and any(key in name_key(x) for x in [d.get("name", ""), *d.get("labels", ())])
     )
     hint = f" (names containing it: {', '.join(near[:8])})" if near else ""
@@ -284,12 +295,18 @@ def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
     >>> centrality(g)
     {'a': 0.5, 'b': 1.0, 'c': 0.5, 'd': 0.5}
     """
-    from graph.views.analyses import claims_made, claims_received
+    from graph.views.analyses import statement_counts
 
-    made, received = claims_made(graph), claims_received(graph)
-    claims = {node: made[node] + received[node] for node in graph}
+    return _over_most(graph, *statement_counts(graph.edges(keys=True, data=True)))
+
+
+def _over_most(
+    nodes: Iterable[str], made: Mapping[str, int], received: Mapping[str, int]
+) -> dict[str, float]:
+    """Each node's claims made and received over the most any node has: :func:`centrality`."""
+    claims = {node: made.get(node, 0) + received.get(node, 0) for node in nodes}
     top = max(claims.values(), default=0) or 1
-    return {node: claims[node] / top for node in graph}
+    return {node: claims[node] / top for node in claims}
 
 
 def check_types(types: Iterable[str]) -> None:
@@ -309,8 +326,15 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
     Claims with no date are left out when ``since`` or ``until`` is given. Entities in no selected claim
     are not shown; after ``max_nodes`` (the focus always stays), neither are entities left without a link.
     """
+    return _graph_of(graph.nodes, select_edges(graph.nodes, list(graph.edges(keys=True, data=True)), flt))
+
+
+def select_edges(nodes: Mapping[str, Mapping[str, Any]], edges: list[Edge], flt: MapFilter) -> list[Edge]:
+    """The edges of :func:`select`'s graph, from a claim network as plain data (``nodes``, attributes by
+    node; ``edges``: ``graph.store.network.claim_edges``): what a map draws, no graph built unless
+    ``max_nodes`` needs one to rank the entities."""
     check_types(flt.types)
-    docs = {doc for *_, doc in graph.edges(data="doc")}
+    docs = {d["doc"] for *_, d in edges}
     wanted_docs = set()
     for doc in flt.docs:
         matches = {d for d in docs if d == doc} or {d for d in docs if Path(d).name == Path(doc).name}
@@ -320,10 +344,10 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
         wanted_docs |= matches
     since = parse_time(flt.since) if flt.since else None
     until = parse_time(flt.until, end=True) if flt.until else None
-    focus = resolve_node(graph, flt.focus) if flt.focus else None
+    focus = resolve_node(nodes, flt.focus) if flt.focus else None
 
     kept = []
-    for u, v, k, d in graph.edges(keys=True, data=True):
+    for u, v, k, d in edges:
         if u == v:
             continue  # a speaker among its own claim's targets: no arrow from an entity to itself
         if flt.types and d["type"] not in flt.types:
@@ -337,21 +361,52 @@ def select(graph: nx.MultiDiGraph, flt: MapFilter) -> nx.MultiDiGraph:
         kept.append((u, v, k, d))
     if focus is not None:
         if not any(focus in (u, v) for u, v, *_ in kept):
-            name = graph.nodes[focus].get("name", focus)
+            name = nodes[focus].get("name", focus)
             raise ClaimgraphError(
                 f"{name} ({focus}) makes or receives no claim that passes the other filters"
             )
-        # nx.ego_graph(undirected=True) copies the whole graph undirected first: slow on big selections.
-        links = nx.Graph((u, v) for u, v, *_ in kept)
-        near = nx.single_source_shortest_path_length(links, focus, cutoff=flt.hops)
+        near = _within(kept, focus, flt.hops)
         kept = [e for e in kept if e[0] in near and e[1] in near]
-    # Built from the kept edges, not copied from a view of them: half the time on big maps.
-    sub = nx.MultiDiGraph()
-    sub.add_nodes_from((n, graph.nodes[n]) for n in dict.fromkeys(x for u, v, *_ in kept for x in (u, v)))
-    sub.add_edges_from(kept)
-    if flt.max_nodes is not None and len(sub) > flt.max_nodes:
-        sub = nx.MultiDiGraph(sub.subgraph(most_central(sub, flt.max_nodes, focus)))
-    return sub
+    if flt.max_nodes is not None and len(_nodes_of(kept)) > flt.max_nodes:
+        chosen = set(most_central(_graph_of(nodes, kept), flt.max_nodes, focus))
+        kept = [e for e in kept if e[0] in chosen and e[1] in chosen]
+    return kept
+
+
+def _nodes_of(edges: Iterable[Edge]) -> list[str]:
+    """The nodes of ``edges``, in the order they first appear."""
+    return list(dict.fromkeys(x for u, v, *_ in edges for x in (u, v)))
+
+
+def _graph_of(
+    nodes: Mapping[str, Mapping[str, Any]], edges: Iterable[Edge], every: bool = False
+) -> nx.MultiDiGraph:
+    """A claim network of ``edges``, its nodes' attributes from ``nodes``: the nodes in ``edges``, or
+    ``every`` one of ``nodes``."""
+    edges = list(edges)
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((n, nodes[n]) for n in (nodes if every else _nodes_of(edges)))
+    graph.add_edges_from(edges)
+    return graph
+
+
+def _within(edges: Iterable[tuple[str, str, Any, Any]], focus: str, hops: int) -> set[str]:
+    """The nodes within ``hops`` edges of ``focus``, either way. A breadth-first search over plain sets:
+    ``nx.ego_graph`` copies the whole graph undirected first, and even a bare ``nx.Graph`` of the edges
+    took twice this search on a map of 28,758 claims.
+
+    >>> sorted(_within([("a", "b", 0, {}), ("c", "b", 0, {}), ("c", "d", 0, {})], "a", 2))
+    ['a', 'b', 'c']
+    """
+    linked: dict[str, set[str]] = defaultdict(set)
+    for u, v in {(u, v) for u, v, *_ in edges}:  # a pair once, however many claims link it
+        linked[u].add(v)
+        linked[v].add(u)
+    near, frontier = {focus}, {focus}
+    for _ in range(hops):
+        frontier = {n for x in frontier for n in linked[x]} - near
+        near |= frontier
+    return near
 
 
 def most_central(graph: nx.MultiDiGraph, n: int, focus: str | None = None) -> list[str]:
@@ -513,7 +568,7 @@ def _doc_info(source: MapSource, doc: str) -> dict[str, Any]:
     url = rec.get("url") or ""
     return {
         "title": rec.get("title") or _doc_title(source.texts.get(doc, "")),
-        "outlet": source.graph.nodes[outlet].get("name", outlet) if outlet in source.graph else outlet,
+        "outlet": source.nodes[outlet].get("name", outlet) if outlet in source.nodes else outlet,
         "published": rec.get("published"),
         "url": url if re.match(r"https?://", url, re.IGNORECASE) else None,
     }
@@ -541,20 +596,24 @@ def map_payload(
     ``[qs, qe)``, the cue at ``cueRange``; ``cueStart``/``cueEnd`` in the document), and ``marks``:
     per entity, the ranges of ``window`` where it is mentioned, for highlighting.
     """
-    graph = select(source.graph, flt)
-    if graph.number_of_edges() == 0:
+    from graph.views.analyses import statement_counts
+
+    kept = select_edges(source.nodes, source.edges, flt)
+    if not kept:
         wanted = "; ".join(flt.describe()) or "the whole graph"
         raise ClaimgraphError(f"no claims to map ({wanted}): widen the filters, or build a store with claims")
     colours = palette()
-    rank = centrality(graph)
-    focus = resolve_node(source.graph, flt.focus) if flt.focus else None
+    shown = _nodes_of(kept)
+    made, received = statement_counts(kept)
+    rank = _over_most(shown, made, received)  # centrality(select(…)), without building the graph
+    focus = resolve_node(source.nodes, flt.focus) if flt.focus else None
 
     # A claim is its span and its speaker: one span can be said by two (李家超回应说，特区政府表示…).
     groups: dict[tuple[str, str, str], list[tuple[str, str]]] = defaultdict(list)
     targets: dict[tuple[str, str], list[str]] = defaultdict(list)
     statement: dict[tuple[str, str], str] = {}
     edge_of: dict[tuple[str, str], dict[str, Any]] = {}
-    for u, v, d in graph.edges(data=True):
+    for u, v, _, d in kept:
         cid = (d["claim"], u)
         if cid not in edge_of:  # a claim's first edge: what all its edges share
             edge_of[cid] = d
@@ -565,7 +624,7 @@ def map_payload(
     claim_ids = sorted(targets, key=lambda cid: (*_claim_order(cid[0]), cid[1]))
     index = {cid: i for i, cid in enumerate(claim_ids)}
     claims = [
-        _claim_payload(source, graph, edge_of[(key, speaker)], speaker, sorted(targets[(key, speaker)]))
+        _claim_payload(source, edge_of[(key, speaker)], speaker, sorted(targets[(key, speaker)]))
         for key, speaker in claim_ids
     ]
 
@@ -587,14 +646,9 @@ def map_payload(
             }
         )
 
-    made: Counter[str] = Counter()
-    received: Counter[str] = Counter()
-    for speaker, _ in {(c["speaker"], c["statement"]) for c in claims}:
-        made[speaker] += 1
-    for t, _ in {(t, c["statement"]) for c in claims for t in c["targets"]}:
-        received[t] += 1
     entities = {}
-    for node, d in sorted(graph.nodes(data=True)):
+    for node in sorted(shown):
+        d = source.nodes[node]
         kind = d.get("type", "")
         labels = list(d.get("labels", ()))
         label = node_label(d, source.chinese.get(node))
@@ -620,7 +674,7 @@ def map_payload(
     # A map of many entities comes laid out (communities together, the main entities central): the
     # browser draws it at once instead of running its physics for tens of seconds.
     if len(entities) > LAYOUT_FROM:
-        for node, (x, y) in community_layout(graph, rank).items():
+        for node, (x, y) in community_layout(_graph_of(source.nodes, kept), rank).items():
             entities[node]["x"], entities[node]["y"] = x, y
 
     # Each claim has one type: the legend's counts add up to the claims (and statements) on the page.
@@ -631,7 +685,7 @@ def map_payload(
     described = flt.describe()
     notes = []
     if flt.max_nodes is not None and len(entities) < flt.max_nodes:
-        whole = len(select(source.graph, replace(flt, max_nodes=None)))
+        whole = len(_nodes_of(select_edges(source.nodes, source.edges, replace(flt, max_nodes=None))))
         notes.append(
             f"{len(entities)} entities, not {flt.max_nodes}: "
             + (
@@ -697,7 +751,7 @@ def author_label(title: str) -> str:
 
 
 def _claim_payload(
-    source: MapSource, graph: nx.MultiDiGraph, edge: Mapping[str, Any], speaker: str, targets: list[str]
+    source: MapSource, edge: Mapping[str, Any], speaker: str, targets: list[str]
 ) -> dict[str, Any]:
     """One claim (one of its edges, ``edge``; the rest from its record) for the page, with context and
     highlight ranges relative to its window."""
@@ -724,7 +778,7 @@ def _claim_payload(
         first, last = bisect_left(around, (ws, ws)), bisect_left(around, (ws + len(window), ws))
         spans = [(s - ws, e - ws) for s, e in around[first:last] if e <= ws + len(window)]
         if not spans and entity in targets:
-            d = graph.nodes[entity]
+            d = source.nodes[entity]
             spans = [(qs + s, qs + e) for s, e in _ranges_of(said, [d.get("name", ""), *d.get("labels", ())])]
         if spans:
             marks[entity] = _merge(spans)
