@@ -23,6 +23,7 @@ from graph.store.store import open_store
 from graph.views.maps import (
     MapFilter,
     MapSource,
+    centrality,
     map_html,
     map_payload,
     render_html,
@@ -311,6 +312,24 @@ def test_max_nodes_keeps_the_most_central(source: MapSource) -> None:
     assert {"usa", "china", "deepseek", "howard_lutnick"} <= set(payload["entities"])
     focused = select(source.graph, MapFilter(focus="Kevin Bankston", hops=2, max_nodes=3))
     assert "kevin_bankston" in focused
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [MapFilter(), MapFilter(focus="卢特尼克", types=("accusation", "denial")), MapFilter(max_nodes=12)],
+    ids=["whole", "focus", "top"],
+)
+def test_a_maps_entities_are_those_of_select_with_its_centrality(source: MapSource, flt: MapFilter) -> None:
+    """The payload, made without building select's graph, shows its entities with its centrality, and each
+    entity's claims made and received as graph.views.analyses counts them on it."""
+    from graph.views.analyses import claims_made, claims_received
+
+    graph = select(source.graph, flt)
+    entities = map_payload(source, flt)["entities"]
+    rank, made, received = centrality(graph), claims_made(graph), claims_received(graph)
+    assert set(entities) == set(graph) and len({e["centrality"] for e in entities.values()}) > 2
+    assert all(e["centrality"] == round(rank[n], 4) for n, e in entities.items())
+    assert all((e["made"], e["received"]) == (made[n], received[n]) for n, e in entities.items())
 
 
 def test_bad_filters_say_what_to_do(source: MapSource) -> None:
