@@ -633,11 +633,15 @@ def test_entities_pushed_apart_leave_room_between_every_pair() -> None:
 
 def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     """Every document's, claim's, post's and mention's record read from the documents' digests
-    (cg:digest) is the one read from their triples; a document without a digest (a store written before
-    them) is read from its triples."""
+    (cg:digest) is the one read from their triples, each claim's context the one worked out from its
+    document's text and mentions, each document's first line the text's; a document without a digest (a
+    store written before them) is read from its triples and text."""
     import pyoxigraph as ox
 
+    from extract.records import AUTHOR
     from graph.sparql.neighbourhood import mention_spans_of
+    from graph.store.context import claim_context, heading
+    from graph.store.digest import claim_context as digest_context
     from graph.store.digest import digests
     from graph.store.reader import claim_records, documents_of
     from graph.store.vocab import CG, prefixes
@@ -651,16 +655,26 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     without: dict[ox.NamedNode, None] = dict.fromkeys(graphs)
     fast, slow = claim_records(opened, claims, known), claim_records(opened, claims, without)
     assert fast == slow and any(r["kind"] == "post" for r in fast)
-    named = opened.query("SELECT ?g ?name WHERE { GRAPH ?g { ?g cg:fileName ?name } }", prefixes=prefixes())
-    by_name = {row["name"].value: row["g"] for row in named}
-    read = mention_spans_of(opened, fast, by_name, known)
-    assert read and read == mention_spans_of(opened, fast, by_name, without)
+
     bare = ox.Store()  # the same store without its digests
     bare.extend(q for q in opened if q.predicate.value != str(CG.digest))
-    records, texts, found = documents_of(opened, sorted(graphs, key=lambda g: g.value))
-    assert all(found[g] is not None for g in graphs) and len(records) == len(graphs)
-    assert (records, texts) == documents_of(bare, sorted(graphs, key=lambda g: g.value))[:2]
-    assert any(r["outlet"] for r in records)
+    ordered = sorted(graphs, key=lambda g: g.value)
+    records, texts, found = documents_of(opened, ordered)
+    assert all(found[g] is not None for g in graphs) and len(records) == len(graphs) and not texts
+    read, all_texts, _ = documents_of(bare, ordered)
+    assert read == records and any(r["outlet"] for r in records) and len(all_texts) == len(graphs)
+
+    by_name = {r["doc"]: g for r, g in zip(records, ordered, strict=True)}
+    spans = mention_spans_of(opened, slow, by_name)
+    marked = 0
+    for (claim, graph), rec in zip(claims, [r for r in slow if r["kind"] == "claim"], strict=True):
+        doc = rec["doc"]
+        cue = (rec["cue_start"], rec["cue_end"]) if rec["cue_start"] is not None else None
+        near = {e: spans.get((doc, e), []) for e in (rec["speaker"], *rec["targets"]) if e != AUTHOR}
+        worked_out = claim_context(all_texts[doc], (rec["start"], rec["end"], rec["text"]), cue, near, near)
+        assert digest_context(known[graph], claim.value) == worked_out, claim.value
+        marked += bool(worked_out.marks)
+    assert marked and all(known[by_name[doc]]["heading"] == heading(text) for doc, text in all_texts.items())
 
 
 def test_a_digest_of_another_layout_is_read_as_none() -> None:

@@ -32,7 +32,8 @@ import pyoxigraph as ox
 
 from extract.records import AUTHOR
 from graph.sparql.queries import BY_NAME_KEY  # the name index `claimgraph query --param entity=` reads
-from graph.store.digest import Digest, claim_record, digests, mention_spans
+from graph.store.context import Context
+from graph.store.digest import Digest, claim_context, claim_record
 from graph.store.reader import chunked, claim_records, claims_in, documents_of, entity_records, values_of
 from graph.store.vocab import (
     CG,
@@ -107,7 +108,8 @@ class Parts(NamedTuple):
     records: list[dict[str, Any]]
     """The records of ``graph.store.reader.records`` for the entities, documents, claims and posts."""
     texts: dict[str, str]
-    """The documents' texts by name."""
+    """The texts, by name, of the documents without a digest (``contexts`` and ``headings`` say what a map
+    shows of the others)."""
     statements: dict[tuple[str, str], str]
     """The claims that repeat others (``graph.store.duplicates.statement_keys``)."""
     counts: dict[str, int]
@@ -115,7 +117,13 @@ class Parts(NamedTuple):
     chinese: dict[str, str]
     """Each entity's simplified Chinese label."""
     mentions: dict[tuple[str, str], list[tuple[int, int]]]
-    """Where each claim's speaker and targets are mentioned in its document (:func:`mention_spans_of`)."""
+    """Where each claim's speaker and targets are mentioned in its document, if it has no digest
+    (:func:`mention_spans_of`)."""
+    contexts: dict[tuple[str, int, int, str], Context]
+    """The context of each claim in a document with a digest (``graph.store.context``), by document,
+    start, end and speaker as its record gives them."""
+    headings: dict[str, str]
+    """The first line of each document with a digest (``graph.store.context.heading``), by name."""
 
 
 def _batches(nodes: Iterable[ox.NamedNode], size: int = _BATCH) -> Iterable[list[ox.NamedNode]]:
@@ -297,7 +305,7 @@ def _records_for(
         found = [r for r in found if r["kind"] == "claim" or (r["doc"], r["floor"]) in floors]
         shown = {doc for doc, _ in floors}
         documents = [d for d in documents if d["doc"] in shown]
-        texts = {d["doc"]: texts[d["doc"]] for d in documents}
+        texts = {d["doc"]: texts[d["doc"]] for d in documents if d["doc"] in texts}
     # Of a focus map's claims, only the targets in the neighbourhood are drawn and marked in the quotes.
     drawn = None if claim_entities else {entity_id(n.value) for n in entities}
     entities = set(entities)
@@ -306,8 +314,16 @@ def _records_for(
         entities |= {_entity_node(e) for e in ids if e != AUTHOR}
     entities |= {_entity_node(d["outlet"]) for d in documents if d["outlet"]}  # named on the panel
 
-    by_name = {d["doc"]: ox.NamedNode(str(doc_iri(d["doc"]))) for d in documents}
-    mentions = mention_spans_of(store, found, by_name, known, drawn)
+    plain = {d["doc"]: ox.NamedNode(str(doc_iri(d["doc"]))) for d in documents if d["doc"] in texts}
+    mentions = mention_spans_of(store, found, plain, drawn)
+    contexts, headings = {}, {}
+    for claim, graph in listed:
+        digest = known.get(graph)
+        at = None if digest is None else claim_context(digest, claim.value)
+        if at is not None:
+            rec = claim_record(digest, claim.value)  # made already: the same dict
+            contexts[rec["doc"], rec["start"], rec["end"], rec["speaker"]] = at
+            headings[rec["doc"]] = digest["heading"]
     statements = statement_keys(store, [c for c, _ in listed], known)
     counts: dict[str, int] = {}
     chinese: dict[str, str] = {}
@@ -319,7 +335,7 @@ def _records_for(
             node = entity_id(row["entity"].value) or ""
             chinese[node] = min(chinese.get(node, row["label"].value), row["label"].value)
     recs = entity_records(store, sorted(entities, key=lambda n: n.value)) + documents + found
-    return Parts(recs, texts, statements, counts, chinese, mentions)
+    return Parts(recs, texts, statements, counts, chinese, mentions, contexts, headings)
 
 
 def _judged(digest: Digest | None, claim: ox.NamedNode, keep: Callable[[dict[str, Any]], bool]) -> bool:
@@ -333,31 +349,24 @@ def mention_spans_of(
     store: ox.Store,
     claims: list[dict[str, Any]],
     graphs: dict[str, ox.NamedNode],
-    known: dict[ox.NamedNode, Digest | None] | None = None,
     drawn: set[str | None] | None = None,
 ) -> dict[tuple[str, str], list[tuple[int, int]]]:
     """Where each claim's speaker and targets (those ``drawn``, when given) are mentioned in the claim's
-    document, by (document name, entity id), in order: what the map marks in a quote's context. Read from
-    the documents' digests
-    (``known``, when read already), else by one index lookup per document and entity (``cg:denotes``),
-    the offsets read from the mention's IRI (``graph.store.vocab.mention_span``): a SPARQL join over
-    thousands of documents reads every mention's selectors first and costs seconds."""
+    document (one of ``graphs``, by name), by (document name, entity id), in order: what the map marks in
+    a quote's context, for documents without a digest (``graph.store.digest`` holds the marks). One index
+    lookup per document and entity (``cg:denotes``), the offsets read from the mention's IRI
+    (``graph.store.vocab.mention_span``): a SPARQL join over thousands of documents reads every mention's
+    selectors first and costs seconds."""
     wanted = {
         (rec["doc"], entity)
         for rec in claims
-        if rec["kind"] == "claim"
+        if rec["kind"] == "claim" and rec["doc"] in graphs
         for entity in (rec["speaker"], *rec["targets"])
         if entity != AUTHOR and (drawn is None or entity in drawn)
     }
-    if known is None:
-        known = digests(store, graphs.values())
     out = {}
     for doc, eid in sorted(wanted):
-        graph = graphs.get(doc)
-        if graph is None:
-            continue
-        digest = known.get(graph)
-        spans = sorted(_mention_spans(store, graph, eid)) if digest is None else mention_spans(digest, eid)
+        spans = sorted(_mention_spans(store, graphs[doc], eid))
         if spans:
             out[doc, eid] = spans
     return out

@@ -1,12 +1,13 @@
-"""Reading documents' digests (``cg:digest``): a map's claims, posts and mention spans in one lookup a
-document.
+"""Reading documents' digests (``cg:digest``): a map's claims with their context, and their posts, in one
+lookup a document.
 
 A map of thousands of claims read claim by claim costs a dozen index lookups a claim (its triples, its
-selectors, its post's), about 0.3 ms each claim: 9 s for the 28,000 claims of a big focus map. The build
-writes each document's digest with the triples it restates (``graph.store.rdf``); read here, it gives the
-same records as :func:`graph.store.reader.claim_records` and ``mention_records`` read from the triples
-(``tests/test_map.py`` compares them). A document without one (a store written before it) is read from its
-triples.
+selectors, its post's), about 0.3 ms each claim: 9 s for the 28,000 claims of a big focus map; and each
+claim's context needs its document's text and mentions. The build writes each document's digest with the
+triples it restates (``graph.store.rdf``); read here, it gives the same records as
+:func:`graph.store.reader.claim_records` reads from the triples, and the context
+``graph.store.context`` works out from the text and mentions (``tests/test_map.py`` compares them). A
+document without one (a store written before it) is read from its triples and text.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.store.context import Context
 from graph.store.vocab import CG, entity_id
 
 Digest = dict[str, Any]
-"""A parsed digest: ``doc`` (file name), ``document`` (its record: :func:`document_record`), ``claims`` by IRI
-fragment and ``posts`` by floor (each a JSON array in a string, parsed when first read; a claim's then
-kept as its record), ``mentions`` by entity id (their offsets, ``start,end,…``)."""
+"""A parsed digest: ``doc`` (file name), ``document`` (its record: :func:`document_record`), ``heading``
+(its first line: ``graph.store.context.heading``), ``claims`` by IRI fragment and ``posts`` by floor (each
+a JSON array in a string, parsed when first read; a claim's then kept as its record and context)."""
 
 _DIGEST = ox.NamedNode(str(CG.digest))
 
-FORMAT = 4
+FORMAT = 5
 """The digest's layout (its ``format``); a digest of another, or none, is read as absent: the triples."""
 
 
@@ -61,17 +63,32 @@ def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:
 
     Made when first asked for and kept in the digest, so a map that judges a claim and then reads it
     makes it once: the same dict each time, to read, not to change."""
+    found = _claim(digest, claim)
+    return None if found is None else found[0]
+
+
+def claim_context(digest: Digest, claim: str) -> Context | None:
+    """The context a map shows ``claim`` (its IRI) in (``graph.store.context``), ``None`` if the digest
+    lacks the claim."""
+    found = _claim(digest, claim)
+    return None if found is None else found[1]
+
+
+def _claim(digest: Digest, claim: str) -> tuple[dict[str, Any], Context] | None:
     fragment = claim.rpartition("#")[2]
     row = digest["claims"].get(fragment)
-    if row is None or isinstance(row, dict):
+    if row is None or isinstance(row, tuple):
         return row
-    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text = json.loads(row)
-    record = digest["claims"][fragment] = {
+    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text, *at = json.loads(
+        row
+    )
+    context = Context(*at)
+    record = {
         "kind": "claim",
         "doc": digest["doc"],
         "speaker": speaker,
         "cue": cue,
-        "text": text,
+        "text": context.window[start - context.ws : end - context.ws] if text is None else text,
         "start": start,
         "end": end,
         "targets": targets,
@@ -82,7 +99,8 @@ def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:
         "post": floor,
         "date": date,
     }
-    return record
+    digest["claims"][fragment] = record, context
+    return record, context
 
 
 def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:
@@ -101,15 +119,6 @@ def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:
         "start": start,
         "end": end,
     }
-
-
-def mention_spans(digest: Digest, entity: str) -> list[tuple[int, int]]:
-    """The offsets of every mention of ``entity`` in the document, in order."""
-    written = digest["mentions"].get(entity)
-    if not written:
-        return []
-    flat = iter(map(int, written.split(",")))
-    return list(zip(flat, flat, strict=True))
 
 
 class DocumentTerms:

@@ -35,6 +35,7 @@ from rdflib.term import URIRef
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR, QUOTE_KINDS, Claim, Document, Entity, Extraction, Mention, Post
+from graph.store.context import claim_context, heading
 from graph.store.digest import FORMAT, document_record
 from graph.store.vocab import (
     BUILD,
@@ -162,28 +163,37 @@ def _digest(
     claims: list[tuple[str, Claim]],
     at_span: Mapping[tuple[int, int], str],
 ) -> ox.Literal:
-    """``cg:digest``: the document's record (made from its triples, ``record``), its claims, the posts
-    they are in and its mentions' spans, as the store gives them back (``graph.store.digest``), in one
-    JSON literal (each claim and post a JSON string in it, each entity's mention offsets a string of
-    numbers): what a map reads in one lookup a document instead of a dozen a claim. Written with the
-    triples it restates, from the same extraction, so the two cannot disagree."""
+    """``cg:digest``: the document's record (made from its triples, ``record``), its claims with their
+    context (``graph.store.context``), the posts they are in, and its first line, as the store gives them
+    back (``graph.store.digest``), in one JSON literal (each claim and post a JSON string in it): what a
+    map reads in one lookup a document instead of a dozen a claim and the document's text. Written with
+    the triples it restates, from the same extraction, so the two cannot disagree."""
     doc = x.document
 
     def entity(eid: str) -> str:
         iri = str(entity_iri(eid))
         return entity_id(iri) or iri
 
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for start, end, eid in sorted({(m.start, m.end, m.entity) for m in x.mentions}):
+        spans[entity(eid)].append((start, end))
     floors = {p.floor for p in doc.posts}
     rows = {}
     for iri, c in claims:
         when = claim_date(doc, c)
         cue = c.cue_start is not None and c.cue_end is not None
+        speaker = AUTHOR if c.speaker == AUTHOR else entity(c.speaker)
+        targets = sorted(entity(t) for t in c.targets)
+        shown = [e for e in (speaker, *targets) if e != AUTHOR]
+        at = claim_context(
+            doc.text, (c.start, c.end, c.text), (c.cue_start, c.cue_end) if cue else None, spans, shown
+        )
         rows[iri.rpartition("#")[2]] = _compact(
             [
                 c.start,
                 c.end,
-                AUTHOR if c.speaker == AUTHOR else entity(c.speaker),
-                sorted(entity(t) for t in c.targets),
+                speaker,
+                targets,
                 c.type,
                 c.cue or "",
                 c.cue_start if cue else None,
@@ -191,7 +201,13 @@ def _digest(
                 c.quote,
                 c.post if c.post in floors else None,
                 None if when is None else post_time_literal(when).value,
-                c.text,
+                None
+                if at.window[c.start - at.ws : c.end - at.ws] == c.text
+                else c.text,  # else in the window
+                at.ws,
+                at.window,
+                at.clipped,
+                at.marks,
             ]
         )
     posts = {
@@ -208,12 +224,8 @@ def _digest(
         )
         for p in doc.posts
     }
-    spans: dict[str, list[str]] = defaultdict(list)
-    for start, end, eid in sorted({(m.start, m.end, m.entity) for m in x.mentions}):
-        spans[entity(eid)] += [str(start), str(end)]
-    mentions = {eid: ",".join(offsets) for eid, offsets in spans.items()}
-    body = {"format": FORMAT, "doc": doc.name, "document": record}
-    body |= {"claims": rows, "posts": posts, "mentions": mentions}
+    body = {"format": FORMAT, "doc": doc.name, "document": record, "heading": heading(doc.text)}
+    body |= {"claims": rows, "posts": posts}
     return ox.Literal(_compact(body), datatype=node(RDF.JSON))
 
 

@@ -305,11 +305,11 @@ def documents_of(
     store: ox.Store, graphs: list[ox.NamedNode]
 ) -> tuple[list[dict[str, Any]], dict[str, str], dict[ox.NamedNode, Digest | None]]:
     """The document records of :func:`records` for these documents (their graphs) but their sources
-    (``graph.store.digest.document_record``), their texts by name and their digests
-    (``graph.store.digest``). Two index lookups a document, its digest (which holds its record) and its
-    text, else one for all its own triples (a query over 2,000 graphs took 0.6 s; reading all ten or so
-    of each document's triples, 0.46 s for 4,560 documents, twice the two lookups); its claims and posts
-    come from :func:`claim_records`.
+    (``graph.store.digest.document_record``), the texts of those without a digest by name (a digest holds
+    what a map shows of its text: ``graph.store.context``), and their digests (``graph.store.digest``).
+    One index lookup a document, its digest (which holds its record), else one for all its own triples (a
+    query over 2,000 graphs took 0.6 s; reading all ten or so of each document's triples, 0.46 s for 4,560
+    documents); its claims and posts come from :func:`claim_records`.
     """
     out = []
     texts: dict[str, str] = {}
@@ -318,8 +318,6 @@ def documents_of(
         digest = digest_of(store, graph)
         if digest is not None:
             rec: dict[str, Any] | None = digest["document"]
-            text = next(iter(store.quads_for_pattern(graph, _TEXT, None, graph)), None)
-            texts[digest["doc"]] = "" if text is None else text.object.value
         else:
             props: dict[str, Any] = {}
             kinds = set()
@@ -334,9 +332,6 @@ def documents_of(
             known[graph] = digest
             out.append(rec)
     return out, texts, known
-
-
-_TEXT = ox.NamedNode(DocumentTerms.text)
 
 
 def claim_records(

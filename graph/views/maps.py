@@ -35,7 +35,6 @@ import hashlib
 import json
 import re
 import unicodedata
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -50,14 +49,12 @@ import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
+from graph.store.context import Context, claim_context, heading, merged
 from graph.store.network import Edge, claim_edges, claim_time, parse_time
 from graph.views.layout import NODE_LARGEST, NODE_SMALLEST, community_layout
 
 if TYPE_CHECKING:
     from graph.sparql.neighbourhood import Parts
-
-CONTEXT_CHARS = 30
-"""Characters of context shown on each side of a claim."""
 
 TEMPLATE = "map.html"
 LAYOUT_FROM = 100
@@ -134,6 +131,11 @@ class MapSource:
     """Each entity's own simplified Chinese name (``rdfs:label@zh-Hans``), where it has one."""
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each document's record: its metadata (title, published, outlet, url) where the input gave it."""
+    contexts: dict[tuple[str, str], Context] = field(default_factory=dict)
+    """Claims' contexts read from their documents' digests, by claim key and speaker's node (the others
+    are worked out from ``texts`` and ``mentions``: ``graph.store.context``)."""
+    headings: dict[str, str] = field(default_factory=dict)
+    """Documents' first lines read from their digests (the others', from ``texts``)."""
 
     @classmethod
     def from_records(
@@ -226,6 +228,10 @@ class MapSource:
                 d["mentions"] = parts.counts.get(node, 0)  # in the whole store, as a whole read counts them
         source.chinese.update(parts.chinese)
         source.mentions.update(parts.mentions)
+        source.headings.update(parts.headings)
+        for (doc, start, end, speaker), at in parts.contexts.items():
+            node = f"{AUTHOR}:{doc}" if speaker == AUTHOR else speaker
+            source.contexts[claim_key(doc, start, end), node] = at
         return source
 
 
@@ -334,7 +340,7 @@ def select_edges(nodes: Mapping[str, Mapping[str, Any]], edges: list[Edge], flt:
     node; ``edges``: ``graph.store.network.claim_edges``): what a map draws, no graph built unless
     ``max_nodes`` needs one to rank the entities."""
     check_types(flt.types)
-    docs = {d["doc"] for *_, d in edges}
+    docs = {d["doc"] for *_, d in edges} if flt.docs else set()
     wanted_docs = set()
     for doc in flt.docs:
         matches = {d for d in docs if d == doc} or {d for d in docs if Path(d).name == Path(doc).name}
@@ -550,16 +556,6 @@ def _ranges_of(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _merge(ranges: Iterable[tuple[int, int]]) -> list[list[int]]:
-    out: list[list[int]] = []
-    for s, e in sorted(ranges):
-        if out and s <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], e)
-        else:
-            out.append([s, e])
-    return out
-
-
 def _doc_info(source: MapSource, doc: str) -> dict[str, Any]:
     """What the panel says of a quote's document: its title (its metadata's, else its first line), outlet,
     publication date, and its URL when that is a web address (no ``javascript:`` link reaches the page)."""
@@ -567,20 +563,11 @@ def _doc_info(source: MapSource, doc: str) -> dict[str, Any]:
     outlet = rec.get("outlet")
     url = rec.get("url") or ""
     return {
-        "title": rec.get("title") or _doc_title(source.texts.get(doc, "")),
+        "title": rec.get("title") or source.headings.get(doc) or heading(source.texts.get(doc, "")),
         "outlet": source.nodes[outlet].get("name", outlet) if outlet in source.nodes else outlet,
         "published": rec.get("published"),
         "url": url if re.match(r"https?://", url, re.IGNORECASE) else None,
     }
-
-
-def _doc_title(text: str) -> str:
-    for line in text.splitlines():
-        line = " ".join(line.split())
-        line = re.sub(r"<[^>]*>", "", line).strip()
-        if line:
-            return line[:80]
-    return ""
 
 
 def map_payload(
@@ -591,10 +578,10 @@ def map_payload(
     ``links`` are one per (speaker, target, claim type), sorted, with ``claims`` indexes into
     ``claims`` (every claim, each place the story appeared) and ``count`` the statements among them (a
     claim that repeats another, ``statement``, counts once with it; so do entities' ``made`` and
-    ``received``). Each claim carries its exact ``text``, ``start``/``end`` in its document, up to
-    ``CONTEXT_CHARS`` of context each side of the claim and its cue (``window`` with the claim at
-    ``[qs, qe)``, the cue at ``cueRange``; ``cueStart``/``cueEnd`` in the document), and ``marks``:
-    per entity, the ranges of ``window`` where it is mentioned, for highlighting.
+    ``received``). Each claim carries its exact ``text``, ``start``/``end`` in its document, its
+    context (``graph.store.context``: ``window`` from ``ws``, the claim at ``[qs, qe)``, the cue at
+    ``cueRange``; ``cueStart``/``cueEnd`` in the document), and ``marks``: per entity, the ranges of
+    ``window`` where it is mentioned, for highlighting.
     """
     from graph.views.analyses import statement_counts
 
@@ -754,34 +741,29 @@ def _claim_payload(
     source: MapSource, edge: Mapping[str, Any], speaker: str, targets: list[str]
 ) -> dict[str, Any]:
     """One claim (one of its edges, ``edge``; the rest from its record) for the page, with context and
-    highlight ranges relative to its window."""
+    highlight ranges relative to its window: the context its document's digest holds, else worked out
+    from the text (``graph.store.context``)."""
     key = edge["claim"]
     rec = source.claims[(key, speaker)]
     doc, start, end, said = rec["doc"], rec["start"], rec["end"], rec["text"]
-    text = source.texts.get(doc)
-    if text is not None and text[start:end] != said:
-        text = None  # the store's text and the claim disagree: show the claim alone, never wrong context
     cue_at = None
     if rec.get("cue_start") is not None and rec.get("cue_end") is not None:
         cue_at = (rec["cue_start"], rec["cue_end"])
-    if text is None:
-        window, ws, clipped = said, start, False
-    else:
-        # The context holds the cue, wherever it is (before the speaker, after a long quote).
-        left, right = (min(start, cue_at[0]), max(end, cue_at[1])) if cue_at else (start, end)
-        ws, we = max(0, left - CONTEXT_CHARS), min(len(text), right + CONTEXT_CHARS)
-        window, clipped = text[ws:we], we < len(text)
+    at = source.contexts.get((key, speaker))
+    if at is None:
+        near = {e: source.mentions.get((doc, e), ()) for e in (speaker, *targets)}
+        at = claim_context(source.texts.get(doc), (start, end, said), cue_at, near, near)
+    ws, window, clipped = at.ws, at.window, at.clipped
     qs, qe = start - ws, end - ws
     marks: dict[str, list[list[int]]] = {}
     for entity in sorted({speaker, *targets}):
-        around = source.mentions.get((doc, entity), [])  # in order: those in the window, by bisection
-        first, last = bisect_left(around, (ws, ws)), bisect_left(around, (ws + len(window), ws))
-        spans = [(s - ws, e - ws) for s, e in around[first:last] if e <= ws + len(window)]
+        spans = at.marks.get(entity)
         if not spans and entity in targets:
             d = source.nodes[entity]
-            spans = [(qs + s, qs + e) for s, e in _ranges_of(said, [d.get("name", ""), *d.get("labels", ())])]
+            found = [(qs + s, qs + e) for s, e in _ranges_of(said, [d.get("name", ""), *d.get("labels", ())])]
+            spans = merged(found) if found else None
         if spans:
-            marks[entity] = _merge(spans)
+            marks[entity] = spans
     cue = None
     if cue_at is not None:
         cs, ce = cue_at[0] - ws, cue_at[1] - ws
