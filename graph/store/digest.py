@@ -12,10 +12,10 @@ document without one (a store written before it) is read from its triples and te
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
 import pyoxigraph as ox
 
 from graph.store.context import Context
@@ -49,7 +49,7 @@ def digest_of(store: ox.Store, graph: ox.NamedNode) -> Digest | None:
 
 def parse_digest(text: str) -> Digest | None:
     """A digest's literal parsed, ``None`` if it is of another layout."""
-    digest = json.loads(text)
+    digest = orjson.loads(text)
     return digest if isinstance(digest, dict) and digest.get("format") == FORMAT else None
 
 
@@ -79,7 +79,7 @@ def _claim(digest: Digest, claim: str) -> tuple[dict[str, Any], Context] | None:
     row = digest["claims"].get(fragment)
     if row is None or isinstance(row, tuple):
         return row
-    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text, *at = json.loads(
+    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text, *at = orjson.loads(
         row
     )
     context = Context(*at)
@@ -108,7 +108,7 @@ def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:
     row = digest["posts"].get(str(floor))
     if row is None:
         return None
-    author, entity, time, start, end = json.loads(row)
+    author, entity, time, start, end = orjson.loads(row)
     return {
         "kind": "post",
         "doc": digest["doc"],

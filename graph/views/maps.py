@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import orjson
 import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
@@ -62,12 +63,15 @@ LAYOUT_FROM = 100
 LABELLED = 40
 """The most central entities whose names the page always shows, whatever the zoom."""
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_SCRIPT_UNSAFE = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
+_SCRIPT_UNSAFE = tuple(
+    (char.encode("utf-8"), escaped.encode("ascii"))
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    )
 )
 _FONT = ", ".join(
     [
@@ -802,21 +806,21 @@ def _claim_payload(
 
 
 def script_json(value: Any) -> str:
-    """JSON for inside ``<script type="application/json">``: ``<``, ``>``, ``&`` written as ``\\u003c``….
+    """JSON for inside ``<script type="application/json">``: ``<``, ``>``, ``&``, U+2028 and U+2029
+    written as ``\\u003c``….
 
-    A string is taken to be JSON already. Written compact (no space after ``,`` and ``:``), the payload
-    is a tenth smaller; a payload is a tree of fresh dicts and lists, so no check for cycles.
+    A string is taken to be JSON already. Written compact by orjson, a third of the time ``json.dumps``
+    takes on the 30 MB of a big map, and escaped in its UTF-8 bytes, only where the characters occur
+    (each is looked for at memchr speed; most payloads hold none).
 
     >>> script_json({"q": "</script><img src=x onerror=alert(1)>"})
     '{"q":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x onerror=alert(1)\\\\u003e"}'
     """
-    if isinstance(value, str):
-        text = value
-    else:
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-    for char, escaped in _SCRIPT_UNSAFE:  # str.replace: str.translate takes 40 ms a megabyte
-        text = text.replace(char, escaped)
-    return text
+    data = value.encode("utf-8") if isinstance(value, str) else orjson.dumps(value)
+    for char, escaped in _SCRIPT_UNSAFE:
+        if char in data:
+            data = data.replace(char, escaped)
+    return data.decode("utf-8")
 
 
 @cache
