@@ -475,9 +475,9 @@ def map_(
         until=until,
         max_nodes=max_nodes,
     )
-    html, counts = map_html(open_store(store), flt, title=title)
+    page, counts = map_html(open_store(store), flt, title=title)
     with atomic_output(output) as out:
-        out.write(html.encode("utf-8"))
+        out.write(page)
     click.echo(
         f"wrote {output}: {counts['entities']} entities, {counts['links']} links, {counts['claims']} claims "
         f"from {counts['documents']} document{'s' if counts['documents'] != 1 else ''}",
