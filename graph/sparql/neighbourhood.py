@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from extract.records import AUTHOR
 from graph.sparql.queries import BY_NAME_KEY  # the name index `claimgraph query --param entity=` reads
 from graph.store.context import Context
-from graph.store.digest import Digest, claim_context, claim_record
+from graph.store.digest import claim_in_context
 from graph.store.reader import chunked, claim_records, claims_in, documents_of, entity_records, values_of
 from graph.store.vocab import (
     CG,
@@ -296,8 +296,20 @@ def _records_for(
         listed = claims_in(store, graphs, known)
     else:
         listed = sorted(((c, g) for g, cs in claims.items() for c in cs), key=lambda x: x[0].value)
-    if keep is not None:  # judged by the digests where there are digests, by the records for the rest
-        listed = [(c, g) for c, g in listed if _judged(known.get(g), c, keep)]
+    # Judged by the digests where there are digests, which hold the claims' contexts; by the records for
+    # the rest.
+    chosen, contexts, headings = [], {}, {}
+    for claim, graph in listed:
+        digest = known.get(graph)
+        entry = None if digest is None else claim_in_context(digest, claim.value)
+        if entry is not None and keep is not None and not keep(entry[0]):
+            continue
+        chosen.append((claim, graph))
+        if entry is not None:
+            rec, at = entry
+            contexts[rec["doc"], rec["start"], rec["end"], rec["speaker"]] = at
+            headings[rec["doc"]] = digest["heading"]
+    listed = chosen
     found = claim_records(store, listed, known)
     if keep is not None:
         found = [r for r in found if r["kind"] != "claim" or keep(r)]
@@ -316,14 +328,6 @@ def _records_for(
 
     plain = {d["doc"]: ox.NamedNode(str(doc_iri(d["doc"]))) for d in documents if d["doc"] in texts}
     mentions = mention_spans_of(store, found, plain, drawn)
-    contexts, headings = {}, {}
-    for claim, graph in listed:
-        digest = known.get(graph)
-        at = None if digest is None else claim_context(digest, claim.value)
-        if at is not None:
-            rec = claim_record(digest, claim.value)  # made already: the same dict
-            contexts[rec["doc"], rec["start"], rec["end"], rec["speaker"]] = at
-            headings[rec["doc"]] = digest["heading"]
     statements = statement_keys(store, [c for c, _ in listed], known)
     counts: dict[str, int] = {}
     chinese: dict[str, str] = {}
@@ -336,13 +340,6 @@ def _records_for(
             chinese[node] = min(chinese.get(node, row["label"].value), row["label"].value)
     recs = entity_records(store, sorted(entities, key=lambda n: n.value)) + documents + found
     return Parts(recs, texts, statements, counts, chinese, mentions, contexts, headings)
-
-
-def _judged(digest: Digest | None, claim: ox.NamedNode, keep: Callable[[dict[str, Any]], bool]) -> bool:
-    """Whether ``keep`` keeps ``claim`` as its document's digest records it; true without a digest (its
-    record, read from the triples, is judged then)."""
-    found = None if digest is None else claim_record(digest, claim.value)
-    return found is None or keep(found)
 
 
 def mention_spans_of(

@@ -63,18 +63,13 @@ def claim_record(digest: Digest, claim: str) -> dict[str, Any] | None:
 
     Made when first asked for and kept in the digest, so a map that judges a claim and then reads it
     makes it once: the same dict each time, to read, not to change."""
-    found = _claim(digest, claim)
+    found = claim_in_context(digest, claim)
     return None if found is None else found[0]
 
 
-def claim_context(digest: Digest, claim: str) -> Context | None:
-    """The context a map shows ``claim`` (its IRI) in (``graph.store.context``), ``None`` if the digest
-    lacks the claim."""
-    found = _claim(digest, claim)
-    return None if found is None else found[1]
-
-
-def _claim(digest: Digest, claim: str) -> tuple[dict[str, Any], Context] | None:
+def claim_in_context(digest: Digest, claim: str) -> tuple[dict[str, Any], Context] | None:
+    """The record of ``claim`` (its IRI: :func:`claim_record`) and the context a map shows it in
+    (``graph.store.context``), ``None`` if the digest lacks the claim."""
     fragment = claim.rpartition("#")[2]
     row = digest["claims"].get(fragment)
     if row is None or isinstance(row, tuple):

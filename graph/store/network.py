@@ -13,9 +13,8 @@ import datetime as dt
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
@@ -23,6 +22,9 @@ from extract.records import AUTHOR
 from extract.scripts import is_traditional
 from graph.store.duplicates import statement_keys
 from graph.store.reader import records
+
+if TYPE_CHECKING:  # networkx is loaded where a graph is built: a map of plain edges needs none (0.1 s)
+    import networkx as nx
 
 Edge = tuple[str, str, str, dict[str, Any]]
 """A claim network's edge as plain data: speaker node, target node, the claim's key, its attributes."""
@@ -60,6 +62,8 @@ def claim_network(
     >>> (g.nodes["a"]["zh"], g.nodes["a"]["mentions"], list(g.edges(data="type")))
     ('安', 1, [('a', 'b', 'accusation')])
     """
+    import networkx as nx
+
     nodes, edges = claim_edges(recs, statements, brief=brief)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(nodes.items())
@@ -140,9 +144,37 @@ def claim_edges(
             }
         edges += [(speaker, target, key, attrs) for target in claim.get("targets", [])]
     for u, v, *_ in edges:  # a speaker or target with no record of its own: a bare node, as networkx adds
-        nodes.setdefault(u, {})
-        nodes.setdefault(v, {})
+        if u not in nodes:
+            nodes[u] = {}
+        if v not in nodes:
+            nodes[v] = {}
     return nodes, edges
+
+
+def statement_of(key: str, attrs: Mapping[str, Any]) -> str:
+    """The statement an edge's claim belongs to: the key of the claim it repeats, else its own key."""
+    return attrs.get("statement") or key
+
+
+def statement_counts(edges: Iterable[Edge]) -> tuple[Counter[str], Counter[str]]:
+    """Statements each entity made and received among a claim network's ``edges`` (speaker, target, claim
+    key, attributes): a claim with several targets once for its speaker, a statement about an entity once
+    a speaker. What ``graph.views.analyses`` counts as claims made and received, and a map sizes its
+    entities by, without building a graph.
+
+    >>> made, received = statement_counts(
+    ...     [("a", "b", "k1", {}), ("a", "c", "k1", {}), ("d", "b", "k2", {"statement": "k1"})]
+    ... )
+    >>> sorted(made.items()), sorted(received.items())
+    ([('a', 1), ('d', 1)], [('b', 2), ('c', 1)])
+    """
+    said: set[tuple[str, str]] = set()
+    heard: set[tuple[str, str, str]] = set()
+    for u, v, k, d in edges:
+        statement = statement_of(k, d)
+        said.add((u, statement))
+        heard.add((v, u, statement))
+    return Counter(u for u, _ in said), Counter(v for v, *_ in heard)
 
 
 def load_network(store: ox.Store) -> nx.MultiDiGraph:
@@ -176,6 +208,8 @@ def comention_network(recs: Iterable[Mapping[str, Any]], window: int = COMENTION
     >>> sorted(g.edges(data="count")), g.nodes["c"]["mentions"]
     ([('a', 'b', 2)], 1)
     """
+    import networkx as nx
+
     graph = nx.Graph()
     counts: Counter[tuple[str, str]] = Counter()
     docs: Counter[tuple[str, str]] = Counter()
@@ -280,6 +314,7 @@ def dated_between(graph: nx.MultiDiGraph, since: str | None, until: str | None) 
     """The claims of ``graph`` dated within ``since``..``until`` (ISO dates or times, ``until`` inclusive);
     with either given, undated claims are left out. Entities stay, with their attributes.
 
+    >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
     >>> _ = g.add_edge("a", "b", time="2025-01-31T10:00")
     >>> _ = g.add_edge("a", "b", time="2025-03-01")
@@ -291,6 +326,8 @@ def dated_between(graph: nx.MultiDiGraph, since: str | None, until: str | None) 
         return graph
     start = parse_time(since) if since else None
     end = parse_time(until, end=True) if until else None
+    import networkx as nx
+
     kept = nx.MultiDiGraph()
     kept.add_nodes_from(graph.nodes(data=True))
     for u, v, k, d in graph.edges(keys=True, data=True):
@@ -304,6 +341,7 @@ def involving(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
     """The claims made or received by one entity, or, given several, the claims among them (a pair's, both
     ways). Entities stay, with their attributes.
 
+    >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
     >>> g.add_edges_from([("a", "b"), ("b", "a"), ("a", "c"), ("c", "d")])
     [0, 0, 0, 0]
@@ -311,6 +349,8 @@ def involving(graph: nx.MultiDiGraph, nodes: Iterable[str]) -> nx.MultiDiGraph:
     ([('a', 'b'), ('a', 'c'), ('b', 'a')], [('a', 'b'), ('b', 'a')])
     """
     wanted = set(nodes)
+    import networkx as nx
+
     kept = nx.MultiDiGraph()
     kept.add_nodes_from(graph.nodes(data=True))
     for u, v, k, d in graph.edges(keys=True, data=True):

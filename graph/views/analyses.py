@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 import networkx as nx
 from networkx.utils import not_implemented_for
 
+from graph.store.network import statement_counts, statement_of
+
 ATTACK = ("accusation", "criticism")
 """Claim types that attack their targets."""
 
@@ -65,16 +67,11 @@ def _claims(G: nx.MultiDiGraph) -> list[_Claim]:
             d["start"],
             d["end"],
             d.get("time"),
-            _statement(key, d),
+            statement_of(key, d),
         )
         for (u, key), (d, ts) in parts.items()
     ]
     return sorted(claims, key=lambda c: (c.doc, c.start, c.end, c.key, c.speaker))
-
-
-def _statement(key: str, data: dict[str, Any]) -> str:
-    """The statement an edge's claim belongs to: the key of the claim it repeats, else its own key."""
-    return data.get("statement") or key
 
 
 def _entity(G: nx.MultiDiGraph | nx.Graph, node: str) -> Row:
@@ -85,7 +82,7 @@ def _entity(G: nx.MultiDiGraph | nx.Graph, node: str) -> Row:
 def _weighted(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Speaker → target with ``weight`` = statements; only nodes in some claim, in sorted order."""
     weights = Counter(
-        (u, v) for u, v, _ in {(u, v, _statement(k, d)) for u, v, k, d in G.edges(keys=True, data=True)}
+        (u, v) for u, v, _ in {(u, v, statement_of(k, d)) for u, v, k, d in G.edges(keys=True, data=True)}
     )
     D = nx.DiGraph()
     D.add_nodes_from(sorted({n for pair in weights for n in pair}))
@@ -126,30 +123,6 @@ def claims_received(G: nx.MultiDiGraph) -> dict[str, int]:
     """
     _, received = statement_counts(G.edges(keys=True, data=True))
     return {v: received[v] for v in G}
-
-
-def statement_counts(
-    edges: Iterable[tuple[str, str, str, dict[str, Any]]],
-) -> tuple[Counter[str], Counter[str]]:
-    """Statements each entity made and received among a claim network's ``edges`` (speaker, target, claim
-    key, attributes): a claim with several targets once for its speaker, a statement about an entity once
-    a speaker. What :func:`claims_made` and :func:`claims_received` count, for edges without a graph.
-
-    Examples
-    --------
-    >>> made, received = statement_counts(
-    ...     [("a", "b", "k1", {}), ("a", "c", "k1", {}), ("d", "b", "k2", {"statement": "k1"})]
-    ... )
-    >>> sorted(made.items()), sorted(received.items())
-    ([('a', 1), ('d', 1)], [('b', 2), ('c', 1)])
-    """
-    said: set[tuple[str, str]] = set()
-    heard: set[tuple[str, str, str]] = set()
-    for u, v, k, d in edges:
-        statement = _statement(k, d)
-        said.add((u, statement))
-        heard.add((v, u, statement))
-    return Counter(u for u, _ in said), Counter(v for v, *_ in heard)
 
 
 @not_implemented_for("undirected")
@@ -246,8 +219,8 @@ def most_accused(G: nx.MultiDiGraph, types: Iterable[str] = ATTACK) -> list[Row]
     seen = set()
     for u, v, k, d in G.edges(keys=True, data=True):
         t = d.get("type")
-        if t in types and (u, v, _statement(k, d)) not in seen:
-            seen.add((u, v, _statement(k, d)))
+        if t in types and (u, v, statement_of(k, d)) not in seen:
+            seen.add((u, v, statement_of(k, d)))
             by_type[v][t] += 1
             speakers[v].add(u)
     rows = [
@@ -285,7 +258,7 @@ def most_accusing(G: nx.MultiDiGraph, types: Iterable[str] = ATTACK) -> list[Row
     for u, v, key, d in G.edges(keys=True, data=True):
         t = d.get("type")
         if t in types:
-            claims[u][_statement(key, d)] = t
+            claims[u][statement_of(key, d)] = t
             targets[u].add(v)
     rows = [
         {
@@ -321,9 +294,9 @@ def stance_graph(
     seen = set()
     for u, v, k, d in G.edges(keys=True, data=True):
         t = d.get("type")
-        if (u, v, _statement(k, d)) in seen:
+        if (u, v, statement_of(k, d)) in seen:
             continue
-        seen.add((u, v, _statement(k, d)))
+        seen.add((u, v, statement_of(k, d)))
         if t in support:
             counts[(u, v)]["support"] += 1
         elif t in against:
@@ -370,7 +343,7 @@ def communities(G: nx.MultiDiGraph, resolution: float = 1.0, seed: int = 0) -> l
     [(1, ['b', 'a']), (2, ['c', 'd'])]
     """
     U = nx.Graph()
-    for u, v, _ in sorted({(u, v, _statement(k, d)) for u, v, k, d in G.edges(keys=True, data=True)}):
+    for u, v, _ in sorted({(u, v, statement_of(k, d)) for u, v, k, d in G.edges(keys=True, data=True)}):
         if u == v:
             continue
         a, b = sorted((u, v))
@@ -511,7 +484,7 @@ def claims_over_time(G: nx.MultiDiGraph, period: str = "month") -> list[Row]:
     """
     first: dict[tuple[str, str, str, str], str | None] = {}  # a statement counts once, when first dated
     for u, v, k, d in G.edges(keys=True, data=True):
-        statement, time = (u, v, _statement(k, d), d["type"]), d.get("time")
+        statement, time = (u, v, statement_of(k, d), d["type"]), d.get("time")
         if statement not in first or (time and (first[statement] is None or time < str(first[statement]))):
             first[statement] = time
     counts: Counter[tuple[str, str, str, str]] = Counter()

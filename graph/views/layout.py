@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # networkx is loaded when a map is laid out: most maps are not (0.1 s of a command)
+    import networkx as nx
 
 SPACING = 85.0
 """Canvas pixels per entity, about: a community of n entities gets a disc of radius SPACING·√n / 2."""
@@ -43,6 +45,7 @@ def community_layout(
     """A position (canvas pixels, centred on 0, 0) for each node of ``graph``; ``rank`` is each node's
     centrality (0 to 1), the most central drawn inwards.
 
+    >>> import networkx as nx
     >>> g = nx.MultiDiGraph([("a", "b"), ("a", "c"), ("b", "c"), ("d", "e"), ("d", "f"), ("c", "d")])
     >>> pos = community_layout(g, {"a": 1.0, "b": 0.5, "c": 0.5, "d": 0.5, "e": 0.2, "f": 0.2})
     >>> sorted(pos) == sorted(g) and math.dist(pos["a"], (0, 0)) < math.dist(pos["e"], (0, 0))
@@ -57,6 +60,8 @@ def community_layout(
             weights[pair] = weights.get(pair, 0) + 1
     # Numbered, too: networkx's Louvain method iterates over sets, whose order for strings changes with
     # each process's hash seed, and integers hash to themselves.
+    import networkx as nx
+
     names = sorted(graph)
     number = {name: i for i, name in enumerate(names)}
     simple = nx.Graph()
@@ -133,6 +138,8 @@ def _apart(
 def _ordered(graph: nx.Graph, members: list[str]) -> nx.Graph:
     """The subgraph of ``members`` as a graph of its own, nodes and edges in sorted order (a networkx
     subgraph view iterates over a set of nodes, in an order that changes with the hash seed)."""
+    import networkx as nx
+
     inside = set(members)
     sub = nx.Graph()
     sub.add_nodes_from(sorted(members))
@@ -159,6 +166,8 @@ def _inner(sub: nx.Graph, rank: Mapping[str, float], seed: int) -> dict[str, tup
     nodes = list(sub)
     if len(nodes) == 1:
         return {nodes[0]: (0.0, 0.0)}
+    import networkx as nx
+
     if len(nodes) >= SPECTRAL_FROM:
         raw = nx.spectral_layout(sub, weight="weight")
     else:

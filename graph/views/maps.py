@@ -45,17 +45,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import orjson
 import pyoxigraph as ox
 
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
 from graph.store.context import Context, claim_context, heading, merged
-from graph.store.network import Edge, claim_edges, claim_time, parse_time
+from graph.store.network import Edge, claim_edges, claim_time, parse_time, statement_counts
 from graph.views.layout import NODE_LARGEST, NODE_SMALLEST, community_layout
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # networkx is loaded where a graph is built (a laid-out map, --max-nodes): 0.1 s
+    import networkx as nx
+
     from graph.sparql.neighbourhood import Parts
 
 TEMPLATE = "map.html"
@@ -254,6 +255,7 @@ def resolve_node(nodes: Mapping[str, Mapping[str, Any]], name: str, option: str 
 
     Preferred names win over aliases; a name that fits several entities is an error listing them.
 
+    >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("nvidia", name="NVIDIA", labels=["NVIDIA", "英伟达", "英偉達"], type="ORG")
     >>> g.add_node("alce79", name="Alce79", labels=["Alce79"], type="PERSON")
@@ -300,14 +302,13 @@ def centrality(graph: nx.MultiDiGraph) -> dict[str, float]:
     The counts are those of ``graph.views.analyses`` (a claim with several targets counts once for its
     speaker). They read better on a map than its PageRank, which ranks the busiest speakers low.
 
+    >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
     >>> g.add_edges_from([("a", "b", "claim1"), ("a", "c", "claim1"), ("d", "b", "claim2")])
     ['claim1', 'claim1', 'claim2']
     >>> centrality(g)
     {'a': 0.5, 'b': 1.0, 'c': 0.5, 'd': 0.5}
     """
-    from graph.views.analyses import statement_counts
-
     return _over_most(graph, *statement_counts(graph.edges(keys=True, data=True)))
 
 
@@ -394,6 +395,8 @@ def _graph_of(
 ) -> nx.MultiDiGraph:
     """A claim network of ``edges``, its nodes' attributes from ``nodes``: the nodes in ``edges``, or
     ``every`` one of ``nodes``."""
+    import networkx as nx
+
     edges = list(edges)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from((n, nodes[n]) for n in (nodes if every else _nodes_of(edges)))
@@ -429,6 +432,7 @@ def most_central(graph: nx.MultiDiGraph, n: int, focus: str | None = None) -> li
     a line), which a plain cut of the top ``n`` does not; fewer only when the last place left can go to
     no entity linked to those taken (:func:`map_payload` says so on the page).
 
+    >>> import networkx as nx
     >>> g = nx.MultiDiGraph([("a", "b"), ("a", "c"), ("d", "e")])
     >>> most_central(g, 3), most_central(g, 4), most_central(g, 2, focus="d")
     (['a', 'b', 'c'], ['a', 'b', 'c'], ['d', 'e'])
@@ -440,7 +444,7 @@ def most_central(graph: nx.MultiDiGraph, n: int, focus: str | None = None) -> li
         )
     rank = centrality(graph)
     order = sorted(graph, key=lambda x: (x != focus, -rank[x], x))
-    neighbours = {x: set(nx.all_neighbors(graph, x)) - {x} for x in graph}
+    neighbours = {x: (set(graph.successors(x)) | set(graph.predecessors(x))) - {x} for x in graph}
     chosen: dict[str, None] = {}
     for node in order:
         if len(chosen) >= n:
@@ -588,8 +592,6 @@ def map_payload(
     ``cueRange``; ``cueStart``/``cueEnd`` in the document), and ``marks``: per entity, the ranges of
     ``window`` where it is mentioned, for highlighting.
     """
-    from graph.views.analyses import statement_counts
-
     kept = select_edges(source.nodes, source.edges, flt)
     if not kept:
         wanted = "; ".join(flt.describe()) or "the whole graph"
@@ -613,7 +615,7 @@ def map_payload(
         groups[(u, v, d["type"])].append(cid)
         if v not in targets[cid]:
             targets[cid].append(v)
-    claim_ids = sorted(targets, key=lambda cid: (*_claim_order(cid[0]), cid[1]))
+    claim_ids = sorted(targets, key=lambda cid: _claim_order(source.claims[cid], cid[1]))
     index = {cid: i for i, cid in enumerate(claim_ids)}
     claims = [
         _claim_payload(source, edge_of[(key, speaker)], speaker, sorted(targets[(key, speaker)]))
@@ -720,10 +722,9 @@ def map_payload(
     }
 
 
-def _claim_order(key: str) -> tuple[str, int, int]:
-    doc, _, span = key.rpartition("#")
-    start, _, end = span.partition(",")
-    return (doc, int(start), int(end))
+def _claim_order(rec: Mapping[str, Any], speaker: str) -> tuple[str, int, int, str]:
+    """Claims in the order of their documents, then of their places in them."""
+    return (rec["doc"], rec["start"], rec["end"], speaker)
 
 
 def _type_order(code: str) -> int:
