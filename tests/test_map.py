@@ -641,8 +641,7 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     from extract.records import AUTHOR
     from graph.sparql.neighbourhood import mention_spans_of
     from graph.store.context import claim_context, heading
-    from graph.store.digest import claim_context as digest_context
-    from graph.store.digest import digests
+    from graph.store.digest import claim_in_context, digests
     from graph.store.reader import claim_records, documents_of
     from graph.store.vocab import CG, prefixes
 
@@ -672,7 +671,7 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
         cue = (rec["cue_start"], rec["cue_end"]) if rec["cue_start"] is not None else None
         near = {e: spans.get((doc, e), []) for e in (rec["speaker"], *rec["targets"]) if e != AUTHOR}
         worked_out = claim_context(all_texts[doc], (rec["start"], rec["end"], rec["text"]), cue, near, near)
-        assert digest_context(known[graph], claim.value) == worked_out, claim.value
+        assert claim_in_context(known[graph], claim.value) == (rec, worked_out), claim.value
         marked += bool(worked_out.marks)
     assert marked and all(known[by_name[doc]]["heading"] == heading(text) for doc, text in all_texts.items())
 
