@@ -641,7 +641,7 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     from extract.records import AUTHOR
     from graph.sparql.neighbourhood import mention_spans_of
     from graph.store.context import claim_context, heading
-    from graph.store.digest import claim_in_context, digests
+    from graph.store.digest import claim_head, claim_in_context, digests
     from graph.store.reader import claim_records, documents_of
     from graph.store.vocab import CG, prefixes
 
@@ -652,8 +652,12 @@ def test_documents_digests_give_what_their_triples_give(store: Path) -> None:
     known = digests(opened, graphs)
     assert claims and all(known[g] is not None for g in graphs)
     without: dict[ox.NamedNode, None] = dict.fromkeys(graphs)
+    fresh = digests(opened, graphs)  # nothing parsed yet but what a map judges claims by
+    heads = [claim_head(fresh[g], c.value) for c, g in claims]
     fast, slow = claim_records(opened, claims, known), claim_records(opened, claims, without)
     assert fast == slow and any(r["kind"] == "post" for r in fast)
+    judged = ("doc", "speaker", "targets", "type")
+    assert heads == [{k: r[k] for k in judged} for r in slow if r["kind"] == "claim"]
 
     bare = ox.Store()  # the same store without its digests
     bare.extend(q for q in opened if q.predicate.value != str(CG.digest))

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from extract.records import AUTHOR
 from graph.sparql.queries import BY_NAME_KEY  # the name index `claimgraph query --param entity=` reads
 from graph.store.context import Context
-from graph.store.digest import claim_in_context
+from graph.store.digest import claim_head, claim_in_context
 from graph.store.reader import chunked, claim_records, claims_in, documents_of, entity_records, values_of
 from graph.store.vocab import (
     CG,
@@ -301,10 +301,11 @@ def _records_for(
     chosen, contexts, headings = [], {}, {}
     for claim, graph in listed:
         digest = known.get(graph)
-        entry = None if digest is None else claim_in_context(digest, claim.value)
-        if entry is not None and keep is not None and not keep(entry[0]):
+        head = None if digest is None else claim_head(digest, claim.value)
+        if head is not None and keep is not None and not keep(head):
             continue
         chosen.append((claim, graph))
+        entry = None if digest is None else claim_in_context(digest, claim.value)
         if entry is not None:
             rec, at = entry
             contexts[rec["doc"], rec["start"], rec["end"], rec["speaker"]] = at

@@ -23,12 +23,13 @@ from graph.store.vocab import CG, entity_id
 
 Digest = dict[str, Any]
 """A parsed digest: ``doc`` (file name), ``document`` (its record: :func:`document_record`), ``heading``
-(its first line: ``graph.store.context.heading``), ``claims`` by IRI fragment and ``posts`` by floor (each
-a JSON array in a string, parsed when first read; a claim's then kept as its record and context)."""
+(its first line: ``graph.store.context.heading``), ``claims`` by IRI fragment (each its speaker, targets and
+type, and the rest a JSON array in a string, parsed when first read and then kept as its record and
+context) and ``posts`` by floor (each a JSON array in a string)."""
 
 _DIGEST = ox.NamedNode(str(CG.digest))
 
-FORMAT = 5
+FORMAT = 6
 """The digest's layout (its ``format``); a digest of another, or none, is read as absent: the triples."""
 
 
@@ -74,9 +75,8 @@ def claim_in_context(digest: Digest, claim: str) -> tuple[dict[str, Any], Contex
     row = digest["claims"].get(fragment)
     if row is None or isinstance(row, tuple):
         return row
-    start, end, speaker, targets, kind, cue, cue_start, cue_end, quote, floor, date, text, *at = orjson.loads(
-        row
-    )
+    speaker, targets, kind, rest = row
+    start, end, cue, cue_start, cue_end, quote, floor, date, text, *at = orjson.loads(rest)
     context = Context(*at)
     record = {
         "kind": "claim",
@@ -96,6 +96,17 @@ def claim_in_context(digest: Digest, claim: str) -> tuple[dict[str, Any], Contex
     }
     digest["claims"][fragment] = record, context
     return record, context
+
+
+def claim_head(digest: Digest, claim: str) -> dict[str, Any] | None:
+    """What a map judges ``claim`` (its IRI) by: its document, speaker, targets and type, as its record
+    gives them, read without the rest (half a focus map's claims are judged out: the rest of theirs is
+    never parsed); ``None`` if the digest lacks the claim."""
+    row = digest["claims"].get(claim.rpartition("#")[2])
+    if row is None or isinstance(row, tuple):
+        return None if row is None else row[0]
+    speaker, targets, kind, _ = row
+    return {"doc": digest["doc"], "speaker": speaker, "targets": targets, "type": kind}
 
 
 def post_record(digest: Digest, floor: int) -> dict[str, Any] | None:

@@ -165,9 +165,10 @@ def _digest(
 ) -> ox.Literal:
     """``cg:digest``: the document's record (made from its triples, ``record``), its claims with their
     context (``graph.store.context``), the posts they are in, and its first line, as the store gives them
-    back (``graph.store.digest``), in one JSON literal (each claim and post a JSON string in it): what a
-    map reads in one lookup a document instead of a dozen a claim and the document's text. Written with
-    the triples it restates, from the same extraction, so the two cannot disagree."""
+    back (``graph.store.digest``), in one JSON literal (each post, and each claim but its speaker, targets
+    and type, a JSON string in it): what a map reads in one lookup a document instead of a dozen a claim
+    and the document's text. Written with the triples it restates, from the same extraction, so the two
+    cannot disagree."""
     doc = x.document
 
     def entity(eid: str) -> str:
@@ -188,28 +189,22 @@ def _digest(
         at = claim_context(
             doc.text, (c.start, c.end, c.text), (c.cue_start, c.cue_end) if cue else None, spans, shown
         )
-        rows[iri.rpartition("#")[2]] = _compact(
-            [
-                c.start,
-                c.end,
-                speaker,
-                targets,
-                c.type,
-                c.cue or "",
-                c.cue_start if cue else None,
-                c.cue_end if cue else None,
-                c.quote,
-                c.post if c.post in floors else None,
-                None if when is None else post_time_literal(when).value,
-                None
-                if at.window[c.start - at.ws : c.end - at.ws] == c.text
-                else c.text,  # else in the window
-                at.ws,
-                at.window,
-                at.clipped,
-                at.marks,
-            ]
-        )
+        rest = [
+            c.start,
+            c.end,
+            c.cue or "",
+            c.cue_start if cue else None,
+            c.cue_end if cue else None,
+            c.quote,
+            c.post if c.post in floors else None,
+            None if when is None else post_time_literal(when).value,
+            None if at.window[c.start - at.ws : c.end - at.ws] == c.text else c.text,  # else in the window
+            at.ws,
+            at.window,
+            at.clipped,
+            at.marks,
+        ]
+        rows[iri.rpartition("#")[2]] = [speaker, targets, c.type, _compact(rest)]
     posts = {
         str(p.floor): _compact(
             [
@@ -230,8 +225,8 @@ def _digest(
 
 
 def _compact(value: object) -> str:
-    """JSON without spaces; a record is a string inside the digest, parsed only when read (a map reads a
-    few of a document's claims: parsing all of them cost more than the lookups it saves)."""
+    """JSON without spaces; a record is a string inside the digest, parsed only when read (a map judges a
+    document's claims by their speakers and targets, and reads the rest of those it keeps)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
