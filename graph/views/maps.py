@@ -168,7 +168,7 @@ class MapSource:
             elif rec.get("kind") == "post":
                 posts[(rec["doc"], rec["floor"])] = dict(rec)
         by_name = dict(texts)
-        for doc in {rec["doc"] for rec in recs if "doc" in rec}:
+        for doc in {rec["doc"] for rec in recs if "doc" in rec} if texts else ():  # none: all in digests
             if doc not in by_name and Path(doc).name in texts:
                 by_name[doc] = texts[Path(doc).name]
         nodes, edges = claim_edges(recs, statements, brief=True)  # the rest of a claim is in ``claims``
