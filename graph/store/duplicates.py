@@ -789,7 +789,8 @@ def statement_keys(
     def where(claim: ox.NamedNode) -> tuple[str, str] | None:
         if claim in found:
             return found[claim]
-        digest = (known or {}).get(ox.NamedNode(claim.value.rpartition("#")[0]))
+        document, hashed, _ = claim.value.rpartition("#")  # a claim's IRI is its document's, and a fragment
+        digest = known.get(ox.NamedNode(document)) if known and hashed else None
         rec = None if digest is None else claim_record(digest, claim.value)
         found[claim] = None if rec is None else (f"{rec['doc']}#{rec['start']},{rec['end']}", rec["speaker"])
         if rec is not None:
