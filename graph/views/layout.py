@@ -32,9 +32,9 @@ ITERATIONS, ITERATIONS_LEAST, ITERATION_BUDGET = 60, 20, 24_000
 """Spring iterations for a community, at most and at least, and their budget: iterations × entities."""
 SPECTRAL_FROM = 500
 """A community this big is laid out by its graph's spectrum (:func:`_spectral`, as networkx's spectral
-layout but seeded: one sparse eigen-solve, 0.3 s for 1,000 entities) rather than by springs: networkx's sparse spring layout, which it
-switches to at this size, took 2 s of a 10,000-document store's filtered map; only the directions and
-the order outwards are kept of either."""
+layout but seeded: one sparse eigen-solve, 0.3 s for 1,000 entities) rather than by springs: networkx's
+sparse spring layout, which it switches to at this size, took 2 s of a 10,000-document store's filtered
+map; only the directions and the order outwards are kept of either."""
 NODE_GAP = 24.0
 """Canvas pixels left between two entities' outlines, so the arrow between them shows and can be clicked."""
 
@@ -174,7 +174,7 @@ def _spectral(sub: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     adjacency = nx.to_scipy_sparse_array(sub, nodelist=nodes, weight="weight", dtype=float)
     laplacian = sp.sparse.csgraph.laplacian(adjacency)
     k = 3  # the zero eigenvalue's vector, then the two that place the nodes
-    start = np.random.default_rng(seed).uniform(0.5, 1.5, len(nodes))
+    start = np.random.default_rng(seed).uniform(-1.0, 1.0, len(nodes))  # as ARPACK draws its own
     values, vectors = sp.sparse.linalg.eigsh(
         laplacian, k, which="SM", ncv=max(2 * k + 1, int(math.sqrt(len(nodes)))), v0=start
     )
