@@ -40,7 +40,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,7 +132,7 @@ class MapSource:
     claims: dict[tuple[str, str], Mapping[str, Any]]
     """Each claim's record by its key (``doc#start,end``) and its speaker's node."""
     mentions: dict[tuple[str, str], list[tuple[int, int]]] = field(default_factory=dict)
-    posts: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
+    posts: dict[tuple[str, int], Mapping[str, Any]] = field(default_factory=dict)
     chinese: dict[str, str] = field(default_factory=dict)
     """Each entity's own simplified Chinese name (``rdfs:label@zh-Hans``), where it has one."""
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -155,7 +155,7 @@ class MapSource:
         recs = list(recs)
         claims: dict[tuple[str, str], Mapping[str, Any]] = {}
         mentions: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-        posts: dict[tuple[str, int], dict[str, Any]] = {}
+        posts: dict[tuple[str, int], Mapping[str, Any]] = {}
         documents: dict[str, dict[str, Any]] = {}
         for rec in recs:
             if rec.get("kind") == "document":
@@ -166,7 +166,7 @@ class MapSource:
             elif rec.get("kind") == "mention":
                 mentions[(rec["doc"], rec["entity"])].append((rec["start"], rec["end"]))
             elif rec.get("kind") == "post":
-                posts[(rec["doc"], rec["floor"])] = dict(rec)
+                posts[(rec["doc"], rec["floor"])] = rec
         by_name = dict(texts)
         for doc in {rec["doc"] for rec in recs if "doc" in rec} if texts else ():  # none: all in digests
             if doc not in by_name and Path(doc).name in texts:
@@ -554,14 +554,26 @@ def _ranges_of(text: str, forms: Iterable[str]) -> list[tuple[int, int]]:
     if len(hay) != len(text):
         hay = text.casefold() if len(text.casefold()) == len(text) else text
     out = []
-    for form in sorted({f for f in forms if f}, key=len, reverse=True):
-        needle = to_simplified(form).casefold()
-        if not needle or len(needle) != len(form):
-            continue
+    for needle in _needles(tuple(forms)):
         start = hay.find(needle)
         while start >= 0:
             out.append((start, start + len(needle)))
             start = hay.find(needle, start + len(needle))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _needles(forms: tuple[str, ...]) -> list[str]:
+    """What :func:`_ranges_of` looks for: the forms simplified and folded, the longest first (those whose
+    length that changes are left out: a range must fit the text). Made once an entity, not once a quote:
+    a focus map looks for its targets' names in 10,000 quotes."""
+    from extract.scripts import to_simplified
+
+    out = []
+    for form in sorted({f for f in forms if f}, key=len, reverse=True):
+        needle = to_simplified(form).casefold()
+        if needle and len(needle) == len(form):
+            out.append(needle)
     return out
 
 
