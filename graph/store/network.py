@@ -33,8 +33,6 @@ Edge = tuple[str, str, str, dict[str, Any]]
 def claim_network(
     recs: Iterable[Mapping[str, Any]],
     statements: Mapping[tuple[str, str], str] | None = None,
-    *,
-    brief: bool = False,
 ) -> nx.MultiDiGraph:
     """A multigraph with one node per entity and one edge per (claim, target).
 
@@ -44,11 +42,8 @@ def claim_network(
     ``graph.store.duplicates.statement_keys`` gives them; else its own key), ``type``, ``cue``, ``text``,
     ``quote``, ``doc``, ``start``, ``end``, ``post``, ``time`` (the claim's date: its post's time, else its
     document's publication, if known), and what the document's metadata says: ``title``, ``outlet`` (the
-    outlet entity's name), ``url``. A ``brief`` network's edges carry only ``claim``, ``statement``,
-    ``type``, ``doc`` and ``time``, what a map filters and groups them by (it reads the rest from the
-    claim's record): on a map of 28,758 claims, three times fewer values to copy.
-    A document's unnamed author becomes a node ``author:<doc>`` of type ``AUTHOR`` when it speaks of
-    someone.
+    outlet entity's name), ``url``. A document's unnamed author becomes a node ``author:<doc>`` of type
+    ``AUTHOR`` when it speaks of someone.
 
     >>> recs = [
     ...     {"kind": "entity", "id": "a", "type": "PERSON", "name": "Ann", "labels": ["Ann", "安"]},
@@ -62,9 +57,13 @@ def claim_network(
     >>> (g.nodes["a"]["zh"], g.nodes["a"]["mentions"], list(g.edges(data="type")))
     ('安', 1, [('a', 'b', 'accusation')])
     """
+    return network_of(*claim_edges(recs, statements))
+
+
+def network_of(nodes: Mapping[str, Mapping[str, Any]], edges: Iterable[Edge]) -> nx.MultiDiGraph:
+    """The claim network of plain data: ``nodes`` (attributes by id) and ``edges`` (:func:`claim_edges`)."""
     import networkx as nx
 
-    nodes, edges = claim_edges(recs, statements, brief=brief)
     graph = nx.MultiDiGraph()
     graph.add_nodes_from(nodes.items())
     graph.add_edges_from(edges)
@@ -79,8 +78,10 @@ def claim_edges(
 ) -> tuple[dict[str, dict[str, Any]], list[Edge]]:
     """The nodes (by id, with their attributes) and edges of :func:`claim_network`, as plain data, in the
     order it adds them: what a map filters without building a graph (building it took 0.24 s of a map of
-    28,758 claims).
-    The edges of one claim share one attribute dict: read them, do not change them."""
+    28,758 claims). The edges of one claim share one attribute dict: read them, do not change them. A
+    ``brief`` network's edges carry only ``claim``, ``statement``, ``type``, ``doc`` and ``time``, what a
+    map filters and groups them by (it reads the rest from the claim's record): on a map of 28,758 claims,
+    three times fewer values to copy."""
     nodes: dict[str, dict[str, Any]] = {}
     mentions: Counter[str] = Counter()
     times: dict[tuple[str, int], str] = {}

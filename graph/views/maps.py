@@ -51,7 +51,7 @@ import pyoxigraph as ox
 from extract.errors import ClaimgraphError
 from extract.records import AUTHOR
 from graph.store.context import Context, claim_context, heading, merged
-from graph.store.network import Edge, claim_edges, claim_time, parse_time, statement_counts
+from graph.store.network import Edge, claim_edges, claim_time, network_of, parse_time, statement_counts
 from graph.views.layout import NODE_LARGEST, NODE_SMALLEST, community_layout
 
 if TYPE_CHECKING:  # networkx is loaded where a graph is built (a laid-out map, --max-nodes): 0.1 s
@@ -395,13 +395,8 @@ def _graph_of(
 ) -> nx.MultiDiGraph:
     """A claim network of ``edges``, its nodes' attributes from ``nodes``: the nodes in ``edges``, or
     ``every`` one of ``nodes``."""
-    import networkx as nx
-
     edges = list(edges)
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from((n, nodes[n]) for n in (nodes if every else _nodes_of(edges)))
-    graph.add_edges_from(edges)
-    return graph
+    return network_of(nodes if every else {n: nodes[n] for n in _nodes_of(edges)}, edges)
 
 
 def _within(edges: Iterable[tuple[str, str, Any, Any]], focus: str, hops: int) -> set[str]:
